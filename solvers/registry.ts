@@ -1,0 +1,88 @@
+/**
+ * The one list of solvers. The CLI, the harness and the conformance suite read it; adding a
+ * solver is one file exporting a `Solver` plus one line in `SOLVERS` below.
+ *
+ * A solver is named on the command line by a spec string `name[:option[=value][,option…]]`,
+ * e.g. `agh`, `agh:noM2`, `agh:restarts=32,seed=3`, `glpk:time_limit_s=60`. A bare option
+ * means `true`.
+ */
+import { InputError } from './problem/errors.ts';
+import type { OptionValue, Solver, SolveOptions } from './solver.ts';
+
+const SOLVERS: Solver[] = [
+];
+
+export function listSolvers(): readonly Solver[] {
+  return SOLVERS;
+}
+
+export function getSolver(name: string): Solver {
+  const s = SOLVERS.find((x) => x.name === name);
+  if (!s) throw new InputError(`unknown solver ${JSON.stringify(name)}; registered: ${SOLVERS.map((x) => x.name).join(', ')}`);
+  return s;
+}
+
+export interface SolverSpec {
+  solver: Solver;
+  /** Options with every default filled in. */
+  options: SolveOptions;
+  /** Canonical spec string: name plus the non-default options in sorted order. */
+  label: string;
+}
+
+/** Parses `name[:opt[=value],…]`, checks every option against the solver's schema, fills defaults. */
+export function parseSolverSpec(spec: string, overrides: SolveOptions = {}): SolverSpec {
+  const [name, rest] = splitOnce(spec.trim(), ':');
+  const solver = getSolver(name);
+  const given: Record<string, string | OptionValue> = {};
+  if (rest) {
+    for (const part of rest.split(',').filter(Boolean)) {
+      const [key, value] = splitOnce(part, '=');
+      given[key] = value === undefined ? true : value;
+    }
+  }
+  Object.assign(given, overrides);
+  return resolveOptions(solver, given, spec);
+}
+
+export function resolveOptions(solver: Solver, given: Record<string, string | OptionValue>, spec = solver.name): SolverSpec {
+  const options: SolveOptions = {};
+  for (const [key, opt] of Object.entries(solver.options)) options[key] = opt.default;
+  for (const [key, raw] of Object.entries(given)) {
+    const opt = solver.options[key];
+    if (!opt) {
+      throw new InputError(`solver spec ${JSON.stringify(spec)}: unknown option ${JSON.stringify(key)} for ${solver.name} (options: ${Object.keys(solver.options).join(', ') || 'none'})`);
+    }
+    options[key] = coerce(raw, opt.type, `solver spec ${JSON.stringify(spec)}: option ${key}`, opt);
+  }
+  const nonDefault = Object.keys(options)
+    .filter((k) => options[k] !== solver.options[k].default)
+    .sort()
+    .map((k) => (options[k] === true ? k : `${k}=${options[k]}`));
+  return { solver, options, label: nonDefault.length ? `${solver.name}:${nonDefault.join(',')}` : solver.name };
+}
+
+function coerce(raw: string | OptionValue, type: string, what: string, opt: { min?: number; max?: number; choices?: readonly string[] }): OptionValue {
+  if (type === 'boolean') {
+    if (raw === true || raw === 'true' || raw === '1') return true;
+    if (raw === false || raw === 'false' || raw === '0') return false;
+    throw new InputError(`${what}: expected true or false, got ${JSON.stringify(raw)}`);
+  }
+  if (type === 'string') {
+    const s = String(raw);
+    if (opt.choices && !opt.choices.includes(s)) throw new InputError(`${what}: expected one of ${opt.choices.join(', ')}, got ${JSON.stringify(s)}`);
+    return s;
+  }
+  const v = typeof raw === 'number' ? raw : Number(raw);
+  const ok = Number.isFinite(v) && (type !== 'integer' || Number.isInteger(v)) && (opt.min === undefined || v >= opt.min) && (opt.max === undefined || v <= opt.max);
+  if (!ok) {
+    const range = [opt.min !== undefined ? `≥ ${opt.min}` : '', opt.max !== undefined ? `≤ ${opt.max}` : ''].filter(Boolean).join(' and ');
+    throw new InputError(`${what}: expected ${type === 'integer' ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}, got ${JSON.stringify(raw)}`);
+  }
+  return v;
+}
+
+function splitOnce(s: string, sep: string): [string, string | undefined] {
+  const at = s.indexOf(sep);
+  return at < 0 ? [s, undefined] : [s.slice(0, at), s.slice(at + 1)];
+}

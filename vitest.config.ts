@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['{harness,solvers,generators,traces}/**/*.test.ts'],
+    // Exact solves run in workers; keep the pool small on 2-core CI machines.
+    pool: 'forks',
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+  },
+});
