@@ -1,0 +1,38 @@
+// The `alloc-bench` command line: one yargs command module per file in ./commands.
+import yargs from 'yargs';
+import type { CommandModule } from 'yargs';
+import { InputError } from '../solvers/problem/errors.ts';
+import { tracesCommand } from './commands/traces.ts';
+import { generateCommand } from './commands/generate.ts';
+import { inspectCommand } from './commands/inspect.ts';
+
+// Each command module is listed once here; the order is the order of `--help`.
+const commands: CommandModule<any, any>[] = [
+  tracesCommand,
+  generateCommand,
+  inspectCommand,
+];
+
+export async function main(argv: string[]): Promise<void> {
+  const cli = yargs(argv)
+    .scriptName('alloc-bench')
+    .strict()
+    .demandCommand(1, 'Name a command (see --help).')
+    .recommendCommands()
+    .help()
+    .wrap(Math.min(110, process.stdout.columns || 110))
+    .fail((msg, err) => {
+      if (err) throw err; // handled below
+      process.stderr.write(`alloc-bench: ${msg}\nRun 'alloc-bench --help' for usage.\n`);
+      process.exit(2);
+    });
+  for (const c of commands) cli.command(c);
+  try {
+    await cli.parseAsync();
+  } catch (err) {
+    // One clear line for user errors (bad flag, file, field); stack traces only for bugs.
+    if (!(err instanceof InputError)) throw err;
+    process.stderr.write(`alloc-bench: ${err.message}\n`);
+    process.exit(2);
+  }
+}
