@@ -12,7 +12,8 @@ import {
   kvBytesPerToken, tierSpecs, tierTflops, type GpuSpec,
 } from './catalog.ts';
 import { buildTypes } from './query-types.ts';
-import { sig6, stream, uniform } from './random.ts';
+import { stream } from '../solvers/problem/random.ts';
+import { sig6, uniform } from './random.ts';
 import { referenceCost, type ReferenceCost } from './reference-cost.ts';
 
 export const GENERATOR_NAME = 'llm-alloc-bench generator v1';

@@ -6,7 +6,8 @@ import { InputError } from '../solvers/problem/errors.ts';
 import type { QueryType } from '../solvers/problem/types.ts';
 import type { ProfileBundle, TraceProfile } from '../traces/profile.ts';
 import { EXTRA_TYPE, NAMED_TYPES, delaySloS, type NamedTypeSpec } from './catalog.ts';
-import { sig6, stream, uniform } from './random.ts';
+import { stream } from '../solvers/problem/random.ts';
+import { sig6, uniform } from './random.ts';
 
 /** A cell of the shape grid pooled over the code and conversation traces. */
 export interface PooledCell {

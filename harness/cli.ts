@@ -5,12 +5,14 @@ import { InputError } from '../solvers/problem/errors.ts';
 import { tracesCommand } from './commands/traces.ts';
 import { generateCommand } from './commands/generate.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { evaluateCommand } from './commands/evaluate.ts';
 
 // Each command module is listed once here; the order is the order of `--help`.
 const commands: CommandModule<any, any>[] = [
   tracesCommand,
   generateCommand,
   inspectCommand,
+  evaluateCommand,
 ];
 
 export async function main(argv: string[]): Promise<void> {

@@ -67,8 +67,8 @@ export interface Evaluation {
   types: TypeOutcome[];
 }
 
-/** A row holds when lhs ≤ rhs up to FEASIBILITY_TOL relative to the row's scale. */
-function broken(lhs: number, rhs: number, scale = Math.max(1, Math.abs(rhs))): boolean {
+/** A row `lhs ≤ rhs` is broken when it fails by more than FEASIBILITY_TOL relative to the row's scale. */
+export function broken(lhs: number, rhs: number, scale = Math.max(1, Math.abs(rhs))): boolean {
   return lhs - rhs > FEASIBILITY_TOL * scale;
 }
 

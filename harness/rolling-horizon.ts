@@ -1,0 +1,113 @@
+/**
+ * One day of the rolling horizon (EXPERIMENTS.md E5) for one (σ, demand path, policy): the policy
+ * plans slot by slot (harness/rolling-policies.ts), and each slot is scored on its realised demand
+ * over ΔT = 5 min by the stage-2 scenario engine with κ = 1 and a demand factor — the evaluator's
+ * cost terms, with capacity overflow dropped and SLO breaches shed, both paid as unmet.
+ *
+ * Scoring instance: the day's data over one slot at nominal λ; the realised λ(t) enters as the
+ * demand factor, so every plan, whatever demand it was made for, is scored on the same instance.
+ * No switching cost is charged when a re-solved plan differs from the previous slot's (§ E5 is
+ * silent; the rental of each slot is that slot's plan).
+ */
+import type { CostTerms } from '../solvers/problem/evaluator.ts';
+import { InputError } from '../solvers/problem/errors.ts';
+import { compilePlan, realise, type CompiledPlan } from '../solvers/problem/stress.ts';
+import type { Instance, Plan } from '../solvers/problem/types.ts';
+import { parseSolverSpec, type SolverSpec } from '../solvers/registry.ts';
+import type { SolveStatus } from '../solvers/solver.ts';
+import { demandPath, diurnalProfile, SLOT_H, SLOTS_PER_DAY, traceProfile } from './demand-paths.ts';
+import { makePolicy, POLICY_SOLVER, SolveLog, withDemand, type RollingPolicy } from './rolling-policies.ts';
+
+export interface RollingInput {
+  instance: Instance;
+  sigma: number;
+  path: number;
+  policy: RollingPolicy;
+  /** Seed of the demand paths (a path is drawn from (seed, σ, path)). */
+  seed: number;
+  /** Exact solver spec for dm-24h, e.g. `highs`. */
+  exactSolverSpec?: string;
+  /** Overrides the exact solver's `time_limit_s`. */
+  exactTimeLimitS?: number;
+  /** A trace's arrival counts per 5 minutes (tiled or truncated to a day); default the diurnal curve. */
+  profile5min?: readonly number[];
+  /** Solver specs of the heuristic policies (default `agh` and `gh`). */
+  aghSpec?: string;
+  ghSpec?: string;
+}
+
+/** One raw row (harness/columns.ts, rolling): snake_case, units in the names. */
+export interface RollingRow extends CostTerms {
+  sigma: number;
+  path: number;
+  policy: RollingPolicy;
+  slots: number;
+  day_cost_usd: number;
+  /** Share of the day's requests not served within SLO: dropped, shed or planned unmet. */
+  violation_rate: number;
+  /** Share of the day's requests the plans left unmet by design (u). */
+  unmet_rate: number;
+  solver_calls: number;
+  solve_time_total_s: number;
+  solve_time_max_s: number;
+  /** Only when a solve gave no plan: the first such solve's status, and what happened. */
+  status?: SolveStatus;
+  message?: string;
+}
+
+export async function runRollingHorizon(input: RollingInput): Promise<RollingRow> {
+  const { instance, sigma, path, policy, seed } = input;
+  const day = withDemand(instance, 1, 24);
+  const profile = input.profile5min ? traceProfile(input.profile5min) : diurnalProfile();
+  const { multiplier } = demandPath(seed, sigma, path, profile);
+  const log = new SolveLog();
+  const plan = makePolicy(policy, solverFor(input), { day, profile, slotH: SLOT_H, log });
+
+  const scoring = withDemand(day, 1, SLOT_H);
+  const compiled = new WeakMap<Plan, CompiledPlan>(); // a static plan is compiled once
+  const demand = new Float64Array(day.types.length);
+  const terms: CostTerms = { rental_usd: 0, model_storage_usd: 0, token_storage_usd: 0, delay_penalty_usd: 0, unmet_penalty_usd: 0 };
+  let requests = 0;
+  let violating = 0;
+  let unmet = 0;
+  for (let t = 0; t < SLOTS_PER_DAY; t++) {
+    const p = await plan(t, multiplier.subarray(0, t)); // the policy sees slots before t only
+    let cp = compiled.get(p);
+    if (!cp) compiled.set(p, (cp = compilePlan(scoring, p)));
+    const out = realise(cp, { demand: demand.fill(multiplier[t]) });
+    for (const key of Object.keys(terms) as (keyof CostTerms)[]) terms[key] += out.terms[key];
+    requests += out.demand_per_h;
+    violating += out.violating_per_h + out.planned_unmet_per_h;
+    unmet += out.planned_unmet_per_h;
+  }
+  const failure = log.firstFailure;
+  return {
+    sigma,
+    path,
+    policy,
+    slots: SLOTS_PER_DAY,
+    day_cost_usd: terms.rental_usd + terms.model_storage_usd + terms.token_storage_usd + terms.delay_penalty_usd + terms.unmet_penalty_usd,
+    ...terms,
+    violation_rate: requests > 0 ? violating / requests : 0,
+    unmet_rate: requests > 0 ? unmet / requests : 0,
+    solver_calls: log.calls,
+    solve_time_total_s: log.totalS,
+    solve_time_max_s: log.maxS,
+    ...(failure && {
+      status: failure.status,
+      message: `${log.failures} of ${log.calls} solves gave no plan (first: ${failure.message ?? failure.status}); the previous plan, or none, ran instead`,
+    }),
+  };
+}
+
+function solverFor(input: RollingInput): SolverSpec {
+  switch (POLICY_SOLVER[input.policy]) {
+    case 'agh':
+      return parseSolverSpec(input.aghSpec ?? 'agh');
+    case 'gh':
+      return parseSolverSpec(input.ghSpec ?? 'gh');
+    case 'exact':
+      if (!input.exactSolverSpec) throw new InputError(`policy ${input.policy} needs an exact solver spec (e.g. highs)`);
+      return parseSolverSpec(input.exactSolverSpec, input.exactTimeLimitS === undefined ? {} : { time_limit_s: input.exactTimeLimitS });
+  }
+}
