@@ -6,13 +6,19 @@ import { tracesCommand } from './commands/traces.ts';
 import { generateCommand } from './commands/generate.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
+import { solversCommand } from './commands/solvers.ts';
+import { solveCommand } from './commands/solve.ts';
+import { exportLpCommand } from './commands/export-lp.ts';
 
 // Each command module is listed once here; the order is the order of `--help`.
 const commands: CommandModule<any, any>[] = [
   tracesCommand,
   generateCommand,
   inspectCommand,
+  solversCommand,
+  solveCommand,
   evaluateCommand,
+  exportLpCommand,
 ];
 
 export async function main(argv: string[]): Promise<void> {

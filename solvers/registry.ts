@@ -8,8 +8,13 @@
  */
 import { InputError } from './problem/errors.ts';
 import type { OptionValue, Solver, SolveOptions } from './solver.ts';
+import { cbcSolver, glpkSolver, glpsolSolver, highsSolver } from './exact/solvers.ts';
 
 const SOLVERS: Solver[] = [
+  glpkSolver,
+  highsSolver,
+  glpsolSolver,
+  cbcSolver,
 ];
 
 export function listSolvers(): readonly Solver[] {

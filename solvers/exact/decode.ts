@@ -1,0 +1,53 @@
+/**
+ * Turns a solver's column values back into the kernel's Plan: integers rounded, values within
+ * 1e-9 of a bound snapped to it, everything clamped to its bounds, so that solver noise never
+ * shows up as an evaluator violation.
+ */
+import { derive } from '../problem/derived.ts';
+import type { Instance, Plan } from '../problem/types.ts';
+import type { MilpModel } from './model.ts';
+
+const NOISE = 1e-9;
+
+/** A column's value cleaned to its domain. */
+function clean(model: MilpModel, values: ArrayLike<number>, col: number): number {
+  if (col < 0) return 0;
+  const { kind, lb, ub } = model.cols[col];
+  let v = values[col];
+  if (!Number.isFinite(v)) throw new Error(`solver returned a non-finite value for ${model.cols[col].name}`);
+  if (kind !== 'continuous') v = Math.round(v);
+  else if (Math.abs(v - lb) <= NOISE) v = lb;
+  else if (Math.abs(v - ub) <= NOISE) v = ub;
+  return Math.min(ub, Math.max(lb, v));
+}
+
+export function decodePlan(inst: Instance, model: MilpModel, values: ArrayLike<number>, solver: string): Plan {
+  const d = derive(inst);
+  const C = d.configs.length;
+  const { x, r, w, s, u } = model.vars;
+  const plan: Plan = {
+    schema: 'llm-alloc-bench/plan@1',
+    instance_id: inst.meta.id,
+    solver,
+    stored_models: [],
+    deployments: [],
+    routes: [],
+    unmet: [],
+  };
+  for (let j = 0; j < d.J; j++) if (clean(model, values, s[j]) === 1) plan.stored_models.push(j);
+  for (const cfg of d.configs) {
+    if (clean(model, values, w[cfg.index]) !== 1) continue;
+    const { j, k, n, m } = cfg;
+    plan.deployments.push({ j, k, n, m, replicas: clean(model, values, r[cfg.index]) });
+  }
+  for (let i = 0; i < d.I; i++) {
+    for (const cfg of d.configs) {
+      const share = clean(model, values, x[i * C + cfg.index]);
+      if (share === 0) continue;
+      const { j, k, n, m } = cfg;
+      plan.routes.push({ i, j, k, n, m, share });
+    }
+    plan.unmet.push(clean(model, values, u[i]));
+  }
+  return plan;
+}

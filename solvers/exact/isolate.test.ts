@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../problem/evaluator.ts';
+import { runIsolated } from './isolate.ts';
+import { exactSolver } from './solvers.ts';
+import { tinyInstance } from './test-instances.ts';
+
+const FAKES = new URL('./fake-backends.ts', import.meta.url).href;
+const fake = (name: string) => exactSolver({ name: `fake-${name}`, description: 'test', backend: { module: FAKES, name } });
+
+describe('runIsolated', () => {
+  it('returns the value of a function run in a child process', async () => {
+    const out = await runIsolated<string>({ module: new URL('./glpk-log.ts', import.meta.url).href, fn: 'parseGlpkLog', input: '+ 5: mip = 1.5e+01 >= 1.0e+01 33.3% (2; 0)' }, 30);
+    expect(out).toMatchObject({ ok: true, value: { incumbent: 15, bound: 10 } });
+  });
+
+  it('kills a hang at the hard limit, from outside', async () => {
+    const t0 = performance.now();
+    const out = await runIsolated({ module: FAKES, fn: 'hanging', input: null }, 3);
+    const elapsed = (performance.now() - t0) / 1000;
+    expect(out).toMatchObject({ ok: false, reason: 'hard_limit' });
+    expect(elapsed).toBeGreaterThanOrEqual(2.9);
+    expect(elapsed).toBeLessThan(5);
+  });
+});
+
+describe('exact solvers with failing back-ends', () => {
+  const inst = tinyInstance(3, 'per-route', 'S1');
+  const opts = { time_limit_s: 2, gap: 1e-4 };
+
+  it.each([
+    ['throwing', /fake back-end failed/],
+    ['wasmAbort', /RuntimeError: Aborted\(\)/],
+    ['crashing', /aborted \(SIGABRT\)/],
+  ])('%s yields an error result with a message', async (name, message) => {
+    const r = await fake(name).solve(inst, opts);
+    expect(r.status).toBe('error');
+    expect(r.plan).toBeNull();
+    expect(r.message).toMatch(message);
+  });
+
+  it('a hang is killed at the time limit plus the grace period, and the next solve works', async () => {
+    const t0 = performance.now();
+    const hung = await fake('hanging').solve(inst, { time_limit_s: 0.5, gap: 1e-4 });
+    const elapsed = (performance.now() - t0) / 1000;
+    expect(hung.status).toBe('error');
+    expect(hung.message).toMatch(/killed at the hard limit of 15.5 s \(time limit 0.5 s\)/);
+    expect(elapsed).toBeLessThan(15.5 + 3);
+
+    const next = await fake('trivial').solve(inst, opts);
+    expect(next.status).toBe('time_limit_feasible');
+    expect(evaluate(inst, next.plan!).feasible).toBe(true);
+  });
+});

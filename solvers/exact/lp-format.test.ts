@@ -1,0 +1,49 @@
+import highsModule from 'highs';
+import { describe, expect, it } from 'vitest';
+import { toLpText } from './lp-format.ts';
+import { buildModel, modelSize } from './model.ts';
+import { testInstance, tinyInstance } from './test-instances.ts';
+
+const highsLoader = highsModule as unknown as typeof highsModule.default;
+
+describe('toLpText', () => {
+  const model = buildModel(testInstance({ I: 6, J: 6, K: 10 }, 1, 'average'));
+  const text = toLpText(model);
+  const lines = text.split('\n');
+
+  it('follows the LP subset that glpsol, cbc and HiGHS all read (SOLVERS.md)', () => {
+    expect(lines.filter((l) => /^[A-Z]/.test(l))).toEqual(['Minimize', 'Subject To', 'Bounds', 'General', 'Binary', 'End']);
+    expect(text.endsWith('End\n')).toBe(true);
+    for (const line of lines) {
+      expect(line.length).toBeLessThanOrEqual(200);
+      expect(line).not.toMatch(/[[\]]|Infinity|NaN/);
+    }
+    // One logical line per row (continuations start with a space and a sign): terms `± coef name`
+    // with a space before the name, one relation, a number on the right — no constants on the
+    // left, no ranged rows.
+    const section = text.slice(text.indexOf('Subject To\n') + 11, text.indexOf('Bounds\n'));
+    const rows = section.replace(/\n {2}(?=[+-] )/g, ' ').trim().split('\n');
+    expect(rows).toHaveLength(model.rows.length);
+    const term = String.raw`[+-] \d[\d.e+-]* [A-Za-z_][\w]*`;
+    for (const row of rows) expect(row).toMatch(new RegExp(String.raw`^ ?\w+:( ${term})+ (<=|=) -?\d[\d.e+-]*$`));
+  });
+
+  it('is read back by HiGHS with the same dimensions', async () => {
+    const highs = await highsLoader();
+    const m = highs.createModel({ format: 'lp', data: text });
+    try {
+      const dims = m.getDimensions();
+      const size = modelSize(model);
+      expect([dims.numRows, dims.numCols, dims.numNonzeros]).toEqual([size.rows, size.cols, size.nonzeros]);
+    } finally {
+      m.dispose();
+    }
+  });
+
+  it('writes fixed columns as `name = 0` and skips zero costs', () => {
+    const unreduced = toLpText(buildModel(tinyInstance(1, 'per-route', 'S1'), { reduce: false }));
+    expect(unreduced).toMatch(/^ x_\d+_\d+ = 0$/m);
+    const objective = unreduced.slice(unreduced.indexOf(' obj:'), unreduced.indexOf('Subject To'));
+    expect(objective).not.toMatch(/\bw_\d+/);
+  });
+});

@@ -1,0 +1,214 @@
+/**
+ * The MILP of FORMULATION §3–§5 in a solver-neutral form: columns with bounds, kinds and costs,
+ * linear rows, a minimised objective in $ over the horizon. Every coefficient comes from
+ * `derive(inst)`; the back-ends only translate this structure.
+ *
+ * Numerics (§4): throughput and KV rows are in replica units, SLO rows in relative units, the
+ * budget row and the objective in $.
+ *
+ * Reduction (§3): columns that can never be non-zero are not created, and rows left with nothing
+ * to constrain are dropped. `reduce: false` builds the unreduced model over all memory-valid
+ * configurations (variables that must be 0 are fixed by bounds there), which is what the
+ * "before" size reports and what the tests solve to show the reduction keeps the optimum.
+ */
+import { derive } from '../problem/derived.ts';
+import type { Instance } from '../problem/types.ts';
+import type { ModelSize } from '../solver.ts';
+
+export type ColumnKind = 'continuous' | 'integer' | 'binary';
+
+export interface Column {
+  name: string;
+  kind: ColumnKind;
+  lb: number;
+  ub: number;
+  cost: number;
+}
+
+export interface Row {
+  name: string;
+  sense: '<=' | '=';
+  rhs: number;
+  /** Column indices, each at most once per row. */
+  cols: number[];
+  coefs: number[];
+}
+
+/** Column of each decision variable, or −1 where the reduction dropped it. */
+export interface VariableIndex {
+  /** x_ic at `i * C + c`. */
+  x: Int32Array;
+  r: Int32Array;
+  w: Int32Array;
+  s: Int32Array;
+  u: Int32Array;
+}
+
+export interface MilpModel {
+  name: string;
+  cols: Column[];
+  rows: Row[];
+  vars: VariableIndex;
+}
+
+export interface BuildOptions {
+  /** Drop variables that can never be non-zero and rows that cannot bind (default true). */
+  reduce?: boolean;
+}
+
+export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
+  const reduce = opts.reduce ?? true;
+  const d = derive(inst);
+  const { I, J, configs } = d;
+  const C = configs.length;
+  const sys = inst.system;
+  const H = sys.horizon_h;
+  const perRoute = sys.slo_mode === 'per-route';
+
+  // A replica of c is possible only if the pool holds one, the model can be stored, and the
+  // replica's rental plus its model's storage alone fit the budget.
+  const canDeploy = configs.map(
+    (cfg) =>
+      cfg.max_replicas >= 1 &&
+      d.model_storage_gb[cfg.j] <= sys.storage_capacity_gb &&
+      H * (cfg.price_usd_per_h + d.model_storage_usd_per_h[cfg.j]) <= sys.budget_usd,
+  );
+  // x_ic can be non-zero only with finite coefficients, on a deployable c, and (per-route mode)
+  // on an SLO-feasible route.
+  const routeOpen = (i: number, c: number) =>
+    Number.isFinite(d.kv_replicas[i * C + c]) && (!perRoute || d.sloFeasible(i, c));
+  const routeUsable = (i: number, c: number) => canDeploy[c] && routeOpen(i, c);
+
+  const cols: Column[] = [];
+  const rows: Row[] = [];
+  const addCol = (name: string, kind: ColumnKind, lb: number, ub: number, cost: number) => {
+    cols.push({ name, kind, lb, ub, cost });
+    return cols.length - 1;
+  };
+  const addRow = (name: string, sense: Row['sense'], rhs: number, terms: [number, number][]) => {
+    const live = terms.filter(([col, coef]) => col >= 0 && coef !== 0);
+    if (live.length === 0) return;
+    rows.push({ name, sense, rhs, cols: live.map((t) => t[0]), coefs: live.map((t) => t[1]) });
+  };
+
+  const vars: VariableIndex = {
+    x: new Int32Array(I * C).fill(-1),
+    r: new Int32Array(C).fill(-1),
+    w: new Int32Array(C).fill(-1),
+    s: new Int32Array(J).fill(-1),
+    u: new Int32Array(I).fill(-1),
+  };
+
+  for (let i = 0; i < I; i++) {
+    for (let c = 0; c < C; c++) {
+      if (reduce && !routeUsable(i, c)) continue;
+      const at = i * C + c;
+      const cost = H * (d.token_storage_usd_per_h[i] + d.delay_penalty_usd_per_h[at]);
+      vars.x[at] = addCol(`x_${i}_${c}`, 'continuous', 0, routeOpen(i, c) ? 1 : 0, cost);
+    }
+  }
+  const used = (c: number) => {
+    for (let i = 0; i < I; i++) if (vars.x[i * C + c] >= 0) return true;
+    return false;
+  };
+  for (let c = 0; c < C; c++) {
+    if (reduce && !used(c)) continue;
+    vars.r[c] = addCol(`r_${c}`, 'integer', 0, configs[c].max_replicas, H * configs[c].price_usd_per_h);
+    vars.w[c] = addCol(`w_${c}`, 'binary', 0, 1, 0);
+  }
+  for (let j = 0; j < J; j++) {
+    if (reduce && !configs.some((cfg) => cfg.j === j && vars.w[cfg.index] >= 0)) continue;
+    vars.s[j] = addCol(`s_${j}`, 'binary', 0, 1, H * d.model_storage_usd_per_h[j]);
+  }
+  for (let i = 0; i < I; i++) vars.u[i] = addCol(`u_${i}`, 'continuous', 0, 1, H * d.unmet_penalty_usd_per_h[i]);
+
+  // 1. Demand.
+  for (let i = 0; i < I; i++) {
+    const terms: [number, number][] = [[vars.u[i], 1]];
+    for (let c = 0; c < C; c++) terms.push([vars.x[i * C + c], 1]);
+    addRow(`demand_${i}`, '=', 1, terms);
+  }
+  // 2. One layout per (j,k) pair; with a single candidate the row is its bound.
+  d.pairConfigs.forEach((list, pair) => {
+    const ws = list.map((c) => vars.w[c]).filter((col) => col >= 0);
+    if (reduce && ws.length < 2) return;
+    addRow(`layout_${pair}`, '<=', 1, ws.map((col) => [col, 1]));
+  });
+  // 3. Linking x ≤ w, r ≤ R̄·w, w ≤ s.
+  for (let c = 0; c < C; c++) {
+    const w = vars.w[c];
+    if (w < 0) continue;
+    for (let i = 0; i < I; i++) {
+      const x = vars.x[i * C + c];
+      if (x >= 0) addRow(`lx_${i}_${c}`, '<=', 0, [[x, 1], [w, -1]]);
+    }
+    addRow(`lr_${c}`, '<=', 0, [[vars.r[c], 1], [w, -configs[c].max_replicas]]);
+    addRow(`lw_${c}`, '<=', 0, [[w, 1], [vars.s[configs[c].j], -1]]);
+  }
+  // 4–5. Throughput and KV memory, in replicas of c.
+  for (let c = 0; c < C; c++) {
+    if (vars.r[c] < 0) continue;
+    for (const [row, coef] of [['thr', d.load_replicas], ['kv', d.kv_replicas]] as const) {
+      const terms: [number, number][] = [[vars.r[c], -1]];
+      for (let i = 0; i < I; i++) {
+        const x = vars.x[i * C + c];
+        // An infinite coefficient only occurs on a column fixed at 0 (unreduced model).
+        if (x >= 0 && Number.isFinite(coef[i * C + c])) terms.push([x, coef[i * C + c]]);
+      }
+      if (terms.length > 1) addRow(`${row}_${c}`, '<=', 0, terms);
+    }
+  }
+  // 6. GPU pools.
+  inst.gpus.forEach((g, gi) => {
+    const terms = configs.filter((cfg) => cfg.gpu === gi).map((cfg): [number, number] => [vars.r[cfg.index], cfg.gpus]);
+    addRow(`pool_${gi}`, '<=', g.pool_gpus, terms);
+  });
+  // 7. Storage.
+  addRow('storage', '<=', sys.storage_capacity_gb, Array.from({ length: J }, (_, j): [number, number] => [vars.s[j], d.model_storage_gb[j]]));
+  // 8. Budget, $ over the horizon.
+  const budget: [number, number][] = [];
+  for (let c = 0; c < C; c++) budget.push([vars.r[c], H * configs[c].price_usd_per_h]);
+  for (let j = 0; j < J; j++) budget.push([vars.s[j], H * d.model_storage_usd_per_h[j]]);
+  for (let i = 0; i < I; i++) for (let c = 0; c < C; c++) budget.push([vars.x[i * C + c], H * d.token_storage_usd_per_h[i]]);
+  addRow('budget', '<=', sys.budget_usd, budget);
+  // 9. SLOs: average mode rows in relative units; per-route mode is in the columns' existence.
+  if (!perRoute) {
+    for (let i = 0; i < I; i++) {
+      const t = inst.types[i];
+      const delay: [number, number][] = [];
+      const error: [number, number][] = [];
+      for (let c = 0; c < C; c++) {
+        const x = vars.x[i * C + c];
+        if (x < 0) continue;
+        delay.push([x, (d.delay_s[i * C + c] - t.delay_slo_s) / t.delay_slo_s]);
+        error.push([x, (d.errorOf(i, c) - t.error_slo) / t.error_slo]);
+      }
+      // With no positive coefficient the row holds for every x ≥ 0.
+      if (!reduce || delay.some(([, a]) => a > 0)) addRow(`sd_${i}`, '<=', 0, delay);
+      if (!reduce || error.some(([, a]) => a > 0)) addRow(`se_${i}`, '<=', 0, error);
+    }
+  }
+
+  return { name: inst.meta.id, cols, rows, vars };
+}
+
+export function modelSize(model: MilpModel): ModelSize {
+  let integer = 0;
+  let binary = 0;
+  for (const col of model.cols) {
+    if (col.kind !== 'continuous') integer++;
+    if (col.kind === 'binary') binary++;
+  }
+  return {
+    rows: model.rows.length,
+    cols: model.cols.length,
+    integer_cols: integer,
+    binary_cols: binary,
+    nonzeros: model.rows.reduce((n, row) => n + row.cols.length, 0),
+  };
+}
+
+/** Sizes of the unreduced and the reduced model of an instance. */
+export function modelSizes(inst: Instance): { before: ModelSize; after: ModelSize } {
+  return { before: modelSize(buildModel(inst, { reduce: false })), after: modelSize(buildModel(inst)) };
+}

@@ -1,0 +1,125 @@
+/**
+ * Native cross-check back-ends: glpsol (glpk-utils) and cbc (coinor-cbc) solve the exported LP
+ * file in a temporary directory; their outputs are read as SOLVERS.md describes. They run inside
+ * the isolated child, whose process group is killed at the hard limit (cbc's root LP ignores
+ * its own time limit).
+ */
+import { spawn } from 'node:child_process';
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { relativeGap, secondsLeft, valuesByName, type Backend, type BackendOptions, type BackendResult } from './backend.ts';
+import { glpkFigures, glpkStatus, parseGlpkLog, type GlpkSolutionState } from './glpk-log.ts';
+import { toLpText } from './lp-format.ts';
+import type { MilpModel } from './model.ts';
+
+/** Debian package that provides each binary, for the "not installed" message. */
+export const NATIVE_PACKAGES = { glpsol: 'glpk-utils', cbc: 'coinor-cbc' } as const;
+
+export function onPath(binary: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => {
+    try {
+      accessSync(join(dir, binary), constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Runs `binary` on `model.lp` in a fresh temporary directory; `read` gets the directory and the output. */
+async function withLpFile(model: MilpModel, binary: string, args: string[], read: (dir: string, output: string) => BackendResult): Promise<BackendResult> {
+  const dir = mkdtempSync(join(tmpdir(), `alloc-${binary}-`));
+  try {
+    writeFileSync(join(dir, 'model.lp'), toLpText(model));
+    const { code, output } = await run(binary, args, dir);
+    try {
+      return read(dir, output);
+    } catch (err) {
+      const tail = output.trim().split('\n').slice(-3).join(' | ');
+      return { status: 'error', message: `${binary} exited with code ${code}; its output could not be read (${(err as Error).message}): ${tail}` };
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function run(binary: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => chunks.push(b));
+    child.stderr.on('data', (b: Buffer) => chunks.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output: Buffer.concat(chunks).toString() }));
+  });
+}
+
+/** Both binaries take whole seconds. */
+const seconds = (opts: BackendOptions) => String(Math.max(1, Math.floor(secondsLeft(opts))));
+
+export const solveWithGlpsol: Backend = (model, opts) =>
+  withLpFile(
+    model,
+    'glpsol',
+    // --wglp writes the problem with its column names, -w the solution by column number at full precision.
+    ['--lp', 'model.lp', '--tmlim', seconds(opts), '--mipgap', String(opts.gap), '--wglp', 'names.glp', '-w', 'sol.txt'],
+    (dir, output) => readGlpsol(model, output, readFileSync(join(dir, 'names.glp'), 'utf8'), readFileSync(join(dir, 'sol.txt'), 'utf8')),
+  );
+
+export function readGlpsol(model: MilpModel, log: string, problem: string, solution: string): BackendResult {
+  const facts = parseGlpkLog(log);
+  // `s mip m n STATUS obj` for a MIP; `s bas m n PRIMAL DUAL obj` when the model has no integer
+  // column and glpsol solved it as an LP (optimal when both are feasible).
+  const head = /^s (mip|bas) \d+ \d+ ([ofuni])(?: ([ofuni]))? (\S+)$/m.exec(solution);
+  if (!head) throw new Error('no "s mip" or "s bas" line in the solution file');
+  const mipStates = { o: 'optimal', f: 'feasible', n: 'no_feasible' } as const satisfies Record<string, GlpkSolutionState>;
+  const state: GlpkSolutionState =
+    head[1] === 'mip'
+      ? (mipStates[head[2] as keyof typeof mipStates] ?? 'undefined')
+      : head[2] === 'f' && head[3] === 'f' ? 'optimal' : head[2] === 'n' ? 'no_feasible' : 'undefined';
+  const result: BackendResult = { ...glpkStatus(state, facts), bound: facts.bound };
+  if (result.status === 'optimal' || result.status === 'time_limit_feasible') {
+    const numberOf = new Map<string, string>();
+    for (const m of problem.matchAll(/^n j (\d+) (\S+)$/gm)) numberOf.set(m[2], m[1]);
+    const byNumber = new Map<string, number>();
+    // `j col value` (MIP) or `j col basis-status value dual` (LP).
+    for (const m of solution.matchAll(/^j (\d+) (?:[blufs] )?(\S+)(?: \S+)?$/gm)) byNumber.set(m[1], Number(m[2]));
+    Object.assign(result, glpkFigures(state, Number(head[4]), facts), {
+      values: valuesByName(model, (name) => byNumber.get(numberOf.get(name) ?? '')),
+    });
+  }
+  return result;
+}
+
+export const solveWithCbc: Backend = (model, opts) =>
+  withLpFile(
+    model,
+    'cbc',
+    ['model.lp', 'sec', seconds(opts), 'ratio', String(opts.gap), ...(opts.seed !== undefined ? ['randomCbcSeed', String(opts.seed)] : []), 'solve', 'solu', 'sol.txt'],
+    (dir, output) => readCbc(model, output, readFileSync(join(dir, 'sol.txt'), 'utf8')),
+  );
+
+export function readCbc(model: MilpModel, log: string, solution: string): BackendResult {
+  const first = solution.split('\n', 1)[0];
+  const objective = Number(/objective value (\S+)/.exec(first)?.[1]);
+  const lowerBound = /^Lower bound:\s+(\S+)/m.exec(log);
+  const result: BackendResult = { status: 'error' };
+  // Trap (SOLVERS.md): on a time-out without an integer solution the file carries the LP
+  // relaxation's value; that is no plan.
+  if (/no integer solution/.test(first)) result.status = 'time_limit_no_solution';
+  else if (/^Optimal/.test(first)) result.status = 'optimal';
+  else if (/^Stopped on time/.test(first)) result.status = 'time_limit_feasible';
+  else if (/[Ii]nfeasible/.test(first)) result.status = 'infeasible';
+  else result.message = `cbc: ${first}`;
+  result.bound = lowerBound ? Number(lowerBound[1]) : result.status === 'optimal' ? objective : undefined;
+  if (result.status === 'optimal' || result.status === 'time_limit_feasible') {
+    const values = new Map<string, number>();
+    // `index name value reduced-cost`, non-zero columns only; `**` marks a value off its bounds.
+    for (const m of solution.matchAll(/^\s*(?:\*\*\s*)?\d+\s+(\S+)\s+(\S+)\s+\S+\s*$/gm)) values.set(m[1], Number(m[2]));
+    result.values = valuesByName(model, (name) => values.get(name));
+    result.objective = objective;
+    if (result.bound !== undefined) result.gap = relativeGap(objective, result.bound);
+  }
+  return result;
+}

@@ -1,0 +1,108 @@
+/**
+ * The exact solvers of the registry: one factory, four back-ends. Every solve runs in an isolated
+ * child (`isolate.ts`) under a hard limit of the user's time limit plus a grace period, so a
+ * back-end that overruns, aborts or hangs costs one result.
+ */
+import type { Instance } from '../problem/types.ts';
+import type { OptionSpec, SolveOptions, SolveResult, Solver } from '../solver.ts';
+import { backendOptions } from './backend.ts';
+import { runIsolated } from './isolate.ts';
+import { NATIVE_PACKAGES, onPath } from './native.ts';
+import type { BackendRef, ExactReply, ExactRequest } from './run-exact.ts';
+
+/**
+ * Grace past the time limit before the child is killed. The solvers check their clocks only now
+ * and then (SOLVERS.md: glpk.js overran by 3–13 s, highs-js by 2–5 s), and the child needs
+ * ~0.5 s to start plus the model build.
+ */
+export function hardLimitS(timeLimitS: number): number {
+  return timeLimitS + Math.max(15, 0.25 * timeLimitS);
+}
+
+const COMMON_OPTIONS: Record<string, OptionSpec> = {
+  time_limit_s: { type: 'number', default: 60, min: 0.001, description: 'Wall-clock limit, seconds; the solve is killed at the limit plus a grace period' },
+  gap: { type: 'number', default: 1e-4, min: 0, max: 1, description: 'Relative MIP gap at which the solve counts as optimal' },
+};
+const seedOption = (min: number, description: string): OptionSpec => ({ type: 'integer', default: min, min, max: 2147483647, description });
+
+const RUN_EXACT = new URL('./run-exact.ts', import.meta.url).href;
+
+export interface ExactSolverSpec {
+  name: string;
+  description: string;
+  backend: BackendRef;
+  /** The `seed` option, for back-ends that take a random seed. */
+  seed?: OptionSpec;
+  /** Native binary the back-end runs, checked on PATH before starting a child. */
+  binary?: keyof typeof NATIVE_PACKAGES;
+}
+
+export function exactSolver(spec: ExactSolverSpec): Solver {
+  const { name, seed, binary } = spec;
+  return {
+    name,
+    description: spec.description,
+    kind: 'exact',
+    options: seed ? { ...COMMON_OPTIONS, seed } : COMMON_OPTIONS,
+    deterministic: true,
+    claimsFeasibility: () => true,
+    async solve(instance: Instance, options: SolveOptions): Promise<SolveResult> {
+      const timeLimit = Number(options.time_limit_s);
+      if (binary && !onPath(binary)) {
+        return { solver: name, status: 'error', plan: null, wall_time_s: 0, message: `${binary} is not installed (not on PATH; Debian package ${NATIVE_PACKAGES[binary]})` };
+      }
+      const request: ExactRequest = {
+        backend: spec.backend,
+        label: name,
+        instance,
+        options: backendOptions(timeLimit, Number(options.gap), seed ? Number(options.seed) : undefined),
+      };
+      const out = await runIsolated<ExactReply>({ module: RUN_EXACT, fn: 'solveExact', input: request }, hardLimitS(timeLimit));
+      if (!out.ok) {
+        const message = out.reason === 'hard_limit' ? `${out.message} (time limit ${timeLimit} s)` : out.message;
+        return { solver: name, status: 'error', plan: null, wall_time_s: out.wall_time_s, message };
+      }
+      const r = out.value;
+      return {
+        solver: name,
+        status: r.status,
+        plan: r.plan,
+        wall_time_s: out.wall_time_s,
+        solver_objective_usd: r.objective,
+        bound_usd: r.bound,
+        gap: r.gap,
+        message: r.message,
+        model_size: r.model_size,
+        diagnostics: { build_s: r.build_s, solve_s: r.solve_s },
+      };
+    },
+  };
+}
+
+const ref = (file: string, exported: string): BackendRef => ({ module: new URL(file, import.meta.url).href, name: exported });
+
+export const glpkSolver = exactSolver({
+  name: 'glpk',
+  description: 'Exact MILP with glpk.js (GLPK in WebAssembly, presolve on)',
+  backend: ref('./glpk.ts', 'solveWithGlpk'),
+});
+export const highsSolver = exactSolver({
+  name: 'highs',
+  description: 'Exact MILP with highs-js (HiGHS in WebAssembly)',
+  backend: ref('./highs.ts', 'solveWithHighs'),
+  seed: seedOption(0, 'Random seed of HiGHS (random_seed)'),
+});
+export const glpsolSolver = exactSolver({
+  name: 'glpsol',
+  description: 'Exact MILP with native glpsol on the exported LP file (needs glpk-utils)',
+  backend: ref('./native.ts', 'solveWithGlpsol'),
+  binary: 'glpsol',
+});
+export const cbcSolver = exactSolver({
+  name: 'cbc',
+  description: 'Exact MILP with native cbc on the exported LP file (needs coinor-cbc)',
+  backend: ref('./native.ts', 'solveWithCbc'),
+  // cbc reads randomCbcSeed 0 as "seed from the time of day": not reproducible, so not offered.
+  seed: seedOption(1, 'Random seed of cbc\'s heuristics (randomCbcSeed)'),
+  binary: 'cbc',
+});
