@@ -9,6 +9,7 @@ import { evaluateCommand } from './commands/evaluate.ts';
 import { solversCommand } from './commands/solvers.ts';
 import { solveCommand } from './commands/solve.ts';
 import { exportLpCommand } from './commands/export-lp.ts';
+import { benchCommand } from './commands/bench.ts';
 
 // Each command module is listed once here; the order is the order of `--help`.
 const commands: CommandModule<any, any>[] = [
@@ -19,6 +20,7 @@ const commands: CommandModule<any, any>[] = [
   solveCommand,
   evaluateCommand,
   exportLpCommand,
+  benchCommand,
 ];
 
 export async function main(argv: string[]): Promise<void> {

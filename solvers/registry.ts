@@ -8,9 +8,15 @@
  */
 import { InputError } from './problem/errors.ts';
 import type { OptionValue, Solver, SolveOptions } from './solver.ts';
+import { agh } from './heuristics/agh.ts';
+import { cheapest } from './heuristics/cheapest.ts';
+import { gh } from './heuristics/gh.ts';
 import { cbcSolver, glpkSolver, glpsolSolver, highsSolver } from './exact/solvers.ts';
 
 const SOLVERS: Solver[] = [
+  gh,
+  agh,
+  cheapest,
   glpkSolver,
   highsSolver,
   glpsolSolver,

@@ -1,0 +1,144 @@
+/**
+ * The GH construction (HEURISTICS.md, GH steps 2–4) on a mutable plan state: types in a given
+ * order, each placed greedily — rank every target by M2, take the best, place as much of the
+ * remaining demand as it carries, repeat until the type is placed or nothing worthwhile fits.
+ * A target is worthwhile only if serving costs less than the unmet penalty it saves, so the
+ * construction never raises the objective. AGH calls the same `placeType` from its local search.
+ */
+import { candidateTable } from './candidates.ts';
+import { assess, MIN_SHARE, NO_RELIEF, type Assessment } from './coverage.ts';
+import { ranksBefore, score } from './ranking.ts';
+import type { PlanState } from './state.ts';
+import { ACTIVE, NEW, Target } from './target.ts';
+import { upgradeTarget } from './upgrade.ts';
+
+export interface Mechanisms {
+  noM1: boolean;
+  noM2: boolean;
+  noM3: boolean;
+  /** M1 ties to the fewest GPUs instead of the lower delay (AGH's extra starts; see candidateTable). */
+  granular?: boolean;
+}
+
+export const ALL_MECHANISMS: Readonly<Mechanisms> = Object.freeze({ noM1: false, noM2: false, noM3: false });
+
+/**
+ * Fills tg with where type i would go on pair p: the deployed layout if it meets Δ_i, else its M3
+ * upgrade (none under noM3), or for an undeployed pair the candidate table's layout.
+ */
+export function targetFor(s: PlanState, table: Int32Array, i: number, p: number, mech: Mechanisms, tg: Target): boolean {
+  const pre = s.pre;
+  const c0 = s.layout[p];
+  if (c0 < 0) {
+    const c = table[i * pre.P + p];
+    return c >= 0 && newTarget(s, p, c, tg);
+  }
+  if (pre.perRoute && pre.eRel[i * pre.P + p] > 0) return false;
+  if (pre.dRel[i * pre.C + c0] > 0) return !mech.noM3 && upgradeTarget(s, i, p, tg);
+  tg.p = p;
+  tg.c = c0;
+  tg.kind = ACTIVE;
+  tg.baseL = s.loadSum[p];
+  tg.baseK = s.kvSum[p];
+  tg.baseR = s.replicas[p];
+  tg.extraBudget = tg.extraPenalty = tg.extraGpus = tg.extraStorageGb = 0;
+  return true;
+}
+
+/** Fills tg with a new deployment of pair p on layout c (model storage counted if the model is new). */
+export function newTarget(s: PlanState, p: number, c: number, tg: Target): true {
+  const d = s.pre.d;
+  const j = d.configs[c].j;
+  const newModel = s.modelPairs[j] === 0;
+  tg.p = p;
+  tg.c = c;
+  tg.kind = NEW;
+  tg.baseL = tg.baseK = tg.baseR = 0;
+  tg.extraBudget = newModel ? d.model_storage_usd_per_h[j] : 0;
+  tg.extraStorageGb = newModel ? d.model_storage_gb[j] : 0;
+  tg.extraPenalty = tg.extraGpus = 0;
+  return true;
+}
+
+/** Applies a chosen target: the upgrade first, then the share. */
+export function applyTarget(s: PlanState, i: number, tg: Target, t: number): void {
+  if (tg.kind !== NEW && s.layout[tg.p] !== tg.c) s.setLayout(tg.p, tg.c);
+  s.addShare(i, tg.p, tg.c, t);
+}
+
+export interface PlaceLimits {
+  /** Place at most this share (default: all of the type's unmet demand). */
+  maxShare?: number;
+  /** Only deployed pairs (on their layout or upgraded): consolidation must not open new ones. */
+  deployedOnly?: boolean;
+}
+
+/** Scratch objects of the ranking loop, reused across calls. */
+const scratch = { tg: new Target(), best: new Target(), a: { t: 0, cost: 0 } as Assessment, bestA: { t: 0, cost: 0 } as Assessment };
+
+/** GH step 3 for one type. Returns the share placed. */
+export function placeType(s: PlanState, i: number, mech: Mechanisms, limits: PlaceLimits = {}): number {
+  const pre = s.pre;
+  const table = candidateTable(pre, mech.noM1, mech.granular);
+  const penalty = pre.d.unmet_penalty_usd_per_h[i];
+  const { tg, best, a, bestA } = scratch;
+  let rem = Math.min(s.unmet(i), limits.maxShare ?? 1);
+  let placed = 0;
+  // Every step places a share ≥ MIN_SHARE or deploys nothing new, so this bound is never binding in practice.
+  for (let step = 0; rem >= MIN_SHARE && step < 4 * pre.P + 16; step++) {
+    let bestScore = Infinity;
+    best.p = -1;
+    for (let p = 0; p < pre.P; p++) {
+      if (limits.deployedOnly && s.layout[p] < 0) continue;
+      if (!targetFor(s, table, i, p, mech, tg)) continue;
+      // Deployed pairs are assessed twice: filling spare capacity only, and taking all it can.
+      for (let spare = tg.kind === NEW ? 0 : 1; spare >= 0; spare--) {
+        if (!assess(s, i, tg, rem, spare === 1, NO_RELIEF, a)) continue;
+        if (a.cost >= penalty * a.t) continue;
+        const sc = score(s, tg, a, mech.noM2);
+        if (best.p < 0 || ranksBefore(sc, tg, bestScore, best)) {
+          bestScore = sc;
+          best.copyFrom(tg);
+          bestA.t = a.t;
+          bestA.cost = a.cost;
+        }
+      }
+    }
+    if (best.p < 0) break;
+    applyTarget(s, i, best, bestA.t);
+    rem -= bestA.t;
+    placed += bestA.t;
+  }
+  return placed;
+}
+
+/**
+ * GH step 2, a necessary condition for serving type i under any mechanism setting: some pair has a
+ * layout that meets Δ_i (the M1 table is non-empty; per-route, that layout's error meets ε_i too),
+ * and — average mode — some deployable pair meets ε_i, since the mean error needs a route at or
+ * below it. Types failing it are reported and left unmet.
+ */
+export function coverable(s: PlanState, i: number): boolean {
+  const pre = s.pre;
+  const fast = candidateTable(pre, false);
+  const any = candidateTable(pre, true);
+  let delayOk = false;
+  let errorOk = pre.perRoute;
+  for (let p = 0; p < pre.P && !(delayOk && errorOk); p++) {
+    if (fast[i * pre.P + p] >= 0) delayOk = true;
+    if (any[i * pre.P + p] >= 0 && pre.eRel[i * pre.P + p] <= 0) errorOk = true;
+  }
+  return delayOk && errorOk;
+}
+
+/** Runs the whole construction from the empty plan; returns the indices of uncoverable types. */
+export function construct(s: PlanState, order: ArrayLike<number>, mech: Mechanisms): number[] {
+  s.reset();
+  const uncoverable: number[] = [];
+  for (let n = 0; n < order.length; n++) {
+    const i = order[n];
+    if (coverable(s, i)) placeType(s, i, mech);
+    else uncoverable.push(i);
+  }
+  return uncoverable;
+}
