@@ -18,6 +18,12 @@ export interface Mechanisms {
   noM3: boolean;
   /** M1 ties to the fewest GPUs instead of the lower delay (AGH's extra starts; see candidateTable). */
   granular?: boolean;
+  /**
+   * Average mode only (AGH's local search): a deployed pair whose layout is too slow for the type
+   * is also a target on that layout, carrying only the share the delay slack banked by faster
+   * routes pays for (the mixing the MILP may do; the rows are tracked exactly by the state).
+   */
+  mix?: boolean;
 }
 
 export const ALL_MECHANISMS: Readonly<Mechanisms> = Object.freeze({ noM1: false, noM2: false, noM3: false });
@@ -35,6 +41,31 @@ export function targetFor(s: PlanState, table: Int32Array, i: number, p: number,
   }
   if (pre.perRoute && pre.eRel[i * pre.P + p] > 0) return false;
   if (pre.dRel[i * pre.C + c0] > 0) return !mech.noM3 && upgradeTarget(s, i, p, tg);
+  tg.p = p;
+  tg.c = c0;
+  tg.kind = ACTIVE;
+  tg.baseL = s.loadSum[p];
+  tg.baseK = s.kvSum[p];
+  tg.baseR = s.replicas[p];
+  tg.extraBudget = tg.extraPenalty = tg.extraGpus = tg.extraStorageGb = 0;
+  return true;
+}
+
+/**
+ * The mixing target (Mechanisms.mix, average mode): type i on a layout too slow for it on its own
+ * — deployed pair p on its current layout, or an undeployed pair on its smallest layout (fewest
+ * GPUs: a mixed route carries a small share). False when there is none or the layout meets Δ_i
+ * (then the plain target covers it).
+ */
+export function mixTarget(s: PlanState, i: number, p: number, tg: Target): boolean {
+  const pre = s.pre;
+  const c0 = s.layout[p];
+  if (pre.perRoute) return false;
+  if (c0 < 0) {
+    const c = candidateTable(pre, true)[i * pre.P + p];
+    return c >= 0 && pre.dRel[i * pre.C + c] > 0 && newTarget(s, p, c, tg);
+  }
+  if (pre.dRel[i * pre.C + c0] <= 0 || !(pre.d.configs[c0].free_kv_gb > 0)) return false;
   tg.p = p;
   tg.c = c0;
   tg.kind = ACTIVE;
@@ -71,6 +102,8 @@ export interface PlaceLimits {
   maxShare?: number;
   /** Only deployed pairs (on their layout or upgraded): consolidation must not open new ones. */
   deployedOnly?: boolean;
+  /** AGH's ruin-and-recreate: each M2 score is multiplied by 1 + amount·U(0,1) from this seeded stream. */
+  jitter?: { rng: () => number; amount: number };
 }
 
 /** Scratch objects of the ranking loop, reused across calls. */
@@ -90,17 +123,20 @@ export function placeType(s: PlanState, i: number, mech: Mechanisms, limits: Pla
     best.p = -1;
     for (let p = 0; p < pre.P; p++) {
       if (limits.deployedOnly && s.layout[p] < 0) continue;
-      if (!targetFor(s, table, i, p, mech, tg)) continue;
-      // Deployed pairs are assessed twice: filling spare capacity only, and taking all it can.
-      for (let spare = tg.kind === NEW ? 0 : 1; spare >= 0; spare--) {
-        if (!assess(s, i, tg, rem, spare === 1, NO_RELIEF, a)) continue;
-        if (a.cost >= penalty * a.t) continue;
-        const sc = score(s, tg, a, mech.noM2);
-        if (best.p < 0 || ranksBefore(sc, tg, bestScore, best)) {
-          bestScore = sc;
-          best.copyFrom(tg);
-          bestA.t = a.t;
-          bestA.cost = a.cost;
+      const plain = targetFor(s, table, i, p, mech, tg);
+      for (let variant = 0; variant < 2; variant++) {
+        if (variant === 0 ? !plain : !(mech.mix && mixTarget(s, i, p, tg))) continue;
+        // Deployed pairs are assessed twice: filling spare capacity only, and taking all it can.
+        for (let spare = tg.kind === NEW ? 0 : 1; spare >= 0; spare--) {
+          if (!assess(s, i, tg, rem, spare === 1, NO_RELIEF, a)) continue;
+          if (a.cost >= penalty * a.t) continue;
+          const sc = limits.jitter ? score(s, tg, a, mech.noM2) * (1 + limits.jitter.amount * limits.jitter.rng()) : score(s, tg, a, mech.noM2);
+          if (best.p < 0 || ranksBefore(sc, tg, bestScore, best)) {
+            bestScore = sc;
+            best.copyFrom(tg);
+            bestA.t = a.t;
+            bestA.cost = a.cost;
+          }
         }
       }
     }

@@ -1,6 +1,11 @@
 /**
  * Quality of GH and AGH against the exact optimum on base-size (6,6,10) instances:
- * `npx tsx solvers/heuristics/quality.ts [--seeds 5] [--time-limit 120] [--json]`.
+ * `npx tsx solvers/heuristics/quality.ts [--seeds 5] [--time-limit 120] [--json] [--cache FILE]
+ *  [--scenarios S1,S3] [--modes average,per-route]`.
+ *
+ * `--cache FILE` keeps the exact results in a JSON file keyed by instance id and time limit (they
+ * depend only on the instance), so the heuristics can be re-measured in seconds; the file is read
+ * at start and rewritten after every new exact solve.
  *
  * For every scenario S1–S5 × SLO mode × seed: HiGHS (through the registry, when registered) and
  * GH / AGH, all scored by the evaluator. Gap = (heuristic − optimum) / optimum, marked `*` where
@@ -8,6 +13,7 @@
  * negative) and `n/a` without an exact plan. Average-mode gaps include M1's structural handicap:
  * it admits only routes that meet Δ on their own, while the MILP may mix slow and fast routes.
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { generateInstance } from '../../generators/instance.ts';
@@ -44,15 +50,35 @@ async function cost(inst: Instance, spec: string, extra: Record<string, number> 
   return { status: r.status, cost: r.plan ? evaluate(inst, r.plan).cost_usd : null, secs };
 }
 
-export async function qualityRows(seeds: number, timeLimitS: number, onRow?: (r: QualityRow) => void): Promise<QualityRow[]> {
+type ExactResult = { status: string; cost: number | null; secs: number | null };
+
+export interface QualityOptions {
+  /** JSON file caching exact results per instance id and time limit. */
+  cache?: string;
+  scenarios?: ScenarioId[];
+  modes?: SloMode[];
+}
+
+export async function qualityRows(seeds: number, timeLimitS: number, onRow?: (r: QualityRow) => void, opts: QualityOptions = {}): Promise<QualityRow[]> {
   const profile = loadProfileBundle(DEFAULT_PROFILE_PATH);
   const haveExact = listSolvers().some((s) => s.name === 'highs');
+  const cache: Record<string, ExactResult> = opts.cache && existsSync(opts.cache) ? JSON.parse(readFileSync(opts.cache, 'utf8')) : {};
   const rows: QualityRow[] = [];
-  for (const scenario of SCENARIOS) {
-    for (const mode of MODES) {
+  for (const scenario of opts.scenarios ?? SCENARIOS) {
+    for (const mode of opts.modes ?? MODES) {
       for (let seed = 1; seed <= seeds; seed++) {
         const inst = generateInstance({ sizes: { I: 6, J: 6, K: 10 }, seed, scenario, sloMode: mode, profile, profileName: 'default' });
-        const exact = haveExact ? await cost(inst, 'highs', { time_limit_s: timeLimitS }) : { status: 'not registered', cost: null, secs: null };
+        const key = `${inst.meta.id}@${timeLimitS}`;
+        let exact: ExactResult;
+        if (cache[key]) exact = cache[key];
+        else {
+          exact = haveExact ? await cost(inst, 'highs', { time_limit_s: timeLimitS }) : { status: 'not registered', cost: null, secs: null };
+          if (opts.cache && haveExact) {
+            const onDisk = existsSync(opts.cache) ? JSON.parse(readFileSync(opts.cache, 'utf8')) : {};
+            writeFileSync(opts.cache, JSON.stringify({ ...onDisk, ...cache, [key]: exact }, null, 1));
+          }
+          cache[key] = exact;
+        }
         const g = await cost(inst, 'gh');
         const a = await cost(inst, 'agh');
         const gap = (h: number) => (exact.cost === null ? null : (h - exact.cost) / Math.max(1e-9, exact.cost));
@@ -101,9 +127,22 @@ export function summary(rows: QualityRow[]): string {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const { values } = parseArgs({ options: { seeds: { type: 'string', default: '5' }, 'time-limit': { type: 'string', default: '120' }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: {
+      seeds: { type: 'string', default: '5' },
+      'time-limit': { type: 'string', default: '120' },
+      json: { type: 'boolean', default: false },
+      cache: { type: 'string' },
+      scenarios: { type: 'string' },
+      modes: { type: 'string' },
+    },
+  });
   const json = values.json === true;
   if (!json) console.log(HEADER);
-  const rows = await qualityRows(Number(values.seeds), Number(values['time-limit']), json ? undefined : (r) => console.log(formatRow(r)));
+  const rows = await qualityRows(Number(values.seeds), Number(values['time-limit']), json ? undefined : (r) => console.log(formatRow(r)), {
+    cache: values.cache,
+    scenarios: values.scenarios?.split(',') as ScenarioId[] | undefined,
+    modes: values.modes?.split(',') as SloMode[] | undefined,
+  });
   console.log(json ? JSON.stringify(rows, null, 2) : `\n${summary(rows)}`);
 }

@@ -12,7 +12,7 @@
  */
 import { candidateTable, shortlist } from './candidates.ts';
 import { assess, MIN_SHARE, NO_RELIEF, type Assessment, type Relief } from './coverage.ts';
-import { applyTarget, newTarget, targetFor, type Mechanisms } from './construct.ts';
+import { applyTarget, mixTarget, newTarget, targetFor, type Mechanisms } from './construct.ts';
 import { replicasFor, type PlanState } from './state.ts';
 import { Target } from './target.ts';
 
@@ -101,14 +101,24 @@ function relocate(s: PlanState, i: number, src: number, search: Search): boolean
   };
   for (let p = 0; p < s.P; p++) {
     if (p === src || s.layout[p] < 0) continue;
-    if (!targetFor(s, table, i, p, search.mech, tg)) continue;
-    consider(true);
-    consider(false);
+    if (targetFor(s, table, i, p, search.mech, tg)) {
+      consider(true);
+      consider(false);
+    }
+    if (search.mech.mix && mixTarget(s, i, p, tg)) {
+      consider(true);
+      consider(false);
+    }
   }
   // New deployments: the type's shortlist under either M1 tie-break (relayout reaches other layouts).
   for (const t of search.mech.noM1 ? [table] : [candidateTable(pre, false), candidateTable(pre, false, true)]) {
     for (const p of shortlist(pre, t, SHORTLIST)[i]) {
       if (s.layout[p] < 0 && newTarget(s, p, t[i * s.P + p], tg)) consider(false);
+    }
+  }
+  if (search.mech.mix) {
+    for (const p of shortlist(pre, candidateTable(pre, true), SHORTLIST)[i]) {
+      if (s.layout[p] < 0 && mixTarget(s, i, p, tg)) consider(false);
     }
   }
   if (best.p < 0) return false;
