@@ -1,11 +1,13 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { evaluate } from '../solvers/problem/evaluator.ts';
 import { tinyInstance, tinyPlan } from '../solvers/problem/fixtures.ts';
 import type { Instance, Plan } from '../solvers/problem/types.ts';
+import { agh } from '../solvers/heuristics/agh.ts';
+import { gh } from '../solvers/heuristics/gh.ts';
 import { parseSolverSpec, type SolverSpec } from '../solvers/registry.ts';
 import { ROLLING_COLUMNS } from './columns.ts';
 import { demandPath, diurnalProfile, SLOT_H, SLOTS_PER_DAY, traceProfile } from './demand-paths.ts';
-import { runRollingHorizon } from './rolling-horizon.ts';
+import { runRollingHorizon, type RollingDay, type RollingInput, type RollingRow } from './rolling-horizon.ts';
 import { makePolicy, SolveLog, withDemand } from './rolling-policies.ts';
 
 const FLAT = [1];
@@ -141,11 +143,19 @@ describe('policies', () => {
   });
 });
 
+/** The row of one day. */
+async function playDay(input: Omit<RollingInput, 'days'> & RollingDay): Promise<RollingRow> {
+  const { sigma, path, ...rest } = input;
+  const rows = await runRollingHorizon({ ...rest, days: [{ sigma, path }] });
+  expect(rows).toHaveLength(1);
+  return rows[0];
+}
+
 describe('runRollingHorizon', () => {
   it('σ = 0 and a flat profile: AGH every 5 minutes costs what AGH once for the day costs', async () => {
     const base = { instance: tinyInstance(), sigma: 0, path: 0, seed: 1, profile5min: FLAT };
-    const rolling = await runRollingHorizon({ ...base, policy: 'agh-5min' });
-    const daily = await runRollingHorizon({ ...base, policy: 'agh-24h' });
+    const rolling = await playDay({ ...base, policy: 'agh-5min' });
+    const daily = await playDay({ ...base, policy: 'agh-24h' });
     expect(rolling.solver_calls).toBe(SLOTS_PER_DAY);
     expect(daily.solver_calls).toBe(1);
     expect(rolling.day_cost_usd).toBeCloseTo(daily.day_cost_usd, 9);
@@ -164,14 +174,14 @@ describe('runRollingHorizon', () => {
     // diurnal peak (1.5×) overflows it around noon.
     const instance = tinyInstance();
     instance.types[0].rate_per_h = 11_000;
-    const row = await runRollingHorizon({ instance, sigma: 0.05, path: 0, seed: 1, policy: 'agh-24h' });
+    const row = await playDay({ instance, sigma: 0.05, path: 0, seed: 1, policy: 'agh-24h' });
     expect(row.violation_rate).toBeGreaterThan(0);
     expect(row.unmet_penalty_usd).toBeGreaterThan(0);
     expect(row.unmet_rate).toBe(0);
   });
 
   it('returns a flat row whose keys are rolling raw.csv columns', async () => {
-    const row = await runRollingHorizon({ instance: tinyInstance(), sigma: 0.02, path: 1, seed: 1, policy: 'gh-5min' });
+    const row = await playDay({ instance: tinyInstance(), sigma: 0.02, path: 1, seed: 1, policy: 'gh-5min' });
     const columns = new Set(ROLLING_COLUMNS.map((c) => c.name));
     expect(Object.keys(row).filter((k) => !columns.has(k))).toEqual([]);
     expect(row).toMatchObject({ sigma: 0.02, path: 1, policy: 'gh-5min', slots: SLOTS_PER_DAY, solver_calls: SLOTS_PER_DAY });
@@ -181,6 +191,40 @@ describe('runRollingHorizon', () => {
   });
 
   it('dm-24h needs an exact solver spec', async () => {
-    await expect(runRollingHorizon({ instance: tinyInstance(), sigma: 0, path: 0, seed: 1, policy: 'dm-24h' })).rejects.toThrow(/exact solver spec/);
+    await expect(playDay({ instance: tinyInstance(), sigma: 0, path: 0, seed: 1, policy: 'dm-24h' })).rejects.toThrow(/exact solver spec/);
+  });
+
+  describe('over several days (σ, path)', () => {
+    const days = [0.01, 0.05].flatMap((sigma) => [0, 1, 2].map((path) => ({ sigma, path })));
+    // 11,000 requests/h: the diurnal peak overflows the day plan, so each day's cost depends on its path.
+    const instance = tinyInstance();
+    instance.types[0].rate_per_h = 11_000;
+    afterEach(() => vi.restoreAllMocks());
+
+    it('a static policy solves once, after one untimed warm-up, and every day reports that one solve', async () => {
+      const solve = vi.spyOn(agh, 'solve');
+      const rows = await runRollingHorizon({ instance, days, seed: 1, policy: 'agh-24h' });
+      expect(solve).toHaveBeenCalledTimes(2); // warm-up + the plan
+      expect(rows.map((r) => [r.sigma, r.path])).toEqual(days.map((d) => [d.sigma, d.path]));
+      for (const r of rows) {
+        expect(r.solver_calls).toBe(1);
+        expect(r.solve_time_total_s).toBe(rows[0].solve_time_total_s);
+        expect(r.solve_time_max_s).toBe(rows[0].solve_time_total_s);
+        expect(r.rental_usd).toBe(rows[0].rental_usd); // one plan, rented all day
+      }
+      expect(new Set(rows.map((r) => r.day_cost_usd)).size).toBe(days.length); // scored on each path
+      // The same rows as days played one at a time, each with its own solve.
+      for (const [n, d] of days.entries()) {
+        const alone = await playDay({ instance, ...d, seed: 1, policy: 'agh-24h' });
+        expect(alone.day_cost_usd).toBe(rows[n].day_cost_usd);
+      }
+    });
+
+    it('a re-solving policy re-solves every slot of every day, after one warm-up', async () => {
+      const solve = vi.spyOn(gh, 'solve');
+      const rows = await runRollingHorizon({ instance, days: days.slice(0, 2), seed: 1, policy: 'gh-5min' });
+      expect(solve).toHaveBeenCalledTimes(1 + 2 * SLOTS_PER_DAY);
+      expect(rows.map((r) => r.solver_calls)).toEqual([SLOTS_PER_DAY, SLOTS_PER_DAY]);
+    });
   });
 });

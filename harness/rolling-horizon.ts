@@ -1,6 +1,6 @@
 /**
- * One day of the rolling horizon (EXPERIMENTS.md E5) for one (σ, demand path, policy): the policy
- * plans slot by slot (harness/rolling-policies.ts), and each slot is scored on its realised demand
+ * Days of the rolling horizon (EXPERIMENTS.md E5), each a (σ, demand path) under one policy: the
+ * policy plans slot by slot (harness/rolling-policies.ts), and each slot is scored on its realised demand
  * over ΔT = 5 min by the stage-2 scenario engine with κ = 1 and a demand factor — the evaluator's
  * cost terms, with capacity overflow dropped and SLO breaches shed, both paid as unmet.
  *
@@ -16,12 +16,18 @@ import type { Instance, Plan } from '../solvers/problem/types.ts';
 import { parseSolverSpec, type SolverSpec } from '../solvers/registry.ts';
 import type { SolveStatus } from '../solvers/solver.ts';
 import { demandPath, diurnalProfile, SLOT_H, SLOTS_PER_DAY, traceProfile } from './demand-paths.ts';
-import { makePolicy, POLICY_SOLVER, SolveLog, withDemand, type RollingPolicy } from './rolling-policies.ts';
+import { makePolicy, POLICY_SOLVER, SolveLog, STATIC_POLICIES, withDemand, type RollingPolicy } from './rolling-policies.ts';
+
+/** One day of demand: path `path` of volatility σ. */
+export interface RollingDay {
+  sigma: number;
+  path: number;
+}
 
 export interface RollingInput {
   instance: Instance;
-  sigma: number;
-  path: number;
+  /** The days to play, each scored into one row. */
+  days: readonly RollingDay[];
   policy: RollingPolicy;
   /** Seed of the demand paths (a path is drawn from (seed, σ, path)). */
   seed: number;
@@ -55,49 +61,66 @@ export interface RollingRow extends CostTerms {
   message?: string;
 }
 
-export async function runRollingHorizon(input: RollingInput): Promise<RollingRow> {
-  const { instance, sigma, path, policy, seed } = input;
+/**
+ * Plays `input.days` under one policy, a row per day. A static policy (STATIC_POLICIES) is made
+ * once for all the days, so its one solve serves every σ and path and each row reports that
+ * solve; a re-solving policy starts afresh each day.
+ */
+export async function runRollingHorizon(input: RollingInput): Promise<RollingRow[]> {
+  const { instance, policy, seed } = input;
   const day = withDemand(instance, 1, 24);
   const profile = input.profile5min ? traceProfile(input.profile5min) : diurnalProfile();
-  const { multiplier } = demandPath(seed, sigma, path, profile);
-  const log = new SolveLog();
-  const plan = makePolicy(policy, solverFor(input), { day, profile, slotH: SLOT_H, log });
-
+  const spec = solverFor(input);
+  // Untimed warm-up: module loading and JIT compilation would otherwise land in the first timed
+  // heuristic solve (and in agh-5min's solve_time_max_s). An exact solve runs in a fresh process
+  // of its own each time, which a warm-up here could not warm.
+  if (spec.solver.kind === 'heuristic') await spec.solver.solve(day, spec.options);
+  const newPolicy = () => {
+    const log = new SolveLog();
+    return { plan: makePolicy(policy, spec, { day, profile, slotH: SLOT_H, log }), log };
+  };
+  const shared = STATIC_POLICIES.has(policy) ? newPolicy() : undefined;
   const scoring = withDemand(day, 1, SLOT_H);
   const compiled = new WeakMap<Plan, CompiledPlan>(); // a static plan is compiled once
-  const demand = new Float64Array(day.types.length);
-  const terms: CostTerms = { rental_usd: 0, model_storage_usd: 0, token_storage_usd: 0, delay_penalty_usd: 0, unmet_penalty_usd: 0 };
-  let requests = 0;
-  let violating = 0;
-  let unmet = 0;
-  for (let t = 0; t < SLOTS_PER_DAY; t++) {
-    const p = await plan(t, multiplier.subarray(0, t)); // the policy sees slots before t only
-    let cp = compiled.get(p);
-    if (!cp) compiled.set(p, (cp = compilePlan(scoring, p)));
-    const out = realise(cp, { demand: demand.fill(multiplier[t]) });
-    for (const key of Object.keys(terms) as (keyof CostTerms)[]) terms[key] += out.terms[key];
-    requests += out.demand_per_h;
-    violating += out.violating_per_h + out.planned_unmet_per_h;
-    unmet += out.planned_unmet_per_h;
+  const rows: RollingRow[] = [];
+  for (const { sigma, path } of input.days) {
+    const { plan, log } = shared ?? newPolicy();
+    const { multiplier } = demandPath(seed, sigma, path, profile);
+    const demand = new Float64Array(day.types.length);
+    const terms: CostTerms = { rental_usd: 0, model_storage_usd: 0, token_storage_usd: 0, delay_penalty_usd: 0, unmet_penalty_usd: 0 };
+    let requests = 0;
+    let violating = 0;
+    let unmet = 0;
+    for (let t = 0; t < SLOTS_PER_DAY; t++) {
+      const p = await plan(t, multiplier.subarray(0, t)); // the policy sees slots before t only
+      let cp = compiled.get(p);
+      if (!cp) compiled.set(p, (cp = compilePlan(scoring, p)));
+      const out = realise(cp, { demand: demand.fill(multiplier[t]) });
+      for (const key of Object.keys(terms) as (keyof CostTerms)[]) terms[key] += out.terms[key];
+      requests += out.demand_per_h;
+      violating += out.violating_per_h + out.planned_unmet_per_h;
+      unmet += out.planned_unmet_per_h;
+    }
+    const failure = log.firstFailure;
+    rows.push({
+      sigma,
+      path,
+      policy,
+      slots: SLOTS_PER_DAY,
+      day_cost_usd: terms.rental_usd + terms.model_storage_usd + terms.token_storage_usd + terms.delay_penalty_usd + terms.unmet_penalty_usd,
+      ...terms,
+      violation_rate: requests > 0 ? violating / requests : 0,
+      unmet_rate: requests > 0 ? unmet / requests : 0,
+      solver_calls: log.calls,
+      solve_time_total_s: log.totalS,
+      solve_time_max_s: log.maxS,
+      ...(failure && {
+        status: failure.status,
+        message: `${log.failures} of ${log.calls} solves gave no plan (first: ${failure.message ?? failure.status}); the previous plan, or none, ran instead`,
+      }),
+    });
   }
-  const failure = log.firstFailure;
-  return {
-    sigma,
-    path,
-    policy,
-    slots: SLOTS_PER_DAY,
-    day_cost_usd: terms.rental_usd + terms.model_storage_usd + terms.token_storage_usd + terms.delay_penalty_usd + terms.unmet_penalty_usd,
-    ...terms,
-    violation_rate: requests > 0 ? violating / requests : 0,
-    unmet_rate: requests > 0 ? unmet / requests : 0,
-    solver_calls: log.calls,
-    solve_time_total_s: log.totalS,
-    solve_time_max_s: log.maxS,
-    ...(failure && {
-      status: failure.status,
-      message: `${log.failures} of ${log.calls} solves gave no plan (first: ${failure.message ?? failure.status}); the previous plan, or none, ran instead`,
-    }),
-  };
+  return rows;
 }
 
 function solverFor(input: RollingInput): SolverSpec {

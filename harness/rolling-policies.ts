@@ -59,6 +59,12 @@ export class SolveLog {
   }
 }
 
+/**
+ * The policies that plan once, before the day, on the expected demand: their plan depends on
+ * neither σ nor the demand path, so one solve serves every day of a run (harness/grid.ts).
+ */
+export const STATIC_POLICIES: ReadonlySet<RollingPolicy> = new Set(['agh-24h', 'dm-24h', 'peak-static']);
+
 /** Which solver each policy calls: a registered heuristic, or the exact solver the run names. */
 export const POLICY_SOLVER: Record<RollingPolicy, 'agh' | 'gh' | 'exact'> = {
   'agh-5min': 'agh',

@@ -8,6 +8,7 @@
  */
 import { InputError } from './problem/errors.ts';
 import type { OptionValue, Solver, SolveOptions } from './solver.ts';
+import { FAULT_SOLVERS } from './testing/faults.ts';
 import { agh } from './heuristics/agh.ts';
 import { cheapest } from './heuristics/cheapest.ts';
 import { gh } from './heuristics/gh.ts';
@@ -22,6 +23,9 @@ const SOLVERS: Solver[] = [
   glpsolSolver,
   cbcSolver,
 ];
+
+// Test-only failure solvers for the harness tests, opt-in through the environment (workers inherit it).
+if (process.env.LLM_ALLOC_FAULT_SOLVERS === '1') SOLVERS.push(...FAULT_SOLVERS);
 
 export function listSolvers(): readonly Solver[] {
   return SOLVERS;

@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../problem/evaluator.ts';
 import { runIsolated } from './isolate.ts';
@@ -21,6 +26,53 @@ describe('runIsolated', () => {
     expect(elapsed).toBeGreaterThanOrEqual(2.9);
     expect(elapsed).toBeLessThan(5);
   });
+});
+
+describe('an isolated child whose parent is SIGKILLed', () => {
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const waitFor = async (what: () => boolean, timeoutMs: number) => {
+    for (const end = Date.now() + timeoutMs; !what() && Date.now() < end; ) await new Promise((r) => setTimeout(r, 100));
+    return what();
+  };
+
+  it('exits with its own children even while its main thread spins', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isolate-orphan-'));
+    const pidsFile = join(dir, 'pids');
+    // The job starts a grandchild (as glpsol would be), records both pids, then never yields.
+    writeFileSync(join(dir, 'job.mjs'), `
+      import { spawn } from 'node:child_process';
+      import { writeFileSync } from 'node:fs';
+      export function hang(file) {
+        const sleeper = spawn('sleep', ['600'], { stdio: 'ignore' });
+        writeFileSync(file, process.pid + ' ' + sleeper.pid + '\\n');
+        for (;;);
+      }`);
+    writeFileSync(join(dir, 'parent.mjs'), `
+      import { runIsolated } from ${JSON.stringify(new URL('./isolate.ts', import.meta.url).href)};
+      await runIsolated({ module: ${JSON.stringify(pathToFileURL(join(dir, 'job.mjs')).href)}, fn: 'hang', input: ${JSON.stringify(pidsFile)} }, 600);`);
+    const repo = fileURLToPath(new URL('../..', import.meta.url));
+    const parent = spawn(process.execPath, ['--import', 'tsx', join(dir, 'parent.mjs')], { cwd: repo, stdio: 'ignore' });
+    let pids: number[] = [];
+    try {
+      const recorded = () => existsSync(pidsFile) && /^\d+ \d+\n$/.test(readFileSync(pidsFile, 'utf8'));
+      expect(await waitFor(recorded, 20_000)).toBe(true);
+      pids = readFileSync(pidsFile, 'utf8').trim().split(' ').map(Number);
+      expect(pids.every(alive)).toBe(true);
+      parent.kill('SIGKILL');
+      expect(await waitFor(() => !pids.some(alive), 5_000)).toBe(true);
+    } finally {
+      parent.kill('SIGKILL');
+      for (const pid of pids) if (alive(pid)) process.kill(pid, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 40_000);
 });
 
 describe('exact solvers with failing back-ends', () => {

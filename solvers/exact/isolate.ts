@@ -5,7 +5,8 @@
  *
  * Why a process and not a worker thread: a process is killed for certain (SIGKILL) even inside
  * a native loop, its memory is its own, and killing its process group also ends the native
- * solvers (glpsol, cbc) it spawned.
+ * solvers (glpsol, cbc) it spawned. If this process dies without its exit hook (SIGKILL), the
+ * child's watchdog thread (isolate-child.mjs) kills that group within about half a second.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 

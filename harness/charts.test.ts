@@ -1,0 +1,95 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { chartsFor, renderChart, type Chart } from './charts.ts';
+import { RAW_COLUMNS, SUMMARY_COLUMNS, type CellKind } from './columns.ts';
+import { encodeRow, type RawRow } from './raw-csv.ts';
+import { e1Rows, e2Rows, e3Rows, e4Rows, e5Rows } from './report-fixture.ts';
+import { decodeRow, summarise, type Row } from './summary.ts';
+import { textWidth } from './text-metrics.ts';
+
+function summaryOf(kind: CellKind, rows: RawRow[]): Row[] {
+  return summarise(kind, rows.map((r) => decodeRow(encodeRow(r, RAW_COLUMNS[kind]), RAW_COLUMNS[kind])));
+}
+
+const dataOf = (c: Chart) => (c.spec as unknown as { data: { values: Row[] } }).data.values;
+
+/** Every plotted value is a summary cell, verbatim: charts compute no numbers of their own. */
+function expectDataFromSummary(chart: Chart, summary: Row[], kind: CellKind): void {
+  const summaryNames = new Set(SUMMARY_COLUMNS[kind].map((c) => c.name));
+  const values = dataOf(chart);
+  expect(values.length).toBeGreaterThan(0);
+  for (const v of values) {
+    const fields = Object.keys(v).filter((k) => summaryNames.has(k));
+    expect(fields.length).toBeGreaterThan(1);
+    const size = (r: Row) => `${r.size_i}×${r.size_j}×${r.size_k}`;
+    const match = summary.find((r) => size(r) === v.size && fields.every((k) => r[k] === v[k]));
+    expect(match, `${chart.file}: ${JSON.stringify(v)}`).toBeDefined();
+  }
+}
+
+describe('chart selection', () => {
+  it('E1: runtime, speedup and gap, with the summary values inlined', () => {
+    const summary = summaryOf('solve', e1Rows());
+    const charts = chartsFor('solve', summary);
+    expect(charts.map((c) => c.file)).toEqual(['e1-runtime', 'e1-speedup', 'e1-gap']);
+    for (const c of charts) expectDataFromSummary(c, summary, 'solve');
+    // speedups exist for heuristics only
+    expect(dataOf(charts[1]).map((v) => v.solver_label)).toEqual(['gh', 'agh', 'gh', 'agh']);
+    expect(dataOf(charts[0]).find((v) => v.solver_label === 'glpk' && v.size === '20×20×20')).toMatchObject({ solve_time_s: 30, solve_time_censored: true });
+  });
+
+  it('skips charts whose data are absent (no exact solver: no speedup, no gap)', () => {
+    const summary = summaryOf('solve', e1Rows().filter((r) => r.solver_kind === 'heuristic'));
+    expect(chartsFor('solve', summary).map((c) => c.file)).toEqual(['e1-runtime']);
+    expect(chartsFor('solve', [])).toEqual([]);
+  });
+
+  it('E2 scenario bars in one panel per κ, E3 ablation bars, E4 κ lines with p5–p95 bands in one panel per size, E5 rolling lines', () => {
+    const e2 = summaryOf('solve', e2Rows());
+    const e2Charts = chartsFor('solve', e2);
+    expect(e2Charts.map((c) => c.file)).toEqual(['e2-scenario-cost', 'e2-scenario-violation']);
+    expect(new Set(dataOf(e2Charts[0]).map((v) => v.panel))).toEqual(new Set(['6×6×10, average, κ = 1.2', '6×6×10, average, κ = 1.5']));
+    const e3 = summaryOf('solve', e3Rows());
+    expect(chartsFor('solve', e3).map((c) => c.file)).toEqual(['e3-ablation-cost', 'e3-ablation-feasibility']);
+    const e4 = summaryOf('solve', e4Rows());
+    const e4Charts = chartsFor('solve', e4);
+    expect(e4Charts.map((c) => c.file)).toEqual(['e4-cost-vs-kappa', 'e4-violation-vs-kappa']);
+    expect(new Set(dataOf(e4Charts[0]).map((v) => v.panel))).toEqual(new Set(['6×6×10, S1, average', '8×8×10, S1, average']));
+    const e5 = summaryOf('rolling', e5Rows());
+    expect(chartsFor('rolling', e5).map((c) => c.file)).toEqual(['e5-rolling-cost', 'e5-rolling-violation']);
+    for (const [summary, kind] of [[e2, 'solve'], [e3, 'solve'], [e4, 'solve'], [e5, 'rolling']] as const) {
+      for (const c of chartsFor(kind, summary)) expectDataFromSummary(c, summary, kind);
+    }
+  });
+});
+
+describe('rendering', () => {
+  it('renders every chart to a non-empty SVG and PNG whose text fits', { timeout: 60_000 }, async () => {
+    const charts = [
+      ...chartsFor('solve', summaryOf('solve', [...e1Rows(), ...e2Rows(), ...e3Rows(), ...e4Rows()])),
+      ...chartsFor('rolling', summaryOf('rolling', e5Rows())),
+    ];
+    expect(charts).toHaveLength(11);
+    for (const chart of charts) {
+      const r = await renderChart(chart);
+      const width = Number(/<svg[^>]* width="(\d+(?:\.\d+)?)"/.exec(r.svg)?.[1]);
+      // The title, bold 14 px, is the widest single text: the SVG must hold it.
+      expect(width, chart.file).toBeGreaterThanOrEqual(textWidth(chart.title, 14, true));
+      expect(r.svg).toContain('<path');
+      expect(r.svg).toContain(chart.title.replace(/&/g, '&amp;'));
+      // ids are namespaced per chart, so several SVGs can share one HTML page
+      expect(r.svg).not.toMatch(/id="clip/);
+      const meta = await sharp(r.png).metadata();
+      expect(meta.format).toBe('png');
+      expect(meta.width).toBe(2 * width);
+      // not a blank image: the channels vary
+      const stats = await sharp(r.png).stats();
+      expect(stats.channels[0].max - stats.channels[0].min).toBeGreaterThan(100);
+    }
+  });
+
+  it('measures DejaVu Sans advance widths', () => {
+    expect(textWidth('Hi', 10, false)).toBeCloseTo(((752 + 278) / 1000) * 10, 9);
+    expect(textWidth('Hi', 10, true)).toBeGreaterThan(textWidth('Hi', 10, false));
+  });
+});

@@ -1,0 +1,216 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../solvers/problem/errors.ts';
+import { buildNotebook, serialiseNotebook, writeNotebooks } from './notebooks.ts';
+import { e1Rows, e3Rows, e5Rows, writeRun } from './report-fixture.ts';
+import { renderReport } from './report.ts';
+
+const temps: string[] = [];
+const temp = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+};
+afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isMultiline = (v: unknown) => typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string'));
+const text = (v: unknown) => (Array.isArray(v) ? v.join('') : String(v));
+
+/** The parts of the nbformat v4.5 JSON schema our notebooks use; returns what is wrong, if anything. */
+function nbformatProblems(nb: unknown): string[] {
+  const problems: string[] = [];
+  const check = (ok: boolean, what: string) => ok || problems.push(what);
+  if (!isObj(nb)) return ['notebook is not an object'];
+  check(JSON.stringify(Object.keys(nb).sort()) === '["cells","metadata","nbformat","nbformat_minor"]', `top-level keys ${Object.keys(nb)}`);
+  check(nb.nbformat === 4 && nb.nbformat_minor === 5, 'nbformat 4.5');
+  const meta = nb.metadata;
+  check(isObj(meta) && isObj(meta.kernelspec) && typeof meta.kernelspec.name === 'string' && typeof meta.kernelspec.display_name === 'string', 'metadata.kernelspec');
+  check(isObj(meta) && (meta.language_info === undefined || (isObj(meta.language_info) && typeof meta.language_info.name === 'string')), 'metadata.language_info');
+  if (!Array.isArray(nb.cells)) return [...problems, 'cells is not an array'];
+  const ids = new Set<unknown>();
+  nb.cells.forEach((c: unknown, i) => {
+    if (!isObj(c)) return problems.push(`cell ${i} is not an object`);
+    const keys = { markdown: ['cell_type', 'id', 'metadata', 'source'], code: ['cell_type', 'execution_count', 'id', 'metadata', 'outputs', 'source'] }[String(c.cell_type)];
+    if (!keys) return problems.push(`cell ${i}: cell_type ${c.cell_type}`);
+    check(JSON.stringify(Object.keys(c).filter((k) => k !== 'attachments').sort()) === JSON.stringify(keys), `cell ${i}: keys ${Object.keys(c)}`);
+    check(typeof c.id === 'string' && /^[a-zA-Z0-9-_]+$/.test(c.id) && c.id.length <= 64 && !ids.has(c.id), `cell ${i}: id ${c.id} (pattern, length, unique)`);
+    ids.add(c.id);
+    check(isObj(c.metadata), `cell ${i}: metadata`);
+    check(isMultiline(c.source), `cell ${i}: source`);
+    if (c.cell_type !== 'code') return;
+    check(c.execution_count === null || (Number.isInteger(c.execution_count) && Number(c.execution_count) >= 0), `cell ${i}: execution_count`);
+    if (!Array.isArray(c.outputs)) return problems.push(`cell ${i}: outputs`);
+    c.outputs.forEach((o: unknown, j) => {
+      const where = `cell ${i} output ${j}`;
+      if (!isObj(o)) return problems.push(`${where} is not an object`);
+      const okeys = { execute_result: ['data', 'execution_count', 'metadata', 'output_type'], display_data: ['data', 'metadata', 'output_type'] }[String(o.output_type)];
+      if (!okeys) return problems.push(`${where}: output_type ${o.output_type}`);
+      check(JSON.stringify(Object.keys(o).sort()) === JSON.stringify(okeys), `${where}: keys ${Object.keys(o)}`);
+      check(isObj(o.metadata), `${where}: metadata`);
+      if (!isObj(o.data)) return problems.push(`${where}: data`);
+      for (const [mime, v] of Object.entries(o.data)) {
+        check(/^[a-z]+\/[a-zA-Z0-9.+-]+$/.test(mime), `${where}: MIME ${mime}`);
+        // JSON MIME types may hold any JSON; every other one a (multiline) string.
+        check(/^application\/(.*\+)?json$/.test(mime) || isMultiline(v), `${where}: ${mime} is not a string`);
+      }
+    });
+  });
+  return problems;
+}
+
+interface Nb {
+  cells: { id: string; cell_type: string; source: string[]; outputs?: { output_type: string; data: Obj }[] }[];
+}
+const readNb = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Nb;
+const cell = (nb: Nb, id: string) => nb.cells.find((c) => c.id === id)!;
+
+/** The rows of a pandas-style HTML table: header names, then body cells (index dropped). */
+function htmlRows(html: string): { columns: string[]; index: string[]; rows: string[][] } {
+  const unesc = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  const [head, body] = html.split('<tbody>');
+  const columns = [...head.matchAll(/<th>(.*?)<\/th>/g)].map((m) => unesc(m[1])).slice(1);
+  const trs = [...body.matchAll(/<tr>([\s\S]*?)<\/tr>/g)].map((m) => m[1]);
+  return {
+    columns,
+    index: trs.map((tr) => /<th>(.*?)<\/th>/.exec(tr)![1]),
+    rows: trs.map((tr) => [...tr.matchAll(/<td>(.*?)<\/td>/g)].map((m) => unesc(m[1]))),
+  };
+}
+
+describe('notebooks', () => {
+  let e1: string;
+  let e3: string;
+  let e5: string;
+  let out: string;
+  beforeAll(async () => {
+    e1 = writeRun('e1', 'solve', e1Rows());
+    e3 = writeRun('e3', 'solve', e3Rows());
+    e5 = writeRun('e5', 'rolling', e5Rows());
+    temps.push(e1, e3, e5);
+    for (const dir of [e1, e3, e5]) await renderReport(dir);
+    out = temp('alloc-notebooks-');
+    writeNotebooks([e1, e3, e5], out, '../results/reference');
+  }, 120_000);
+
+  it('writes one valid nbformat 4.5 notebook per run, with a Python 3 kernel', () => {
+    expect(readdirSync(out).sort()).toEqual(['e1.ipynb', 'e3.ipynb', 'e5.ipynb']);
+    for (const name of readdirSync(out)) {
+      const nb = JSON.parse(readFileSync(join(out, name), 'utf8')) as Obj;
+      expect(nbformatProblems(nb), name).toEqual([]);
+      expect((nb.metadata as Obj).kernelspec).toMatchObject({ name: 'python3', language: 'python' });
+    }
+  });
+
+  it('the validator catches what nbformat would reject', () => {
+    const nb = JSON.parse(readFileSync(join(out, 'e1.ipynb'), 'utf8'));
+    const broken = (edit: (nb: any) => void) => {
+      const copy = structuredClone(nb);
+      edit(copy);
+      return nbformatProblems(copy);
+    };
+    expect(broken((x) => delete x.cells[0].id)).not.toEqual([]);
+    expect(broken((x) => (x.cells[1].id = x.cells[0].id))).not.toEqual([]);
+    expect(broken((x) => (x.cells[0].id = 'a b'))).not.toEqual([]);
+    expect(broken((x) => delete x.cells[1].execution_count)).not.toEqual([]);
+    expect(broken((x) => (x.nbformat_minor = 4))).not.toEqual([]);
+    expect(broken((x) => (x.cells.find((c: any) => c.outputs?.length).outputs[0].data['text/plain'] = { a: 1 }))).not.toEqual([]);
+    expect(broken((x) => (x.cells[0].source = [1]))).not.toEqual([]);
+  });
+
+  it('has a header with the paper claim, the run command, commit and machine', () => {
+    const nb = readNb(join(out, 'e1.ipynb'));
+    const header = cell(nb, 'header').source.join('');
+    expect(header).toContain('alloc-bench run e1 --quick');
+    expect(header).toContain('0123456789abcdef0123456789abcdef01234567');
+    expect(header).toContain('Test CPU @ 2.0GHz × 2');
+    expect(cell(nb, 'e1-title').source.join('')).toContain('260× faster');
+    expect(cell(nb, 'setup').source.join('')).toContain(`RUN = Path("../results/reference/${basename(e1)}")`);
+  });
+
+  it('shows every chart of the run as its Vega-Lite spec with the PNG as fallback', () => {
+    for (const [dir, id] of [[e1, 'e1'], [e3, 'e3'], [e5, 'e5']]) {
+      const nb = readNb(join(out, `${id}.ipynb`));
+      const stems = readdirSync(join(dir, 'charts')).filter((f) => f.endsWith('.vl.json')).map((f) => f.replace('.vl.json', ''));
+      expect(stems.length).toBeGreaterThan(0);
+      const chartCells = nb.cells.filter((c) => c.id.startsWith('chart-'));
+      expect(chartCells.map((c) => c.id).sort()).toEqual(stems.map((s) => `chart-${s}`).sort());
+      for (const stem of stems) {
+        const spec = JSON.parse(readFileSync(join(dir, 'charts', `${stem}.vl.json`), 'utf8'));
+        expect(spec.$schema).toBe('https://vega.github.io/schema/vega-lite/v6.json');
+        const c = cell(nb, `chart-${stem}`);
+        expect(c.source.join('')).toBe(`show_chart("${stem}")`);
+        const [o] = c.outputs!;
+        expect(o.output_type).toBe('display_data');
+        expect(o.data['application/vnd.vegalite.v6+json']).toEqual(spec);
+        expect(o.data['image/png']).toBe(readFileSync(join(dir, 'charts', `${stem}.png`)).toString('base64'));
+      }
+    }
+  });
+
+  it('shows the summary table with summary.csv values, and code that selects the same columns', () => {
+    for (const [dir, id] of [[e1, 'e1'], [e5, 'e5']] as const) {
+      const records: Record<string, string>[] = parse(readFileSync(join(dir, 'summary.csv'), 'utf8'), { columns: true });
+      const c = cell(readNb(join(out, `${id}.ipynb`)), `${id}-summary`);
+      const { columns, index, rows } = htmlRows(text(c.outputs![0].data['text/html']));
+      expect(c.outputs![0].output_type).toBe('execute_result');
+      expect(columns.length).toBeGreaterThan(3);
+      expect(c.source.join('')).toMatch(new RegExp(`^summary\\.loc\\[summary\\["experiment"\\] == "${id}", \\[`));
+      const list = c.source.join('').split(', [\n')[1];
+      expect([...list.matchAll(/"([a-z0-9_]+)",/g)].map((m) => m[1])).toEqual(columns);
+      expect(index).toEqual(records.map((_, i) => String(i)));
+      expect(rows).toEqual(records.map((r) => columns.map((n) => r[n])));
+      const plain = text(c.outputs![0].data['text/plain']).split('\n');
+      expect(plain).toHaveLength(records.length + 1);
+      expect(plain[0].trim().split(/\s+/)).toEqual(columns);
+    }
+    // E1 has censored times and bound-only gaps: their flags are shown with them
+    const e1Columns = htmlRows(text(cell(readNb(join(out, 'e1.ipynb')), 'e1-summary').outputs![0].data['text/html'])).columns;
+    expect(e1Columns).toEqual(expect.arrayContaining(['size_i', 'solver_label', 'solve_time_s', 'solve_time_censored', 'gap_mean', 'gap_upper_bound']));
+  });
+
+  it('is deterministic: the same run gives the same bytes, wherever the run directory is', () => {
+    const first = readFileSync(join(out, 'e3.ipynb'));
+    const again = temp('alloc-notebooks-');
+    writeNotebooks([e3], again, '../results/reference');
+    expect(readFileSync(join(again, 'e3.ipynb')).equals(first)).toBe(true);
+    const moved = join(temp('alloc-moved-'), basename(e3));
+    cpSync(e3, moved, { recursive: true });
+    expect(serialiseNotebook(buildNotebook(moved, `../results/reference/${basename(e3)}`))).toBe(first.toString('utf8'));
+    expect(first.length).toBeLessThan(1024 * 1024);
+  });
+
+  it('by default loads the run from its own path, relative to the notebook', () => {
+    const dir = temp('alloc-notebooks-');
+    writeNotebooks([e5], dir);
+    const setup = cell(readNb(join(dir, 'e5.ipynb')), 'setup').source.join('');
+    const runPath = /RUN = Path\("(.*)"\)/.exec(setup)![1];
+    expect(resolve(dir, runPath)).toBe(resolve(e5));
+  });
+
+  it('refuses a run without summary.csv, and two runs of one experiment', () => {
+    const bare = writeRun('e3', 'solve', e3Rows());
+    temps.push(bare);
+    expect(() => writeNotebooks([bare], temp('alloc-notebooks-'))).toThrow(/no summary\.csv; run 'alloc-bench report/);
+    expect(() => writeNotebooks([e3, e3], temp('alloc-notebooks-'))).toThrow(InputError);
+  });
+
+  const hasNbformat = (() => {
+    try {
+      execFileSync('python3', ['-c', 'import nbformat'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  it.skipIf(!hasNbformat)(`passes nbformat.validate${hasNbformat ? '' : ' (skipped: python3 nbformat not installed)'}`, () => {
+    for (const name of readdirSync(out)) {
+      execFileSync('python3', ['-c', 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT))', join(out, name)]);
+    }
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * Renders a run directory's outputs from its manifest.json and raw.csv: summary.csv, charts/
+ * (Vega-Lite specs, SVG, PNG) and report.html. Everything is recomputed from raw.csv, so
+ * re-rendering after a resume or a merge is always safe; every file is written atomically.
+ */
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../solvers/problem/files.ts';
+import { chartsFor, writeCharts } from './charts.ts';
+import { RAW_COLUMNS, SUMMARY_COLUMNS } from './columns.ts';
+import { readManifest } from './manifest.ts';
+import { encodeRow, readRawCsv, writeRawCsv } from './raw-csv.ts';
+import { reportHtml } from './report-html.ts';
+import { decodeRow, summarise } from './summary.ts';
+
+export interface ReportFiles {
+  summary: string;
+  charts: string[];
+  html: string;
+}
+
+export async function renderReport(runDir: string): Promise<ReportFiles> {
+  const manifest = readManifest(runDir);
+  const kind = manifest.config.kind;
+  const rawFile = readRawCsv(join(runDir, 'raw.csv'), RAW_COLUMNS[kind]);
+  const raw = rawFile.rows.map((r) => decodeRow(r, RAW_COLUMNS[kind]));
+  const summary = summarise(kind, raw);
+  const summaryPath = join(runDir, 'summary.csv');
+  writeRawCsv(summaryPath, SUMMARY_COLUMNS[kind], summary.map((r) => encodeRow(r, SUMMARY_COLUMNS[kind])));
+
+  const chartsDir = join(runDir, 'charts');
+  const charts = await writeCharts(chartsDir, chartsFor(kind, summary));
+  removeStaleCharts(chartsDir, new Set(charts.map((c) => c.file)));
+
+  const htmlPath = join(runDir, 'report.html');
+  writeFileAtomic(htmlPath, reportHtml({ manifest, kind, raw, summary, charts }));
+  return { summary: summaryPath, charts: charts.map((c) => join(chartsDir, `${c.file}.svg`)), html: htmlPath };
+}
+
+/** A chart an earlier render made but whose data this run no longer has must not linger. */
+function removeStaleCharts(chartsDir: string, current: Set<string>): void {
+  if (!existsSync(chartsDir)) return;
+  for (const name of readdirSync(chartsDir)) {
+    const stem = /^(.*)\.(vl\.json|svg|png)$/.exec(name)?.[1];
+    if (stem !== undefined && !current.has(stem)) rmSync(join(chartsDir, name));
+  }
+}
