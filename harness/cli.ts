@@ -5,34 +5,34 @@ import { InputError } from '../solvers/problem/errors.ts';
 import { tracesCommand } from './commands/traces.ts';
 import { generateCommand } from './commands/generate.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { solversCommand } from './commands/solvers.ts';
+import { solveCommand } from './commands/solve.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
+import { exportLpCommand } from './commands/export-lp.ts';
+import { benchCommand } from './commands/bench.ts';
 import { runCommand } from './commands/run.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { mergeCommand } from './commands/merge.ts';
-import { startCommand } from './commands/start.ts';
-import { benchCommand } from './commands/bench.ts';
 import { reportCommand } from './commands/report.ts';
 import { notebooksCommand } from './commands/notebooks.ts';
-import { solveCommand } from './commands/solve.ts';
-import { solversCommand } from './commands/solvers.ts';
-import { exportLpCommand } from './commands/export-lp.ts';
+import { startCommand } from './commands/start.ts';
 
 // Each command module is listed once here; the order is the order of `--help`.
 const commands: CommandModule<any, any>[] = [
   tracesCommand,
   generateCommand,
   inspectCommand,
+  solversCommand,
+  solveCommand,
   evaluateCommand,
+  exportLpCommand,
+  benchCommand,
   runCommand,
   sweepCommand,
   mergeCommand,
-  startCommand,
-  benchCommand,
   reportCommand,
   notebooksCommand,
-  solveCommand,
-  solversCommand,
-  exportLpCommand,
+  startCommand,
 ];
 
 export async function main(argv: string[]): Promise<void> {
