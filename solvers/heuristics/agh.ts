@@ -10,11 +10,18 @@
  * placement under a randomised M2 — on every polished start, each round followed by the local
  * search, effort scaled down with I·J·K; (b) average mode only, delay mixing in the local search
  * (Mechanisms.mix): a type may put a slack-paid share on a layout too slow for it alone, as the
- * MILP may. GH and the starts keep the spec's M1. See README.md (HEURISTICS-notes).
+ * MILP may; (c) targeted insertion of unmet demand inside ruin-and-recreate (ruin.ts): choose a
+ * route for an unmet type and eject other traffic until it fits, the ejected types re-placed after;
+ * (d) average mode only, the paired-mix move (pairmix.ts): solve the 2×2 split of a type over two
+ * routes neither admissible alone against its delay and error rows — a local-search pass that
+ * re-places each type that way, and a seeded fallback in ruin's recreate; (e) optional threshold
+ * accepting in ruin-and-recreate (`ruin_threshold`, off by default: it did not help on average).
+ * GH and the starts keep the spec's M1. See README.md (HEURISTICS-notes).
  *
- * Stopping: the default rule is machine-independent (no improvement / `max_iterations`); the time
- * budget is only a safety cap, and `diagnostics.time_cap_hit` says when it cut the run short —
- * only then does the result depend on the machine's speed.
+ * Stopping: the default rule is machine-independent (no improvement / `max_iterations`, ruin steps
+ * fixed per round and scaled with I·J·K); the time budget (default 10 s) is only a generous
+ * safety cap, and `diagnostics.time_cap_hit` says when it cut the run short — only then does the
+ * result depend on the machine's speed.
  */
 import type { Instance } from '../problem/types.ts';
 import type { Solver, SolveOptions, SolveResult } from '../solver.ts';
@@ -22,6 +29,7 @@ import { consolidatePass } from './consolidate.ts';
 import { construct, type Mechanisms } from './construct.ts';
 import { ABLATION_OPTIONS, claimsWithoutAblation, mechanismsOf, typeNames } from './gh.ts';
 import { namedOrders, randomOrders } from './orders.ts';
+import { pairMixPass } from './pairmix.ts';
 import { relayoutPass } from './relayout.ts';
 import { relocatePass, type Search } from './relocate.ts';
 import { ruinAndRecreate, type RuinStats } from './ruin.ts';
@@ -41,8 +49,9 @@ export const agh: Solver = {
     ruin_steps: { type: 'integer', default: -1, min: -1, max: 1_000_000, description: 'ruin-and-recreate steps per round (−1: scaled with the instance size)' },
     ruin_rounds: { type: 'integer', default: -1, min: -1, max: 1000, description: 'cap on rounds of ruin-and-recreate followed by local search per chain (−1: 4 up to base size, else 1)' },
     ruin_chains: { type: 'integer', default: -1, min: -1, max: 100, description: 'polished starts that get a ruin-and-recreate chain (−1: all up to base size, else the best one)' },
+    ruin_threshold: { type: 'number', default: 0, min: 0, max: 1, description: 'ruin-and-recreate threshold accepting: a step may raise the objective by this fraction of the best, falling linearly to 0 over a round' },
     polish_starts: { type: 'integer', default: 3, min: 1, max: 100, description: 'local search runs from this many of the cheapest distinct starts' },
-    time_budget_s: { type: 'number', default: 1, min: 0, description: 'safety cap on wall-clock seconds; results depend on machine speed only when it is hit' },
+    time_budget_s: { type: 'number', default: 10, min: 0, description: 'safety cap on wall-clock seconds (effort is bounded by step counts; results depend on machine speed only when the cap is hit)' },
   },
   deterministic: true,
   claimsFeasibility: claimsWithoutAblation,
@@ -51,7 +60,7 @@ export const agh: Solver = {
     const mech = mechanismsOf(options);
     // Local search and ruin-and-recreate may mix delays in average mode (see Mechanisms.mix); starts do not.
     const mix = options.mix_delay !== false && inst.system.slo_mode === 'average';
-    const search: Search = { mech: { ...mech, mix }, undo: new PlanState(inst), deadline: t0 + 1000 * Number(options.time_budget_s ?? 1), timedOut: false };
+    const search: Search = { mech: { ...mech, mix }, undo: new PlanState(inst), deadline: t0 + 1000 * Number(options.time_budget_s ?? 10), timedOut: false };
 
     const named = namedOrders(inst);
     const starts: [string, number[], Mechanisms][] = [
@@ -81,7 +90,7 @@ export const agh: Solver = {
     const constructed = elite[0].state.cost();
 
     const maxIterations = Number(options.max_iterations ?? 50);
-    const stats = { iterations: 0, relocations: 0, relayouts: 0, consolidations: 0, iterationCapHit: false };
+    const stats = { iterations: 0, relocations: 0, relayouts: 0, consolidations: 0, pairMixes: 0, iterationCapHit: false };
     let best = elite[0];
     for (const e of elite) {
       if (search.timedOut) break;
@@ -100,7 +109,7 @@ export const agh: Solver = {
     for (const e of elite.slice(0, chains)) {
       for (let round = 0; round < rounds && steps > 0 && !search.timedOut; round++) {
         const before = e.state.hourlyCost();
-        ruinAndRecreate(e.state, search, rng, steps, ruinStats);
+        ruinAndRecreate(e.state, search, rng, steps, ruinStats, Number(options.ruin_threshold ?? 0));
         localSearch(e.state, search, maxIterations, stats);
         if (e.state.hourlyCost() >= before - 1e-9 * Math.max(1, before)) break;
       }
@@ -122,6 +131,7 @@ export const agh: Solver = {
         relocations: stats.relocations,
         relayouts: stats.relayouts,
         consolidations: stats.consolidations,
+        pair_mixes: stats.pairMixes,
         ruin_steps: ruinStats.steps,
         ruin_accepted: ruinStats.accepted,
         ruin_improved: ruinStats.improved,
@@ -164,6 +174,7 @@ interface SearchStats {
   relocations: number;
   relayouts: number;
   consolidations: number;
+  pairMixes: number;
   iterationCapHit: boolean;
 }
 
@@ -178,10 +189,12 @@ function localSearch(s: PlanState, search: Search, maxIterations: number, stats:
     const r = relocatePass(s, search);
     const l = search.timedOut ? 0 : relayoutPass(s);
     const c = search.timedOut ? 0 : consolidatePass(s, search);
+    const m = search.timedOut ? 0 : pairMixPass(s, search);
     stats.iterations++;
+    stats.pairMixes += m;
     stats.relocations += r;
     stats.relayouts += l;
     stats.consolidations += c;
-    if (r + l + c === 0) return;
+    if (r + l + c + m === 0) return;
   }
 }

@@ -17,8 +17,12 @@
  * Everything is driven by a seeded stream, so the search is deterministic per seed; the number of
  * steps is fixed by the caller (scaled with the instance size), never by the clock.
  */
-import { placeType, type Mechanisms } from './construct.ts';
-import { MIN_SHARE } from './coverage.ts';
+import { candidateTable, admitted } from './candidates.ts';
+import { applyTarget, newTarget, placeType, targetFor, type Mechanisms } from './construct.ts';
+import { assess, MIN_SHARE, NO_RELIEF, type Assessment } from './coverage.ts';
+import { Target } from './target.ts';
+import { layoutChange } from './upgrade.ts';
+import { placePairMix } from './pairmix.ts';
 import { relayoutPass } from './relayout.ts';
 import { IMPROVE_EPS, type Search } from './relocate.ts';
 import { PlanState } from './state.ts';
@@ -33,14 +37,21 @@ export interface RuinStats {
 const JITTER = [0, 0.1, 0.3, 1];
 
 const trials = new WeakMap<PlanState, PlanState>();
+const bests = new WeakMap<PlanState, PlanState>();
 
 /** Runs `steps` ruin-and-recreate steps on s (kept as the incumbent). Returns the number of strict improvements. */
-export function ruinAndRecreate(s: PlanState, search: Search, rng: () => number, steps: number, stats: RuinStats): number {
+export function ruinAndRecreate(s: PlanState, search: Search, rng: () => number, steps: number, stats: RuinStats, threshold = 0): number {
   let trial = trials.get(s);
   if (!trial) {
     trial = new PlanState(s.inst);
     trials.set(s, trial);
   }
+  let best = bests.get(s);
+  if (!best) {
+    best = new PlanState(s.inst);
+    bests.set(s, best);
+  }
+  best.copyFrom(s);
   const I = s.I;
   const P = s.P;
   const order: number[] = [];
@@ -58,12 +69,17 @@ export function ruinAndRecreate(s: PlanState, search: Search, rng: () => number,
     pairs.length = 0;
     for (let p = 0; p < P; p++) if (s.layout[p] >= 0) pairs.push(p);
 
-    // 1. Ruin.
+    // 1. Ruin (or, a quarter of the time when demand is unmet, a targeted insertion).
     const kind = rng();
-    if (kind < 0.35 || pairs.length === 0) {
+    const unmetTypes = order;
+    unmetTypes.length = 0;
+    for (let i = 0; i < I; i++) if (wasUnmet[i]) unmetTypes.push(i);
+    if (unmetTypes.length > 0 && kind < INSERT_SHARE) {
+      insertUnmet(trial, unmetTypes[Math.floor(rng() * unmetTypes.length)], search.mech, rng);
+    } else if (kind < INSERT_SHARE + 0.35 * (1 - INSERT_SHARE) || pairs.length === 0) {
       const k = 1 + Math.floor(rng() * Math.min(4, I));
       for (let n = 0; n < k; n++) removeType(trial, Math.floor(rng() * I));
-    } else if (kind < 0.7) {
+    } else if (kind < INSERT_SHARE + 0.7 * (1 - INSERT_SHARE)) {
       const k = 1 + Math.floor(rng() * Math.min(2, pairs.length));
       for (let n = 0; n < k; n++) {
         const p = pairs[Math.floor(rng() * pairs.length)];
@@ -94,23 +110,98 @@ export function ruinAndRecreate(s: PlanState, search: Search, rng: () => number,
     const mech: Mechanisms = { ...search.mech, granular: !search.mech.noM1 && rng() < 0.5 };
     const amount = JITTER[Math.floor(rng() * JITTER.length)];
     const limits = amount > 0 ? { jitter: { rng, amount } } : {};
-    for (const i of order) placeType(trial, i, mech, limits);
+    for (const i of order) {
+      placeType(trial, i, mech, limits);
+      // Average mode: demand no single route can take may still fit on a paired mix.
+      if (mech.mix && trial.unmet(i) >= MIN_SHARE && rng() < PAIR_MIX_SHARE) placePairMix(trial, i, search);
+    }
     relayoutPass(trial);
 
-    // 3. Accept when feasible and not worse.
+    // 3. Accept when feasible and not worse than the current plan plus a threshold that falls
+    //    linearly to zero over the steps (threshold accepting); the best plan seen is kept.
     if (!trial.feasible()) continue;
     const before = s.hourlyCost();
     const after = trial.hourlyCost();
-    if (after <= before + IMPROVE_EPS * Math.max(1, before)) {
-      if (after < before - IMPROVE_EPS * Math.max(1, before)) {
-        improved++;
-        stats.improved++;
-      }
+    const bestCost = best.hourlyCost();
+    const slack = (threshold * (steps - step)) / steps * bestCost;
+    if (after <= before + slack + IMPROVE_EPS * Math.max(1, before)) {
       stats.accepted++;
       s.copyFrom(trial);
+      if (after < bestCost - IMPROVE_EPS * Math.max(1, bestCost)) {
+        improved++;
+        stats.improved++;
+        best.copyFrom(trial);
+      }
     }
   }
+  if (best.hourlyCost() < s.hourlyCost()) s.copyFrom(best);
   return improved;
+}
+
+/** Chance that a recreate tries a paired mix (pairmix.ts) for a type left with unmet demand (average mode). */
+const PAIR_MIX_SHARE = 0.1;
+/** Share of steps that are targeted insertions when some demand is unmet. */
+const INSERT_SHARE = 0.3;
+/** Cap on the types (or pairs) a targeted insertion ejects to make room. */
+const MAX_EJECT = 4;
+const ins = { tg: new Target(), a: { t: 0, cost: 0 } as Assessment };
+
+/**
+ * Targeted insertion for unmet type i: pick a route for its unmet share — a deployed pair (on its
+ * layout or the M3 upgrade) or any layout M1 admits on an undeployed pair — and eject other
+ * traffic (a random served type, or everything on a random deployed pair) until that route can
+ * take the whole unmet share within budget, pool and storage (at most MAX_EJECT ejections), then
+ * place it there. The ejected types are re-placed by the recreate step, which now sees the new
+ * deployment's spare capacity.
+ */
+function insertUnmet(s: PlanState, i: number, mech: Mechanisms, rng: () => number): void {
+  const pre = s.pre;
+  const { tg, a } = ins;
+  // Candidate (pair, layout): a random pair with some admitted layout that meets ε_i.
+  const options: number[] = [];
+  for (let p = 0; p < s.P; p++) {
+    if (pre.eRel[i * s.P + p] > 0) continue;
+    for (const c of pre.d.pairConfigs[p]) if (admitted(pre, i, p, c)) { options.push(p); break; }
+  }
+  if (options.length === 0) return;
+  const p = options[Math.floor(rng() * options.length)];
+  let c = s.layout[p];
+  const table = candidateTable(pre, mech.noM1, !mech.noM1 && rng() < 0.5);
+  if (c < 0 || rng() < 0.25) {
+    // A new deployment (or a relayout of the deployed pair): a random admitted layout, or the table's half of the time.
+    const layouts = pre.d.pairConfigs[p].filter((cc) => admitted(pre, i, p, cc));
+    c = rng() < 0.5 && table[i * s.P + p] >= 0 ? table[i * s.P + p] : layouts[Math.floor(rng() * layouts.length)];
+  } else if (pre.dRel[i * pre.C + c] > 0) {
+    c = -1; // deployed and too slow: targetFor's M3 upgrade
+  }
+  const fill = (): boolean => {
+    const c0 = s.layout[p];
+    if (c < 0) return c0 >= 0 && targetFor(s, table, i, p, mech, tg);
+    if (c0 < 0) return newTarget(s, p, c, tg);
+    if (c0 === c) return targetFor(s, table, i, p, mech, tg);
+    return layoutChange(s, p, c, tg);
+  };
+  for (let e = 0; ; e++) {
+    const rem = s.unmet(i);
+    const ok = fill() && assess(s, i, tg, rem, false, NO_RELIEF, a);
+    if ((ok && a.t >= rem - MIN_SHARE) || e >= MAX_EJECT) {
+      if (ok) applyTarget(s, i, tg, a.t);
+      return;
+    }
+    // Eject: a random other served type, or everything on a random other deployed pair.
+    const served: number[] = [];
+    for (let o = 0; o < s.I; o++) if (o !== i && s.served[o] > 0) served.push(o);
+    const deployed: number[] = [];
+    for (let q = 0; q < s.P; q++) if (q !== p && s.layout[q] >= 0) deployed.push(q);
+    if (served.length === 0) {
+      if (ok) applyTarget(s, i, tg, a.t);
+      return;
+    }
+    if (deployed.length > 0 && rng() < 0.5) {
+      const q = deployed[Math.floor(rng() * deployed.length)];
+      for (let o = 0; o < s.I; o++) if (s.x[o * s.P + q] > 0) s.addShare(o, q, s.layout[q], -s.x[o * s.P + q]);
+    } else removeType(s, served[Math.floor(rng() * served.length)]);
+  }
 }
 
 function removeType(s: PlanState, i: number): void {
