@@ -41,14 +41,7 @@ export function targetFor(s: PlanState, table: Int32Array, i: number, p: number,
   }
   if (pre.perRoute && pre.eRel[i * pre.P + p] > 0) return false;
   if (pre.dRel[i * pre.C + c0] > 0) return !mech.noM3 && upgradeTarget(s, i, p, tg);
-  tg.p = p;
-  tg.c = c0;
-  tg.kind = ACTIVE;
-  tg.baseL = s.loadSum[p];
-  tg.baseK = s.kvSum[p];
-  tg.baseR = s.replicas[p];
-  tg.extraBudget = tg.extraPenalty = tg.extraGpus = tg.extraStorageGb = 0;
-  return true;
+  return activeTarget(s, p, c0, tg);
 }
 
 /**
@@ -66,6 +59,11 @@ export function mixTarget(s: PlanState, i: number, p: number, tg: Target): boole
     return c >= 0 && pre.dRel[i * pre.C + c] > 0 && newTarget(s, p, c, tg);
   }
   if (pre.dRel[i * pre.C + c0] <= 0 || !(pre.d.configs[c0].free_kv_gb > 0)) return false;
+  return activeTarget(s, p, c0, tg);
+}
+
+/** Fills tg with deployed pair p on its current layout c0: spare capacity costs nothing extra. */
+function activeTarget(s: PlanState, p: number, c0: number, tg: Target): true {
   tg.p = p;
   tg.c = c0;
   tg.kind = ACTIVE;
