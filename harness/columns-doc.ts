@@ -28,7 +28,7 @@ export const COLUMN_SECTIONS: readonly ColumnSection[] = [
   },
   {
     file: 'raw.csv', kind: 'rolling', title: 'raw.csv of a rolling-horizon run (E5)',
-    intro: 'One row per cell = (instance, σ, demand path, policy).',
+    intro: 'One row per day = (instance, σ, demand path, policy); a static policy\'s cell covers all its days.',
     columns: RAW_COLUMNS.rolling,
   },
   {

@@ -108,7 +108,7 @@ export const ROLLING_COLUMNS: readonly ColumnDef[] = [
   ...CELL_COLUMNS,
   col('sigma', 'number', '', 'Demand volatility σ'),
   col('path', 'integer', '', 'Demand path index within σ (0-based)'),
-  col('path_seed', 'integer', '', 'Seed of the demand paths: path p of σ is drawn from (path_seed, σ, p), the same for every policy'),
+  col('path_seed', 'integer', '', 'Seed of the demand paths: path p draws its Z series from (path_seed, p), the same for every σ and policy'),
   col('policy', 'string', '', 'agh-5min | agh-24h | dm-24h | peak-static | gh-5min'),
   col('solver_label', 'string', '', "Solver spec the policy calls (the exact spec for dm-24h)"),
   col('exact_time_limit_s', 'number', 's', 'Time limit of each exact solve (dm-24h)'),

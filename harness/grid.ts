@@ -49,7 +49,7 @@ export interface SweepSettings {
   /** Hard wall-clock limit of a one-day rolling-horizon cell, s; a static policy's cell, which
    * solves once and then only scores, gets cell_overhead_s more for each further day. */
   rolling_limit_s: number;
-  /** Seed of the E5 demand paths: path p of σ is drawn from (path_seed, σ, p), the same for every policy. */
+  /** Seed of the E5 demand paths: path p draws its Z series from (path_seed, p), the same for every σ and policy. */
   path_seed: number;
 }
 

@@ -29,7 +29,7 @@ export interface RollingInput {
   /** The days to play, each scored into one row. */
   days: readonly RollingDay[];
   policy: RollingPolicy;
-  /** Seed of the demand paths (a path is drawn from (seed, σ, path)). */
+  /** Seed of the demand paths (path p draws its Z series from (seed, p), shared across σ). */
   seed: number;
   /** Exact solver spec for dm-24h, e.g. `highs`. */
   exactSolverSpec?: string;

@@ -1,27 +1,13 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../solvers/problem/errors.ts';
 import { readTrace } from './csv-reader.ts';
 import type { ReadOptions, TraceInput, TraceRow } from './csv-reader.ts';
+import { CODE, CONV, HAVE_TRACES, REAL, scratchCsvDir } from './test-files.ts';
 
-const SHARED_TRACES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'traces');
-const CODE = join(SHARED_TRACES, 'AzureLLMInferenceTrace_code.csv');
-const CONV = join(SHARED_TRACES, 'AzureLLMInferenceTrace_conv.csv');
-const HAVE_TRACES = existsSync(CODE) && existsSync(CONV);
-const REAL = `the real 2023 traces${HAVE_TRACES ? '' : ` (SKIPPED: ${SHARED_TRACES} not found)`}`;
-
-const dir = mkdtempSync(join(tmpdir(), 'csv-reader-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function csvFile(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
+const { dir, csvFile, cleanup } = scratchCsvDir('csv-reader-test-');
+afterAll(cleanup);
 
 async function readAll(input: TraceInput, opts?: ReadOptions) {
   const rows: TraceRow[] = [];

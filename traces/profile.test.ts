@@ -1,8 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../solvers/problem/errors.ts';
 import {
@@ -14,22 +12,10 @@ import {
   loadProfileBundle,
 } from './profile.ts';
 import type { ProfileBundle } from './profile.ts';
+import { CODE, CONV, HAVE_TRACES, REAL, REPO, scratchCsvDir } from './test-files.ts';
 
-const REPO = dirname(dirname(fileURLToPath(import.meta.url)));
-const SHARED_TRACES = join(REPO, '..', 'shared', 'traces');
-const CODE = join(SHARED_TRACES, 'AzureLLMInferenceTrace_code.csv');
-const CONV = join(SHARED_TRACES, 'AzureLLMInferenceTrace_conv.csv');
-const HAVE_TRACES = existsSync(CODE) && existsSync(CONV);
-const REAL = `the real 2023 traces${HAVE_TRACES ? '' : ` (SKIPPED: ${SHARED_TRACES} not found)`}`;
-
-const dir = mkdtempSync(join(tmpdir(), 'profile-test-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function csvFile(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
+const { dir, csvFile, cleanup } = scratchCsvDir('profile-test-');
+afterAll(cleanup);
 
 const H23 = 'TIMESTAMP,ContextTokens,GeneratedTokens';
 
