@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../problem/evaluator.ts';
 import type { ScenarioId, SloMode } from '../problem/types.ts';
 import { backendOptions, type Backend } from './backend.ts';
-import { bruteForce, simplex } from './brute-force.ts';
+import { bruteForce } from './brute-force.ts';
 import { decodePlan } from './decode.ts';
 import { solveWithGlpk } from './glpk.ts';
 import { solveWithHighs } from './highs.ts';
@@ -10,18 +10,6 @@ import { buildModel } from './model.ts';
 import { tinyInstance } from './test-instances.ts';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
-
-describe('simplex', () => {
-  it('solves a small LP with an equality row and a degenerate row', () => {
-    // min -x - 2y + 5u  s.t.  x + y + u = 1,  x + 3y <= 2,  y - x <= 0  →  x = y = 0.5, u = 0
-    const { value, z } = simplex(Float64Array.of(-1, -2, 5), [Float64Array.of(1, 1, 1)], [
-      { a: Float64Array.of(1, 3, 0), b: 2 },
-      { a: Float64Array.of(-1, 1, 0), b: 0 },
-    ], () => 2);
-    expect(value).toBeCloseTo(-1.5, 12);
-    expect(Array.from(z)).toEqual([0.5, 0.5, 0].map((v) => expect.closeTo(v, 12)));
-  });
-});
 
 // 24 tiny instances: both SLO modes, every scenario, glpk and highs against the enumeration.
 const SCENARIOS: ScenarioId[] = ['S1', 'S2', 'S3', 'S4', 'S5'];
