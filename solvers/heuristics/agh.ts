@@ -15,7 +15,10 @@
  * (d) average mode only, the paired-mix move (pairmix.ts): solve the 2×2 split of a type over two
  * routes neither admissible alone against its delay and error rows — a local-search pass that
  * re-places each type that way, and a seeded fallback in ruin's recreate; (e) optional threshold
- * accepting in ruin-and-recreate (`ruin_threshold`, off by default: it did not help on average).
+ * accepting in ruin-and-recreate (`ruin_threshold`, off by default: it did not help on average);
+ * (f) re-deploy (redeploy.ts): on the cheapest result, steps over a neighbourhood of deployment
+ * changes, each priced exactly by re-solving all routing with the routing LP, each accepted step
+ * followed by the local search (LPs per step scaled down with I·J·K; `redeploy_lps`).
  * GH and the starts keep the spec's M1. See README.md (HEURISTICS-notes).
  *
  * Stopping: the default rule is machine-independent (no improvement / `max_iterations`, ruin steps
@@ -32,6 +35,7 @@ import { namedOrders, randomOrders } from './orders.ts';
 import { pairMixPass } from './pairmix.ts';
 import { relayoutPass } from './relayout.ts';
 import { relocatePass, type Search } from './relocate.ts';
+import { redeployStep } from './redeploy.ts';
 import { ruinAndRecreate, type RuinStats } from './ruin.ts';
 import { PlanState } from './state.ts';
 import seedrandom from 'seedrandom';
@@ -50,6 +54,7 @@ export const agh: Solver = {
     ruin_rounds: { type: 'integer', default: -1, min: -1, max: 1000, description: 'cap on rounds of ruin-and-recreate followed by local search per chain (−1: 4 up to base size, else 1)' },
     ruin_chains: { type: 'integer', default: -1, min: -1, max: 100, description: 'polished starts that get a ruin-and-recreate chain (−1: all up to base size, else the best one)' },
     ruin_threshold: { type: 'number', default: 0, min: 0, max: 1, description: 'ruin-and-recreate threshold accepting: a step may raise the objective by this fraction of the best, falling linearly to 0 over a round' },
+    redeploy_lps: { type: 'integer', default: -1, min: -1, max: 1_000_000, description: 'routing LPs per re-deploy step on the final plan (0: no re-deploy; −1: scaled with the instance size)' },
     polish_starts: { type: 'integer', default: 3, min: 1, max: 100, description: 'local search runs from this many of the cheapest distinct starts' },
     time_budget_s: { type: 'number', default: 10, min: 0, description: 'safety cap on wall-clock seconds (effort is bounded by step counts; results depend on machine speed only when the cap is hit)' },
   },
@@ -115,6 +120,13 @@ export const agh: Solver = {
       }
       if (e.state.hourlyCost() < best.state.hourlyCost()) best = e;
     }
+    // Re-deploy steps (redeploy.ts) on the cheapest result, each followed by the local search.
+    let redeploys = 0;
+    const lpCap = redeployLpsFor(inst, Number(options.redeploy_lps ?? -1));
+    for (let round = 0; round < maxIterations && lpCap > 0 && !search.timedOut && redeployStep(best.state, lpCap); round++) {
+      redeploys++;
+      localSearch(best.state, search, maxIterations, stats);
+    }
 
     return {
       solver: 'agh',
@@ -132,6 +144,7 @@ export const agh: Solver = {
         relayouts: stats.relayouts,
         consolidations: stats.consolidations,
         pair_mixes: stats.pairMixes,
+        redeploys,
         ruin_steps: ruinStats.steps,
         ruin_accepted: ruinStats.accepted,
         ruin_improved: ruinStats.improved,
@@ -155,6 +168,16 @@ const SMALL_STATE = 1000;
 function ruinStepsFor(inst: Instance, option: number): number {
   if (option >= 0) return option;
   return Math.max(10, Math.min(1000, Math.floor(4e5 / stateSize(inst))));
+}
+
+/**
+ * Routing LPs per re-deploy step: the option, or by default scaled down with the state size
+ * (3,000 at base size, 1,000 at (10,10,10), 334 at (12,12,12), 15 at (20,20,20), none from
+ * (30,30,30)): an LP and the neighbourhood grow with the instance, and the bench targets must hold.
+ */
+function redeployLpsFor(inst: Instance, option: number): number {
+  if (option >= 0) return option;
+  return Math.min(3000, Math.floor(1e9 / stateSize(inst) ** 2));
 }
 
 /** Keeps `elite` as the K cheapest starts with distinct objectives, cheapest first (copies into spare states). */

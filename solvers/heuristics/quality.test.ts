@@ -19,6 +19,9 @@ const PINS: [ScenarioId, SloMode, number][] = [
   ['S1', 'per-route', 4],
   // 11.7% above the optimum before ruin-and-recreate's targeted insertion of unmet demand.
   ['S5', 'per-route', 4],
+  // 42.9% and 12.0% above the optimum before the re-deploy move (redeploy.ts).
+  ['S3', 'per-route', 2],
+  ['S3', 'per-route', 4],
   ...(full
     ? ([
       ['S1', 'per-route', 3], ['S1', 'per-route', 5], ['S4', 'per-route', 2], ['S4', 'per-route', 5],

@@ -1,7 +1,7 @@
 /**
  * Quality of GH and AGH against the exact optimum on base-size (6,6,10) instances:
  * `npx tsx solvers/heuristics/quality.ts [--seeds 5] [--time-limit 120] [--json] [--cache FILE]
- *  [--scenarios S1,S3] [--modes average,per-route]`.
+ *  [--scenarios S1,S3] [--modes average,per-route] [--agh SPEC]`.
  *
  * `--cache FILE` keeps the exact results in a JSON file keyed by instance id and time limit (they
  * depend only on the instance), so the heuristics can be re-measured in seconds; the file is read
@@ -57,6 +57,8 @@ export interface QualityOptions {
   cache?: string;
   scenarios?: ScenarioId[];
   modes?: SloMode[];
+  /** AGH spec to measure, e.g. `agh:restarts=32` (default `agh`). */
+  agh?: string;
 }
 
 export async function qualityRows(seeds: number, timeLimitS: number, onRow?: (r: QualityRow) => void, opts: QualityOptions = {}): Promise<QualityRow[]> {
@@ -80,7 +82,7 @@ export async function qualityRows(seeds: number, timeLimitS: number, onRow?: (r:
           cache[key] = exact;
         }
         const g = await cost(inst, 'gh');
-        const a = await cost(inst, 'agh');
+        const a = await cost(inst, opts.agh ?? 'agh');
         const gap = (h: number) => (exact.cost === null ? null : (h - exact.cost) / Math.max(1e-9, exact.cost));
         const row: QualityRow = {
           instance: inst.meta.id, scenario, mode, seed,
@@ -135,6 +137,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       cache: { type: 'string' },
       scenarios: { type: 'string' },
       modes: { type: 'string' },
+      agh: { type: 'string', default: 'agh' },
     },
   });
   const json = values.json === true;
@@ -143,6 +146,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     cache: values.cache,
     scenarios: values.scenarios?.split(',') as ScenarioId[] | undefined,
     modes: values.modes?.split(',') as SloMode[] | undefined,
+    agh: values.agh,
   });
   console.log(json ? JSON.stringify(rows, null, 2) : `\n${summary(rows)}`);
 }

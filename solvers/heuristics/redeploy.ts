@@ -1,0 +1,150 @@
+/**
+ * Re-deploy with exact re-routing (beyond HEURISTICS.md; see README.md). The greedy moves shift
+ * one slice at a time, so they miss plans in which several types trade places at once (measured
+ * on S4 per-route instances: same GPUs as the optimum, 5–8× its cost). This move treats the
+ * deployments as the only decision: a neighbour changes one pair's deployment (drop it, one
+ * replica more or less, another layout, or a new pair with one replica) or — when one change
+ * alone breaks the budget, a pool or the storage — one that adds capacity together with one that
+ * frees some. Each neighbour is priced exactly: its fixed cost plus the routing LP of
+ * solvers/problem/routing-lp.ts (all routes and unmet shares re-solved jointly). The best
+ * improving neighbour is applied; replicas then shrink to what the new loads need.
+ */
+import { routingLp, type FixedDeployment } from '../problem/routing-lp.ts';
+import { IMPROVE_EPS } from './relocate.ts';
+import type { PlanState } from './state.ts';
+
+/** One pair's deployment in a neighbour: layout c with r replicas (r = 0: not deployed). */
+interface Change {
+  p: number;
+  c: number;
+  r: number;
+}
+
+interface Priced {
+  total: number;
+  deps: FixedDeployment[];
+  x: Float64Array;
+}
+
+/**
+ * One step: the best improving neighbour is applied to `s`. At most `maxLps` routing LPs are
+ * solved. Returns whether the plan improved.
+ */
+export function redeployStep(s: PlanState, maxLps: number): boolean {
+  const pre = s.pre;
+  const d = pre.d;
+  const { configs, pairConfigs } = d;
+  const sys = s.inst.system;
+  const H = sys.horizon_h;
+  const before = s.cost();
+
+  const cur = new Map<number, Change>();
+  for (let p = 0; p < s.P; p++) if (s.layout[p] >= 0) cur.set(p, { p, c: s.layout[p], r: s.replicas[p] });
+
+  const gpus = (ch: Change) => configs[ch.c].gpus * ch.r;
+  const options: Change[] = [];
+  for (let p = 0; p < s.P; p++) {
+    const layouts = pairConfigs[p];
+    if (layouts.length === 0) continue;
+    const now = cur.get(p);
+    if (!now) {
+      for (const c of layouts) options.push({ p, c, r: 1 });
+      continue;
+    }
+    options.push({ p, c: now.c, r: 0 });
+    if (now.r > 1) options.push({ p, c: now.c, r: now.r - 1 });
+    if (now.r < configs[now.c].max_replicas) options.push({ p, c: now.c, r: now.r + 1 });
+    for (const c of layouts) {
+      if (c === now.c) continue;
+      // The other layout with about as many GPUs as now (rounded both ways), and with one replica.
+      const per = configs[c].gpus;
+      const rs = new Set([1, Math.floor(gpus(now) / per), Math.ceil(gpus(now) / per)]);
+      for (const r of rs) if (r >= 1 && r <= configs[c].max_replicas) options.push({ p, c, r });
+    }
+  }
+
+  let best: Priced | null = null;
+  let lps = 0;
+  /**
+   * Prices a neighbour: its total cost (a lower bound when pruned against the best so far), or
+   * null when it breaks the budget, a pool or the storage.
+   */
+  const price = (changes: Change[]): number | null => {
+    const deps = new Map(cur);
+    for (const ch of changes) {
+      if (ch.r === 0) deps.delete(ch.p);
+      else deps.set(ch.p, ch);
+    }
+    let fixedPerH = 0;
+    let storageGb = 0;
+    const used = new Float64Array(pre.G);
+    const models = new Set<number>();
+    for (const ch of deps.values()) {
+      fixedPerH += configs[ch.c].price_usd_per_h * ch.r;
+      used[configs[ch.c].gpu] += gpus(ch);
+      models.add(configs[ch.c].j);
+    }
+    for (const j of models) {
+      fixedPerH += d.model_storage_usd_per_h[j];
+      storageGb += d.model_storage_gb[j];
+    }
+    const fixed = H * fixedPerH;
+    if (fixed > sys.budget_usd || storageGb > sys.storage_capacity_gb) return null;
+    for (let g = 0; g < pre.G; g++) if (used[g] > pre.pool[g]) return null;
+    const bar = best ? best.total : before * (1 - IMPROVE_EPS);
+    if (fixed >= bar) return fixed;
+    const list = [...deps.values()].map((ch) => ({ c: ch.c, replicas: ch.r }));
+    lps++;
+    const lp = routingLp(s.inst, list, sys.budget_usd - fixed);
+    if (fixed + lp.cost < bar) best = { total: fixed + lp.cost, deps: list, x: lp.x };
+    return fixed + lp.cost;
+  };
+
+  const score = new Map<Change, number | null>();
+  for (const o of options) {
+    if (lps >= maxLps) break;
+    score.set(o, price([o]));
+  }
+  if (!best) {
+    // Pairs of changes: one that adds fixed cost or GPUs with one that removes some elsewhere.
+    const delta = (o: Change) => {
+      const now = cur.get(o.p);
+      return configs[o.c].price_usd_per_h * o.r - (now ? configs[now.c].price_usd_per_h * now.r : 0);
+    };
+    // Ranked by the single change's cost; a change that the budget, a pool or the storage
+    // blocked alone ranks first among the growing ones (it most needs a partner). Pairs are
+    // visited by the sum of their ranks, so the LP cap cuts the least promising pairs.
+    const rank = (o: Change) => score.get(o) ?? -Infinity;
+    const byRank = (a: Change, b: Change) => rank(a) - rank(b);
+    const shrink = options.filter((o) => cur.has(o.p) && delta(o) < 0 && score.has(o)).sort(byRank);
+    const grow = options.filter((o) => delta(o) > 0 && score.has(o)).sort(byRank);
+    outer: for (let sum = 0; sum <= grow.length + shrink.length - 2; sum++) {
+      for (let a = Math.max(0, sum - shrink.length + 1); a <= Math.min(sum, grow.length - 1); a++) {
+        if (lps >= maxLps) break outer;
+        const g = grow[a];
+        const h = shrink[sum - a];
+        if (h.p !== g.p) price([g, h]);
+      }
+    }
+  }
+  if (!best) return false;
+  return apply(s, best, before);
+}
+
+/** Rebuilds `s` from the priced neighbour's routes; undone unless feasible and cheaper. */
+function apply(s: PlanState, best: Priced, before: number): boolean {
+  const { C, K } = s.pre;
+  const { configs } = s.pre.d;
+  const undo = s.clone();
+  s.reset();
+  for (const { c } of best.deps) {
+    const p = configs[c].j * K + configs[c].k;
+    for (let i = 0; i < s.I; i++) {
+      const x = best.x[i * C + c];
+      if (x > 0) s.addShare(i, p, c, x);
+    }
+  }
+  if (s.feasible() && s.cost() < before * (1 - IMPROVE_EPS)) return true;
+  s.copyFrom(undo);
+  return false;
+}
