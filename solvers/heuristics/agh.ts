@@ -123,7 +123,7 @@ export const agh: Solver = {
     // Re-deploy steps (redeploy.ts) on the cheapest result, each followed by the local search.
     let redeploys = 0;
     const lpCap = redeployLpsFor(inst, Number(options.redeploy_lps ?? -1));
-    for (let round = 0; round < maxIterations && lpCap > 0 && !search.timedOut && redeployStep(best.state, lpCap); round++) {
+    for (let round = 0; round < maxIterations && lpCap > 0 && !search.timedOut && redeployStep(best.state, search, lpCap); round++) {
       redeploys++;
       localSearch(best.state, search, maxIterations, stats);
     }

@@ -19,7 +19,7 @@ const PINS: [ScenarioId, SloMode, number][] = [
   ['S1', 'per-route', 4],
   // 11.7% above the optimum before ruin-and-recreate's targeted insertion of unmet demand.
   ['S5', 'per-route', 4],
-  // 42.9% and 12.0% above the optimum before the re-deploy move (redeploy.ts).
+  // 43.2% and 12.0% above the optimum before the re-deploy move (redeploy.ts).
   ['S3', 'per-route', 2],
   ['S3', 'per-route', 4],
   ...(full

@@ -1,7 +1,7 @@
 /**
  * Re-deploy with exact re-routing (beyond HEURISTICS.md; see README.md). The greedy moves shift
  * one slice at a time, so they miss plans in which several types trade places at once (measured
- * on S4 per-route instances: same GPUs as the optimum, 5–8× its cost). This move treats the
+ * on S4 per-route instances: same GPUs as the optimum, 6–9× its cost). This move treats the
  * deployments as the only decision: a neighbour changes one pair's deployment (drop it, one
  * replica more or less, another layout, or a new pair with one replica) or — when one change
  * alone breaks the budget, a pool or the storage — one that adds capacity together with one that
@@ -10,7 +10,7 @@
  * improving neighbour is applied; replicas then shrink to what the new loads need.
  */
 import { routingLp, type FixedDeployment } from '../problem/routing-lp.ts';
-import { IMPROVE_EPS } from './relocate.ts';
+import { IMPROVE_EPS, type Search } from './relocate.ts';
 import type { PlanState } from './state.ts';
 
 /** One pair's deployment in a neighbour: layout c with r replicas (r = 0: not deployed). */
@@ -30,7 +30,7 @@ interface Priced {
  * One step: the best improving neighbour is applied to `s`. At most `maxLps` routing LPs are
  * solved. Returns whether the plan improved.
  */
-export function redeployStep(s: PlanState, maxLps: number): boolean {
+export function redeployStep(s: PlanState, search: Search, maxLps: number): boolean {
   const pre = s.pre;
   const d = pre.d;
   const { configs, pairConfigs } = d;
@@ -128,14 +128,14 @@ export function redeployStep(s: PlanState, maxLps: number): boolean {
     }
   }
   if (!best) return false;
-  return apply(s, best, before);
+  return apply(s, search.undo, best, before);
 }
 
 /** Rebuilds `s` from the priced neighbour's routes; undone unless feasible and cheaper. */
-function apply(s: PlanState, best: Priced, before: number): boolean {
+function apply(s: PlanState, undo: PlanState, best: Priced, before: number): boolean {
   const { C, K } = s.pre;
   const { configs } = s.pre.d;
-  const undo = s.clone();
+  undo.copyFrom(s);
   s.reset();
   for (const { c } of best.deps) {
     const p = configs[c].j * K + configs[c].k;
