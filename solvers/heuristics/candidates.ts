@@ -29,6 +29,7 @@ export interface Prepared {
   unitRental: Float64Array;
   tables: { m1?: Int32Array; m1Granular?: Int32Array; noM1?: Int32Array };
   shortlists: WeakMap<Int32Array, number[][]>;
+  shortlistMasks: WeakMap<Int32Array, Uint8Array[]>;
 }
 
 const cache = new WeakMap<Instance, Prepared>();
@@ -69,6 +70,7 @@ function build(inst: Instance): Prepared {
     dRel, eRel, unitRental,
     tables: {},
     shortlists: new WeakMap(),
+    shortlistMasks: new WeakMap(),
   };
 }
 
@@ -146,6 +148,26 @@ function smallestLayouts(pre: Prepared): Int32Array {
     }
   }
   return table;
+}
+
+/**
+ * New-deployment candidates per type and table that AGH's moves look at: all pairs up to base
+ * size (P = 60), a fraction at (50,50,50) (P = 2,500), so a move's work stops growing with J·K.
+ */
+export const SHORTLIST = 64;
+
+/** The type's SHORTLIST pairs of `shortlist()` as a mask over pairs (`mask[i][p]`), cached per table. */
+export function shortlistMask(pre: Prepared, table: Int32Array): Uint8Array[] {
+  let masks = pre.shortlistMasks.get(table);
+  if (!masks) {
+    masks = shortlist(pre, table, SHORTLIST).map((pairs) => {
+      const m = new Uint8Array(pre.P);
+      for (const p of pairs) m[p] = 1;
+      return m;
+    });
+    pre.shortlistMasks.set(table, masks);
+  }
+  return masks;
 }
 
 /**

@@ -5,7 +5,7 @@
  * A target is worthwhile only if serving costs less than the unmet penalty it saves, so the
  * construction never raises the objective. AGH calls the same `placeType` from its local search.
  */
-import { candidateTable } from './candidates.ts';
+import { candidateTable, shortlistMask } from './candidates.ts';
 import { assess, MIN_SHARE, NO_RELIEF, type Assessment } from './coverage.ts';
 import { ranksBefore, score } from './ranking.ts';
 import type { PlanState } from './state.ts';
@@ -100,6 +100,12 @@ export interface PlaceLimits {
   maxShare?: number;
   /** Only deployed pairs (on their layout or upgraded): consolidation must not open new ones. */
   deployedOnly?: boolean;
+  /**
+   * AGH's moves: new deployments only on the type's shortlisted pairs (`shortlistMask`: the plain
+   * table's, and for mixing the smallest-layout table's), as relocate does; deployed pairs are
+   * always looked at. GH's construction scans every pair.
+   */
+  shortlisted?: boolean;
   /** AGH's ruin-and-recreate: each M2 score is multiplied by 1 + amount·U(0,1) from this seeded stream. */
   jitter?: { rng: () => number; amount: number };
 }
@@ -115,15 +121,23 @@ export function placeType(s: PlanState, i: number, mech: Mechanisms, limits: Pla
   const { tg, best, a, bestA } = scratch;
   let rem = Math.min(s.unmet(i), limits.maxShare ?? 1);
   let placed = 0;
+  const plainNew = limits.shortlisted ? shortlistMask(pre, table)[i] : null;
+  const mixNew = limits.shortlisted && mech.mix ? shortlistMask(pre, candidateTable(pre, true))[i] : null;
+  // The pairs looked at, ascending (ties rank by pair): placement only opens pairs, so a pair
+  // deployed now stays deployed, and a new one comes from the shortlist.
+  const cands = pairsToScan(s, limits.deployedOnly === true, plainNew, mixNew);
   // Every step places a share ≥ MIN_SHARE or deploys nothing new, so this bound is never binding in practice.
   for (let step = 0; rem >= MIN_SHARE && step < 4 * pre.P + 16; step++) {
     let bestScore = Infinity;
     best.p = -1;
-    for (let p = 0; p < pre.P; p++) {
-      if (limits.deployedOnly && s.layout[p] < 0) continue;
-      const plain = targetFor(s, table, i, p, mech, tg);
+    for (let n = 0, N = cands ? cands.length : pre.P; n < N; n++) {
+      const p = cands ? cands[n] : n;
+      const deployed = s.layout[p] >= 0;
+      if (!deployed && limits.deployedOnly) continue;
+      const plain = (deployed || !plainNew || plainNew[p] === 1) && targetFor(s, table, i, p, mech, tg);
+      const mixOk = mech.mix && (deployed || !mixNew || mixNew[p] === 1);
       for (let variant = 0; variant < 2; variant++) {
-        if (variant === 0 ? !plain : !(mech.mix && mixTarget(s, i, p, tg))) continue;
+        if (variant === 0 ? !plain : !(mixOk && mixTarget(s, i, p, tg))) continue;
         // Deployed pairs are assessed twice: filling spare capacity only, and taking all it can.
         for (let spare = tg.kind === NEW ? 0 : 1; spare >= 0; spare--) {
           if (!assess(s, i, tg, rem, spare === 1, NO_RELIEF, a)) continue;
@@ -144,6 +158,14 @@ export function placeType(s: PlanState, i: number, mech: Mechanisms, limits: Pla
     placed += bestA.t;
   }
   return placed;
+}
+
+/** The pairs placeType scans when limited (deployed ones, plus the shortlists), or null for all. */
+function pairsToScan(s: PlanState, deployedOnly: boolean, plainNew: Uint8Array | null, mixNew: Uint8Array | null): number[] | null {
+  if (!deployedOnly && !plainNew) return null;
+  const out: number[] = [];
+  for (let p = 0; p < s.P; p++) if (s.layout[p] >= 0 || (!deployedOnly && (plainNew?.[p] === 1 || mixNew?.[p] === 1))) out.push(p);
+  return out;
 }
 
 /**

@@ -208,7 +208,7 @@ export function placePairMix(s: PlanState, i: number, search: Search): boolean {
       // B's target may have moved with A (same model's storage): refresh it by kind.
       applyTarget(trial, i, sp.B, sp.b * scale);
       if (!trial.feasible()) continue;
-      placeType(trial, i, search.mech);
+      placeType(trial, i, search.mech, { shortlisted: true });
       if (trial.feasible() && trial.hourlyCost() < bestCost - IMPROVE_EPS * Math.max(1, bestCost)) {
         bestCost = trial.hourlyCost();
         best.copyFrom(trial);

@@ -10,7 +10,7 @@
  * drops — first-improving over slices, best-improving over targets. The estimate is optimistic
  * (it credits the source's freed budget and GPUs to every target), so the real move is checked.
  */
-import { candidateTable, shortlist } from './candidates.ts';
+import { candidateTable, shortlist, SHORTLIST } from './candidates.ts';
 import { assess, MIN_SHARE, NO_RELIEF, type Assessment, type Relief } from './coverage.ts';
 import { applyTarget, mixTarget, newTarget, targetFor, type Mechanisms } from './construct.ts';
 import { replicasFor, type PlanState } from './state.ts';
@@ -18,8 +18,6 @@ import { Target } from './target.ts';
 
 /** Objective decrease ($/h, relative to the objective) below which a move is not worth taking. */
 export const IMPROVE_EPS = 1e-9;
-/** New-deployment candidates per type and table that a relocation looks at. */
-const SHORTLIST = 64;
 
 export interface Search {
   mech: Mechanisms;
