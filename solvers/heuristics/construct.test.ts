@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateInstance } from '../../generators/instance.ts';
 import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../traces/profile.ts';
-import { candidateTable, prepare, shortlistMask, SHORTLIST } from './candidates.ts';
+import { candidateTable, FULL_SCAN_PAIRS, prepare, shortlistMask } from './candidates.ts';
 import { ALL_MECHANISMS, placeType } from './construct.ts';
 import { PlanState } from './state.ts';
 
@@ -10,10 +10,10 @@ const generated = (I: number, J: number, K: number) =>
   generateInstance({ sizes: { I, J, K }, seed: 2, scenario: 'S1', sloMode: 'average', profile, profileName: 'default' });
 
 describe('placeType with shortlisted new deployments (AGH moves)', () => {
-  it('opens new pairs only from the type’s shortlists once J·K exceeds them', () => {
-    const inst = generated(6, 12, 12); // 144 pairs > SHORTLIST
+  it('opens new pairs only from the type’s shortlists beyond FULL_SCAN_PAIRS pairs', () => {
+    const inst = generated(6, 21, 20);
     const pre = prepare(inst);
-    expect(pre.P).toBeGreaterThan(SHORTLIST);
+    expect(pre.P).toBeGreaterThan(FULL_SCAN_PAIRS);
     const mech = { ...ALL_MECHANISMS, mix: true };
     const plain = shortlistMask(pre, candidateTable(pre, false));
     const mix = shortlistMask(pre, candidateTable(pre, true));
@@ -31,8 +31,9 @@ describe('placeType with shortlisted new deployments (AGH moves)', () => {
     expect(opened).toBeGreaterThan(0);
   });
 
-  it('changes nothing at base size, where the shortlists hold every pair', () => {
-    const inst = generated(6, 6, 10);
+  it('changes nothing up to FULL_SCAN_PAIRS pairs', () => {
+    const inst = generated(6, 20, 20);
+    expect(prepare(inst).P).toBe(FULL_SCAN_PAIRS);
     const mech = { ...ALL_MECHANISMS, mix: true };
     for (let i = 0; i < inst.types.length; i++) {
       const a = new PlanState(inst);

@@ -5,7 +5,7 @@
  * A target is worthwhile only if serving costs less than the unmet penalty it saves, so the
  * construction never raises the objective. AGH calls the same `placeType` from its local search.
  */
-import { candidateTable, shortlistMask } from './candidates.ts';
+import { candidateTable, FULL_SCAN_PAIRS, shortlistMask } from './candidates.ts';
 import { assess, MIN_SHARE, NO_RELIEF, type Assessment } from './coverage.ts';
 import { ranksBefore, score } from './ranking.ts';
 import type { PlanState } from './state.ts';
@@ -101,9 +101,9 @@ export interface PlaceLimits {
   /** Only deployed pairs (on their layout or upgraded): consolidation must not open new ones. */
   deployedOnly?: boolean;
   /**
-   * AGH's moves: new deployments only on the type's shortlisted pairs (`shortlistMask`: the plain
-   * table's, and for mixing the smallest-layout table's), as relocate does; deployed pairs are
-   * always looked at. GH's construction scans every pair.
+   * AGH's moves: beyond FULL_SCAN_PAIRS pairs, new deployments only on the type's shortlisted
+   * pairs (`shortlistMask`: the plain table's, and for mixing the smallest-layout table's), as
+   * relocate does; deployed pairs are always looked at. GH's construction scans every pair.
    */
   shortlisted?: boolean;
   /** AGH's ruin-and-recreate: each M2 score is multiplied by 1 + amount·U(0,1) from this seeded stream. */
@@ -121,8 +121,9 @@ export function placeType(s: PlanState, i: number, mech: Mechanisms, limits: Pla
   const { tg, best, a, bestA } = scratch;
   let rem = Math.min(s.unmet(i), limits.maxShare ?? 1);
   let placed = 0;
-  const plainNew = limits.shortlisted ? shortlistMask(pre, table)[i] : null;
-  const mixNew = limits.shortlisted && mech.mix ? shortlistMask(pre, candidateTable(pre, true))[i] : null;
+  const limited = limits.shortlisted === true && pre.P > FULL_SCAN_PAIRS;
+  const plainNew = limited ? shortlistMask(pre, table)[i] : null;
+  const mixNew = limited && mech.mix ? shortlistMask(pre, candidateTable(pre, true))[i] : null;
   // The pairs looked at, ascending (ties rank by pair): placement only opens pairs, so a pair
   // deployed now stays deployed, and a new one comes from the shortlist.
   const cands = pairsToScan(s, limits.deployedOnly === true, plainNew, mixNew);
