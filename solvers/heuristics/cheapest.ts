@@ -35,7 +35,7 @@ export const cheapest: Solver = {
         }
       }
       if (best < 0) continue;
-      const p = d.configs[best].j * d.K + d.configs[best].k;
+      const p = d.configs[best].pair;
       s.addShare(i, p, best, 1);
       if (!s.feasible()) s.addShare(i, p, best, -1);
     }

@@ -15,8 +15,8 @@ function stateOf(inst: ReturnType<typeof generateInstance>, plan: NonNullable<Aw
   const s = new PlanState(inst);
   const { configs } = s.pre.d;
   for (const r of plan.routes) {
-    const c = configs.findIndex((x) => x.j === r.j && x.k === r.k && x.n === r.n && x.m === r.m);
-    s.addShare(r.i, r.j * s.pre.K + r.k, c, r.share);
+    const c = s.pre.d.configIndex(r);
+    s.addShare(r.i, configs[c].pair, c, r.share);
   }
   return s;
 }

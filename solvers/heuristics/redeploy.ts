@@ -133,12 +133,12 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number): bool
 
 /** Rebuilds `s` from the priced neighbour's routes; undone unless feasible and cheaper. */
 function apply(s: PlanState, undo: PlanState, best: Priced, before: number): boolean {
-  const { C, K } = s.pre;
+  const { C } = s.pre;
   const { configs } = s.pre.d;
   undo.copyFrom(s);
   s.reset();
   for (const { c } of best.deps) {
-    const p = configs[c].j * K + configs[c].k;
+    const p = configs[c].pair;
     for (let i = 0; i < s.I; i++) {
       const x = best.x[i * C + c];
       if (x > 0) s.addShare(i, p, c, x);

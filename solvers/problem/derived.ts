@@ -9,6 +9,8 @@ import type { ConfigKey, Instance, QueryType } from './types.ts';
 
 export interface Config extends ConfigKey {
   index: number;
+  /** Model–tier pair j·K + k: the index into `pairConfigs` (one layout per pair). */
+  pair: number;
   /** n·m GPUs per replica. */
   gpus: number;
   /** Index of the physical GPU model g(k), whose pool the replicas draw from. */
@@ -78,7 +80,7 @@ export function derive(inst: Instance): Derived {
 }
 
 /** Facts of one configuration, memory-valid or not (the evaluator also needs invalid ones). */
-export type ConfigFacts = Omit<Config, 'index'> & { memory_valid: boolean };
+export type ConfigFacts = Omit<Config, 'index' | 'pair'> & { memory_valid: boolean };
 
 export function configFacts(inst: Instance, key: ConfigKey): ConfigFacts {
   const C0 = inst.constants;
@@ -127,7 +129,7 @@ function compute(inst: Instance): Derived {
         for (const m of pp_depths) {
           const { memory_valid, ...facts } = configFacts(inst, { j, k, n, m });
           if (!memory_valid) continue;
-          const cfg: Config = { index: configs.length, ...facts };
+          const cfg: Config = { index: configs.length, pair: pairConfigs.length - 1, ...facts };
           keyToIndex.set(`${j},${k},${n},${m}`, cfg.index);
           list.push(cfg.index);
           configs.push(cfg);
