@@ -121,11 +121,15 @@ export const agh: Solver = {
       if (e.state.hourlyCost() < best.state.hourlyCost()) best = e;
     }
     // Re-deploy steps (redeploy.ts) on the cheapest result, each followed by the local search.
+    // First the plain neighbourhood, then the one with finer layouts: widening it from the start
+    // changed which improving steps came first and cost 8.6% on E1's (12,12,12) seed 1.
     let redeploys = 0;
     const lpCap = redeployLpsFor(inst, Number(options.redeploy_lps ?? -1));
-    for (let round = 0; round < maxIterations && lpCap > 0 && !search.timedOut && redeployStep(best.state, search, lpCap); round++) {
-      redeploys++;
-      localSearch(best.state, search, maxIterations, stats);
+    for (const finer of [false, true]) {
+      for (let round = 0; round < maxIterations && lpCap > 0 && !search.timedOut && redeployStep(best.state, search, lpCap, finer); round++) {
+        redeploys++;
+        localSearch(best.state, search, maxIterations, stats);
+      }
     }
 
     return {

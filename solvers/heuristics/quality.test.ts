@@ -22,6 +22,9 @@ const PINS: [ScenarioId, SloMode, number][] = [
   // 43.2% and 12.0% above the optimum before the re-deploy move (redeploy.ts).
   ['S3', 'per-route', 2],
   ['S3', 'per-route', 4],
+  // 832% above the optimum before the re-deploy move tried a finer layout with one replica more
+  // than the GPUs it replaces (8B on 3 × 1 GPU instead of 1 × 2 GPUs plus another tier's GPU).
+  ['S4', 'per-route', 1],
   ...(full
     ? ([
       ['S1', 'per-route', 3], ['S1', 'per-route', 5], ['S4', 'per-route', 2], ['S4', 'per-route', 5],

@@ -8,6 +8,7 @@
  * frees some. Each neighbour is priced exactly: its fixed cost plus the routing LP of
  * solvers/problem/routing-lp.ts (all routes and unmet shares re-solved jointly). The best
  * improving neighbour is applied; replicas then shrink to what the new loads need.
+
  */
 import { routingLp, type FixedDeployment } from '../problem/routing-lp.ts';
 import { IMPROVE_EPS, type Search } from './relocate.ts';
@@ -26,22 +27,20 @@ interface Priced {
   x: Float64Array;
 }
 
-/**
- * One step: the best improving neighbour is applied to `s`. At most `maxLps` routing LPs are
- * solved. Returns whether the plan improved.
- */
-export function redeployStep(s: PlanState, search: Search, maxLps: number): boolean {
-  const pre = s.pre;
-  const d = pre.d;
-  const { configs, pairConfigs } = d;
-  const sys = s.inst.system;
-  const H = sys.horizon_h;
-  const before = s.cost();
+type Deployments = Map<number, Change>;
 
-  const cur = new Map<number, Change>();
+function deploymentsOf(s: PlanState): Deployments {
+  const cur: Deployments = new Map();
   for (let p = 0; p < s.P; p++) if (s.layout[p] >= 0) cur.set(p, { p, c: s.layout[p], r: s.replicas[p] });
+  return cur;
+}
 
-  const gpus = (ch: Change) => configs[ch.c].gpus * ch.r;
+/**
+ * The single changes of `cur`: drop a pair, ±1 replica, another layout, a new pair with one
+ * replica; `finer` adds, for another layout, one replica more than the GPUs it replaces.
+ */
+function singleChanges(s: PlanState, cur: Deployments, finer: boolean): Change[] {
+  const { configs, pairConfigs } = s.pre.d;
   const options: Change[] = [];
   for (let p = 0; p < s.P; p++) {
     const layouts = pairConfigs[p];
@@ -54,14 +53,73 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number): bool
     options.push({ p, c: now.c, r: 0 });
     if (now.r > 1) options.push({ p, c: now.c, r: now.r - 1 });
     if (now.r < configs[now.c].max_replicas) options.push({ p, c: now.c, r: now.r + 1 });
+    const gpus = configs[now.c].gpus * now.r;
     for (const c of layouts) {
       if (c === now.c) continue;
-      // The other layout with about as many GPUs as now (rounded both ways), and with one replica.
+      // The other layout with about as many GPUs as now (rounded both ways; with `finer`, one
+      // replica more: a finer layout that serves what the old one could not), and with one replica.
       const per = configs[c].gpus;
-      const rs = new Set([1, Math.floor(gpus(now) / per), Math.ceil(gpus(now) / per)]);
+      const rs = new Set([1, Math.floor(gpus / per), Math.ceil(gpus / per)]);
+      if (finer) rs.add(Math.ceil(gpus / per) + 1);
       for (const r of rs) if (r >= 1 && r <= configs[c].max_replicas) options.push({ p, c, r });
     }
   }
+  return options;
+}
+
+function withChanges(cur: Deployments, changes: Change[]): Deployments {
+  const deps = new Map(cur);
+  for (const ch of changes) {
+    if (ch.r === 0) deps.delete(ch.p);
+    else deps.set(ch.p, ch);
+  }
+  return deps;
+}
+
+/**
+ * Fixed cost ($ over the horizon) of a deployment set, or null when it breaks the budget, a pool
+ * or the storage on its own.
+ */
+function fixedCost(s: PlanState, deps: Deployments): number | null {
+  const pre = s.pre;
+  const d = pre.d;
+  const { configs } = d;
+  const sys = s.inst.system;
+  let fixedPerH = 0;
+  let storageGb = 0;
+  const used = new Float64Array(pre.G);
+  const models = new Set<number>();
+  for (const ch of deps.values()) {
+    fixedPerH += configs[ch.c].price_usd_per_h * ch.r;
+    used[configs[ch.c].gpu] += configs[ch.c].gpus * ch.r;
+    models.add(configs[ch.c].j);
+  }
+  for (const j of models) {
+    fixedPerH += d.model_storage_usd_per_h[j];
+    storageGb += d.model_storage_gb[j];
+  }
+  const fixed = sys.horizon_h * fixedPerH;
+  if (fixed > sys.budget_usd || storageGb > sys.storage_capacity_gb) return null;
+  for (let g = 0; g < pre.G; g++) if (used[g] > pre.pool[g]) return null;
+  return fixed;
+}
+
+/** Routes a deployment set with the routing LP: its total cost and routes. */
+function routed(s: PlanState, deps: Deployments, fixed: number): Priced {
+  const list = [...deps.values()].map((ch) => ({ c: ch.c, replicas: ch.r }));
+  const lp = routingLp(s.inst, list, s.inst.system.budget_usd - fixed);
+  return { total: fixed + lp.cost, deps: list, x: lp.x };
+}
+
+/**
+ * One step: the best improving neighbour is applied to `s`. At most `maxLps` routing LPs are
+ * solved. `finer` widens the layout changes (see singleChanges). Returns whether the plan improved.
+ */
+export function redeployStep(s: PlanState, search: Search, maxLps: number, finer = false): boolean {
+  const { configs } = s.pre.d;
+  const before = s.cost();
+  const cur = deploymentsOf(s);
+  const options = singleChanges(s, cur, finer);
 
   let best: Priced | null = null;
   let lps = 0;
@@ -70,34 +128,15 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number): bool
    * null when it breaks the budget, a pool or the storage.
    */
   const price = (changes: Change[]): number | null => {
-    const deps = new Map(cur);
-    for (const ch of changes) {
-      if (ch.r === 0) deps.delete(ch.p);
-      else deps.set(ch.p, ch);
-    }
-    let fixedPerH = 0;
-    let storageGb = 0;
-    const used = new Float64Array(pre.G);
-    const models = new Set<number>();
-    for (const ch of deps.values()) {
-      fixedPerH += configs[ch.c].price_usd_per_h * ch.r;
-      used[configs[ch.c].gpu] += gpus(ch);
-      models.add(configs[ch.c].j);
-    }
-    for (const j of models) {
-      fixedPerH += d.model_storage_usd_per_h[j];
-      storageGb += d.model_storage_gb[j];
-    }
-    const fixed = H * fixedPerH;
-    if (fixed > sys.budget_usd || storageGb > sys.storage_capacity_gb) return null;
-    for (let g = 0; g < pre.G; g++) if (used[g] > pre.pool[g]) return null;
+    const deps = withChanges(cur, changes);
+    const fixed = fixedCost(s, deps);
+    if (fixed === null) return null;
     const bar = best ? best.total : before * (1 - IMPROVE_EPS);
     if (fixed >= bar) return fixed;
-    const list = [...deps.values()].map((ch) => ({ c: ch.c, replicas: ch.r }));
     lps++;
-    const lp = routingLp(s.inst, list, sys.budget_usd - fixed);
-    if (fixed + lp.cost < bar) best = { total: fixed + lp.cost, deps: list, x: lp.x };
-    return fixed + lp.cost;
+    const priced = routed(s, deps, fixed);
+    if (priced.total < bar) best = priced;
+    return priced.total;
   };
 
   const score = new Map<Change, number | null>();
