@@ -7,8 +7,9 @@
  * alone breaks the budget, a pool or the storage — one that adds capacity together with one that
  * frees some. Each neighbour is priced exactly: its fixed cost plus the routing LP of
  * solvers/problem/routing-lp.ts (all routes and unmet shares re-solved jointly). The best
- * improving neighbour is applied; replicas then shrink to what the new loads need.
-
+ * improving neighbour is applied; replicas then shrink to what the new loads need. AGH runs the
+ * steps twice: with the plain neighbourhood, then with `finer` layout changes (another layout may
+ * take one replica more than the GPUs it replaces) once the plain one stalls.
  */
 import { routingLp, type FixedDeployment } from '../problem/routing-lp.ts';
 import { IMPROVE_EPS, type Search } from './relocate.ts';
