@@ -158,7 +158,7 @@ export const SHORTLIST = 64;
 /**
  * AGH's re-placements (paired mix, ruin-and-recreate) scan every pair up to this many pairs
  * ((20,20,20) has 400) and only deployed plus shortlisted pairs beyond: measured, the full scan
- * made (50,50,50) take 4–9 s, while the shortlist at (10,10,10)–(20,20,20) cost up to 10% (one
+ * made (50,50,50) take 3–11 s, while the shortlist at (10,10,10)–(20,20,20) cost up to 10% (one
  * seed 59%) for no needed speed.
  */
 export const FULL_SCAN_PAIRS = 400;

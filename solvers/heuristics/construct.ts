@@ -133,8 +133,8 @@ export function placeType(s: PlanState, i: number, mech: Mechanisms, limits: Pla
     best.p = -1;
     for (let n = 0, N = cands ? cands.length : pre.P; n < N; n++) {
       const p = cands ? cands[n] : n;
+      // With deployedOnly, cands holds only deployed pairs (placement never closes one).
       const deployed = s.layout[p] >= 0;
-      if (!deployed && limits.deployedOnly) continue;
       const plain = (deployed || !plainNew || plainNew[p] === 1) && targetFor(s, table, i, p, mech, tg);
       const mixOk = mech.mix && (deployed || !mixNew || mixNew[p] === 1);
       for (let variant = 0; variant < 2; variant++) {

@@ -13,10 +13,10 @@ const profile = loadProfileBundle(DEFAULT_PROFILE_PATH);
 /** Loads a plan into a heuristic state through the state's own bookkeeping. */
 function stateOf(inst: ReturnType<typeof generateInstance>, plan: NonNullable<Awaited<ReturnType<typeof agh.solve>>['plan']>): PlanState {
   const s = new PlanState(inst);
-  const { configs } = s.pre.d;
+  const d = s.pre.d;
   for (const r of plan.routes) {
-    const c = s.pre.d.configIndex(r);
-    s.addShare(r.i, configs[c].pair, c, r.share);
+    const c = d.configIndex(r);
+    s.addShare(r.i, d.configs[c].pair, c, r.share);
   }
   return s;
 }

@@ -109,7 +109,7 @@ export function ruinAndRecreate(s: PlanState, search: Search, rng: () => number,
     }
     const mech: Mechanisms = { ...search.mech, granular: !search.mech.noM1 && rng() < 0.5 };
     const amount = JITTER[Math.floor(rng() * JITTER.length)];
-    const limits = amount > 0 ? { shortlisted: true, jitter: { rng, amount } } : { shortlisted: true };
+    const limits = { shortlisted: true, ...(amount > 0 ? { jitter: { rng, amount } } : {}) };
     for (const i of order) {
       placeType(trial, i, mech, limits);
       // Average mode: demand no single route can take may still fit on a paired mix.

@@ -129,7 +129,7 @@ function compute(inst: Instance): Derived {
         for (const m of pp_depths) {
           const { memory_valid, ...facts } = configFacts(inst, { j, k, n, m });
           if (!memory_valid) continue;
-          const cfg: Config = { index: configs.length, pair: pairConfigs.length - 1, ...facts };
+          const cfg: Config = { index: configs.length, pair: j * K + k, ...facts };
           keyToIndex.set(`${j},${k},${n},${m}`, cfg.index);
           list.push(cfg.index);
           configs.push(cfg);
@@ -188,9 +188,9 @@ function compute(inst: Instance): Derived {
     token_storage_usd_per_h, delay_penalty_usd_per_h, unmet_penalty_usd_per_h,
     model_storage_gb, model_storage_usd_per_h,
     configIndex: (key) => keyToIndex.get(`${key.j},${key.k},${key.n},${key.m}`) ?? -1,
-    errorOf: (i, c) => error[(i * J + configs[c].j) * K + configs[c].k],
+    errorOf: (i, c) => error[i * J * K + configs[c].pair],
     sloFeasible: (i, c) =>
       delay_s[i * C + c] <= inst.types[i].delay_slo_s &&
-      error[(i * J + configs[c].j) * K + configs[c].k] <= inst.types[i].error_slo,
+      error[i * J * K + configs[c].pair] <= inst.types[i].error_slo,
   };
 }
