@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { generateInstance } from '../../generators/instance.ts';
+import { derive } from '../problem/derived.ts';
 import { evaluate } from '../problem/evaluator.ts';
+import { routingLp } from '../problem/routing-lp.ts';
 import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../traces/profile.ts';
 import { agh } from './agh.ts';
-import { redeployStep } from './redeploy.ts';
+import { deploymentStarts, redeployStep } from './redeploy.ts';
 import { ALL_MECHANISMS } from './construct.ts';
 import type { Search } from './relocate.ts';
 import { PlanState } from './state.ts';
@@ -57,5 +59,69 @@ describe('re-deploy move', () => {
     const before = s.cost();
     expect(redeployStep(s, searchFor(s), 0)).toBe(false);
     expect(s.cost()).toBe(before);
+  });
+});
+
+describe('memo of routing-LP totals', () => {
+  const inst = generateInstance({ sizes: { I: 6, J: 6, K: 10 }, seed: 4, scenario: 'S1', sloMode: 'average', profile, profileName: 'default' });
+
+  it('changes nothing but the time: same steps, same plan, with neighbours met again', async () => {
+    const plan = (await agh.solve(inst, { redeploy_lps: 0, time_budget_s: 60 })).plan!;
+    const run = (memo?: Map<string, number>) => {
+      const s = stateOf(inst, plan);
+      const costs: number[] = [];
+      for (const finer of [false, true]) while (costs.length < 30 && redeployStep(s, searchFor(s), 3000, { finer, memo })) costs.push(s.cost());
+      // A second look at the stalled plan meets only remembered neighbours.
+      const size = memo?.size ?? 0;
+      redeployStep(s, searchFor(s), 3000, { finer: true, memo });
+      return { costs, plan: JSON.stringify(s.toPlan('test')), size, grew: (memo?.size ?? 0) - size };
+    };
+    const memo = new Map<string, number>();
+    const withMemo = run(memo);
+    const without = run();
+    expect(withMemo.costs.length).toBeGreaterThan(0);
+    expect(withMemo.costs).toEqual(without.costs);
+    expect(withMemo.plan).toBe(without.plan);
+    expect(withMemo.size).toBeGreaterThan(1000);
+    expect(withMemo.grew).toBe(0);
+    // Every remembered total is the deployment set's own: fixed cost plus its routing LP.
+    const d = derive(inst);
+    const H = inst.system.horizon_h;
+    let n = 0;
+    for (const [key, total] of memo) {
+      if (n++ % 50) continue;
+      const deps = key.split(' ').map((t) => t.split('x').map(Number)).map(([c, replicas]) => ({ c, replicas }));
+      const models = new Set(deps.map(({ c }) => d.configs[c].j));
+      let fixed = 0;
+      for (const { c, replicas } of deps) fixed += H * d.configs[c].price_usd_per_h * replicas;
+      for (const j of models) fixed += H * d.model_storage_usd_per_h[j];
+      expect(total).toBeCloseTo(fixed + routingLp(inst, deps, inst.system.budget_usd - fixed).cost, 6);
+    }
+  });
+});
+
+describe('deployment starts', () => {
+  // S5 average seed 1: AGH without them left a type unmet, 1,976% above the optimum (quality.ts).
+  const inst = generateInstance({ sizes: { I: 6, J: 6, K: 10 }, seed: 1, scenario: 'S5', sloMode: 'average', profile, profileName: 'default' });
+
+  it('are distinct feasible plans, cheapest first, that the evaluator accepts at their own cost', () => {
+    const s = new PlanState(inst);
+    const starts = deploymentStarts(inst, searchFor(s), 8, 3000);
+    expect(starts.length).toBeGreaterThan(1);
+    for (let n = 0; n < starts.length; n++) {
+      const ev = evaluate(inst, starts[n].toPlan('test'));
+      expect(ev.feasible, ev.violated_families.join(';')).toBe(true);
+      expect(ev.cost_usd).toBeCloseTo(starts[n].cost(), 6);
+      if (n > 0) expect(starts[n].cost()).toBeGreaterThan(starts[n - 1].cost());
+    }
+  });
+
+  it('let AGH serve every type where its type-by-type starts could not', async () => {
+    const off = await agh.solve(inst, { deploy_starts: 0, time_budget_s: 60 });
+    const on = await agh.solve(inst, { time_budget_s: 60 });
+    expect(off.plan!.unmet.some((u) => u > 0.5)).toBe(true);
+    expect(on.diagnostics?.best_start).toMatch(/^deployment-/);
+    expect(Math.max(...on.plan!.unmet)).toBeLessThan(0.05);
+    expect(evaluate(inst, on.plan!).cost_usd).toBeLessThan(0.1 * evaluate(inst, off.plan!).cost_usd);
   });
 });

@@ -12,8 +12,9 @@
  * take one replica more than the GPUs it replaces) once the plain one stalls.
  */
 import { routingLp, type FixedDeployment } from '../problem/routing-lp.ts';
+import type { Instance } from '../problem/types.ts';
 import { IMPROVE_EPS, type Search } from './relocate.ts';
-import type { PlanState } from './state.ts';
+import { PlanState } from './state.ts';
 
 /** One pair's deployment in a neighbour: layout c with r replicas (r = 0: not deployed). */
 interface Change {
@@ -114,15 +115,30 @@ function routed(s: PlanState, deps: Deployments, fixed: number): Priced {
 
 /**
  * One step: the best improving neighbour is applied to `s`. At most `maxLps` routing LPs are
- * solved. `finer` widens the layout changes (see singleChanges). Returns whether the plan improved.
+ * solved. Returns whether the plan improved.
  */
-export function redeployStep(s: PlanState, search: Search, maxLps: number, finer = false): boolean {
+export interface StepOptions {
+  /** Widen the layout changes (see singleChanges). */
+  finer?: boolean;
+  /** Try pairs of changes when no single change improves (default true). */
+  pairs?: boolean;
+  /**
+   * Routing-LP totals by deployment set, shared across the steps of one solve: the finer pass and
+   * later starts meet the same neighbours again. A remembered neighbour still counts against
+   * `maxLps`, so the memo changes the time, never the result.
+   */
+  memo?: Map<string, number>;
+}
+
+export function redeployStep(s: PlanState, search: Search, maxLps: number, { finer = false, pairs = true, memo }: StepOptions = {}): boolean {
+  if (performance.now() > search.deadline) search.timedOut = true;
+  if (search.timedOut) return false;
   const { configs } = s.pre.d;
   const before = s.cost();
   const cur = deploymentsOf(s);
   const options = singleChanges(s, cur, finer);
 
-  let best: Priced | null = null;
+  let best: { deps: Deployments; fixed: number; total: number } | null = null;
   let lps = 0;
   /**
    * Prices a neighbour: its total cost (a lower bound when pruned against the best so far), or
@@ -135,9 +151,14 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number, finer
     const bar = best ? best.total : before * (1 - IMPROVE_EPS);
     if (fixed >= bar) return fixed;
     lps++;
-    const priced = routed(s, deps, fixed);
-    if (priced.total < bar) best = priced;
-    return priced.total;
+    const key = memo && keyOf(deps);
+    let total = key === undefined ? undefined : memo!.get(key);
+    if (total === undefined) {
+      total = routed(s, deps, fixed).total;
+      if (key !== undefined) memo!.set(key, total);
+    }
+    if (total < bar) best = { deps, fixed, total };
+    return total;
   };
 
   const score = new Map<Change, number | null>();
@@ -145,7 +166,7 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number, finer
     if (lps >= maxLps) break;
     score.set(o, price([o]));
   }
-  if (!best) {
+  if (!best && pairs) {
     // Pairs of changes: one that adds fixed cost or GPUs with one that removes some elsewhere.
     const delta = (o: Change) => {
       const now = cur.get(o.p);
@@ -168,23 +189,68 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number, finer
     }
   }
   if (!best) return false;
-  return apply(s, search.undo, best, before);
+  const chosen: { deps: Deployments; fixed: number } = best;
+  return apply(s, search.undo, routed(s, chosen.deps, chosen.fixed), before);
+}
+
+/** A deployment set's memo key: its (layout, replicas) in layout order. */
+function keyOf(deps: Deployments): string {
+  return [...deps.values()]
+    .sort((a, b) => a.c - b.c)
+    .map((ch) => `${ch.c}x${ch.r}`)
+    .join(' ');
 }
 
 /** Rebuilds `s` from the priced neighbour's routes; undone unless feasible and cheaper. */
 function apply(s: PlanState, undo: PlanState, best: Priced, before: number): boolean {
-  const { C } = s.pre;
-  const { configs } = s.pre.d;
   undo.copyFrom(s);
-  s.reset();
-  for (const { c } of best.deps) {
-    const p = configs[c].pair;
-    for (let i = 0; i < s.I; i++) {
-      const x = best.x[i * C + c];
-      if (x > 0) s.addShare(i, p, c, x);
-    }
-  }
+  load(s, best);
   if (s.feasible() && s.cost() < before * (1 - IMPROVE_EPS)) return true;
   s.copyFrom(undo);
   return false;
+}
+
+/** Replaces the plan in `s` by a priced deployment set's routes (replicas shrink to the loads). */
+function load(s: PlanState, priced: Priced): void {
+  const { C } = s.pre;
+  const { configs } = s.pre.d;
+  s.reset();
+  for (const { c } of priced.deps) {
+    const p = configs[c].pair;
+    for (let i = 0; i < s.I; i++) {
+      const x = priced.x[i * C + c];
+      if (x > 0) s.addShare(i, p, c, x);
+    }
+  }
+}
+
+/**
+ * Deployment starts: the `n` cheapest plans made of one replica of one layout, each priced with
+ * the routing LP, each then improved by re-deploy steps over single changes only (`maxLps` LPs a
+ * step) until none improves. Returns the distinct feasible results, cheapest first. Why: on
+ * budget-bound instances the optimum is a handful of one-replica deployments shared by several
+ * types, which the type-by-type GH construction does not assemble (it spends the budget on the
+ * first types' cheapest routes) and which single-slice moves cannot reach from its plans; adding
+ * and swapping whole deployments with all routing re-solved — facility-location style — does.
+ */
+export function deploymentStarts(inst: Instance, search: Search, n: number, maxLps: number, memo?: Map<string, number>): PlanState[] {
+  const probe = new PlanState(inst);
+  const none: Deployments = new Map();
+  const singles: Priced[] = [];
+  for (const ch of singleChanges(probe, none, false)) {
+    const deps = withChanges(none, [ch]);
+    const fixed = fixedCost(probe, deps);
+    if (fixed !== null) singles.push(routed(probe, deps, fixed));
+  }
+  singles.sort((a, b) => a.total - b.total);
+  const results: PlanState[] = [];
+  for (const priced of singles.slice(0, n)) {
+    const s = new PlanState(inst);
+    load(s, priced);
+    if (!s.feasible()) continue;
+    while (redeployStep(s, search, maxLps, { pairs: false, memo }));
+    const cost = s.hourlyCost();
+    if (!results.some((r) => Math.abs(r.hourlyCost() - cost) <= 1e-9 * Math.max(1, cost))) results.push(s);
+  }
+  return results.sort((a, b) => a.hourlyCost() - b.hourlyCost());
 }
