@@ -135,9 +135,11 @@ export const agh: Solver = {
     const finals = [best];
     const memo = new Map<string, number>();
     const deployStarts = deployStartsFor(inst, Number(options.deploy_starts ?? -1));
-    if (lpCap > 0 && deployStarts > 0 && !search.timedOut) {
-      const built = deploymentStarts(inst, search, deployStarts, lpCap, memo);
-      finals.push(...built.slice(0, Number(options.deploy_polish ?? 4)).map((state, n) => ({ state, name: `deployment-${n}` })));
+    const deployPolish = Number(options.deploy_polish ?? 4);
+    let built: PlanState[] = [];
+    if (lpCap > 0 && deployStarts > 0 && deployPolish > 0 && !search.timedOut) {
+      built = deploymentStarts(inst, search, deployStarts, lpCap, memo);
+      finals.push(...built.slice(0, deployPolish).map((state, n) => ({ state, name: `deployment-${n}` })));
     }
     finals.forEach((f, n) => {
       for (const finer of [false, true]) {
@@ -167,6 +169,7 @@ export const agh: Solver = {
         consolidations: stats.consolidations,
         pair_mixes: stats.pairMixes,
         redeploys,
+        deployment_starts: built.length,
         ruin_steps: ruinStats.steps,
         ruin_accepted: ruinStats.accepted,
         ruin_improved: ruinStats.improved,
