@@ -142,13 +142,14 @@ export const agh: Solver = {
       finals.push(...built.slice(0, deployPolish).map((state, n) => ({ state, name: `deployment-${n}` })));
     }
     finals.forEach((f, n) => {
+      const own = n === 0; // AGH's cheapest result, as opposed to a deployment start
       for (const finer of [false, true]) {
         for (let round = 0; round < maxIterations && lpCap > 0 && !search.timedOut && redeployStep(f.state, search, lpCap, { finer, memo }); round++) {
           redeploys++;
-          if (n === 0) localSearch(f.state, search, maxIterations, stats);
+          if (own) localSearch(f.state, search, maxIterations, stats);
         }
       }
-      if (n > 0) localSearch(f.state, search, maxIterations, stats);
+      if (!own) localSearch(f.state, search, maxIterations, stats);
       if (f.state.hourlyCost() < best.state.hourlyCost() * (1 - 1e-9)) best = f;
     });
 
@@ -207,7 +208,7 @@ function redeployLpsFor(inst: Instance, option: number): number {
 
 /**
  * Deployment starts: the option, or by default 8 up to SMALL_STATE and none above: with the LP
- * cap of larger instances (334 a step at (12,12,12)) they reached nothing better on E1's seeds, at 4–10× the time.
+ * cap of larger instances (334 a step at (12,12,12)) they reached nothing better on E1's seeds, at 5–12× the time.
  */
 function deployStartsFor(inst: Instance, option: number): number {
   if (option >= 0) return option;

@@ -113,10 +113,6 @@ function routed(s: PlanState, deps: Deployments, fixed: number): Priced {
   return { total: fixed + lp.cost, deps: list, x: lp.x };
 }
 
-/**
- * One step: the best improving neighbour is applied to `s`. At most `maxLps` routing LPs are
- * solved. Returns whether the plan improved.
- */
 export interface StepOptions {
   /** Widen the layout changes (see singleChanges). */
   finer?: boolean;
@@ -130,6 +126,10 @@ export interface StepOptions {
   memo?: Map<string, number>;
 }
 
+/**
+ * One step: the best improving neighbour is applied to `s`. At most `maxLps` routing LPs are
+ * solved. Returns whether the plan improved.
+ */
 export function redeployStep(s: PlanState, search: Search, maxLps: number, { finer = false, pairs = true, memo }: StepOptions = {}): boolean {
   if (performance.now() > search.deadline) search.timedOut = true;
   if (search.timedOut) return false;
@@ -138,7 +138,8 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number, { fin
   const cur = deploymentsOf(s);
   const options = singleChanges(s, cur, finer);
 
-  let best: { deps: Deployments; fixed: number; total: number } | null = null;
+  // Assigned inside `price`; the cast keeps TypeScript from narrowing it to null for good.
+  let best = null as { deps: Deployments; fixed: number; total: number } | null;
   let lps = 0;
   /**
    * Prices a neighbour: its total cost (a lower bound when pruned against the best so far), or
@@ -151,11 +152,11 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number, { fin
     const bar = best ? best.total : before * (1 - IMPROVE_EPS);
     if (fixed >= bar) return fixed;
     lps++;
-    const key = memo && keyOf(deps);
-    let total = key === undefined ? undefined : memo!.get(key);
+    const key = memo ? keyOf(deps) : '';
+    let total = memo?.get(key);
     if (total === undefined) {
       total = routed(s, deps, fixed).total;
-      if (key !== undefined) memo!.set(key, total);
+      memo?.set(key, total);
     }
     if (total < bar) best = { deps, fixed, total };
     return total;
@@ -189,8 +190,7 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number, { fin
     }
   }
   if (!best) return false;
-  const chosen: { deps: Deployments; fixed: number } = best;
-  return apply(s, search.undo, routed(s, chosen.deps, chosen.fixed), before);
+  return apply(s, search.undo, routed(s, best.deps, best.fixed), before);
 }
 
 /** A deployment set's memo key: its (layout, replicas) in layout order. */
