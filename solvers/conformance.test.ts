@@ -94,6 +94,16 @@ describe.each(listSolvers().map((s) => [s.name, s] as const))('solver %s', (_nam
     }
   });
 
+  it('lets the event loop run during a solve (timers and pipes of its caller are not held up)', async () => {
+    // An immediate scheduled before the solve runs before the solve resolves only if the solver
+    // awaited a macrotask (../yield.ts, or a child process): awaiting synchronous work alone would
+    // run nothing but microtasks, and a caller looping over such solves would starve its event loop.
+    let ran = false;
+    setImmediate(() => { ran = true; });
+    await solver.solve(instances[0], options);
+    expect(ran).toBe(true);
+  });
+
   it.runIf(solver.deterministic)('reproduces the same plan for the same instance and options', async (ctx) => {
     // Every third instance; exact solvers (a process per solve) only on the first.
     for (const inst of instances.filter((_, n) => (solver.kind === 'exact' ? n === 0 : n % 3 === 0))) {

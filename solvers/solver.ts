@@ -69,5 +69,10 @@ export interface Solver {
   deterministic: boolean;
   /** Whether plans with these options are feasible by construction whenever the instance allows it. */
   claimsFeasibility(options: SolveOptions): boolean;
+  /**
+   * Must not hold the event loop for long: synchronous work awaits `yieldToEventLoop()`
+   * (solvers/yield.ts) at its start and between phases, so callers that loop over solves keep
+   * their timers, pipes and progress output alive.
+   */
   solve(instance: Instance, options: SolveOptions): Promise<SolveResult>;
 }

@@ -23,6 +23,18 @@ describe('AGH', () => {
     expect(a.diagnostics?.time_cap_hit).toBe(false);
   });
 
+  it('hands the event loop back between its phases, not only once per solve', async () => {
+    // A counter that re-arms itself each event-loop turn: it advances only while AGH awaits a
+    // macrotask (../yield.ts), so a run that held the loop from start to end would leave it at 0 or 1.
+    let turns = 0;
+    let on = true;
+    const tick = () => { turns++; if (on) setImmediate(tick); };
+    setImmediate(tick);
+    const r = await agh.solve(generated(1, 'S1', 'average'), { time_budget_s: 60 });
+    on = false;
+    expect(turns).toBeGreaterThanOrEqual(Number(r.diagnostics?.starts_run));
+  });
+
   it('never ends above GH: its first start is GH’s order and every later step only lowers the objective', async () => {
     for (const [seed, scenario, mode] of [[1, 'S1', 'average'], [2, 'S3', 'per-route'], [4, 'S1', 'per-route']] as const) {
       const inst = generated(seed, scenario, mode);

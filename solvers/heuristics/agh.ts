@@ -41,6 +41,7 @@ import { deploymentStarts, redeployStep } from './redeploy.ts';
 import { ruinAndRecreate, type RuinStats } from './ruin.ts';
 import { PlanState } from './state.ts';
 import seedrandom from 'seedrandom';
+import { yieldToEventLoop } from '../yield.ts';
 
 export const agh: Solver = {
   name: 'agh',
@@ -65,6 +66,9 @@ export const agh: Solver = {
   deterministic: true,
   claimsFeasibility: claimsWithoutAblation,
   async solve(inst: Instance, options: SolveOptions): Promise<SolveResult> {
+    // Every phase below ends at a macrotask boundary (../yield.ts): a whole AGH run is seconds of
+    // synchronous work at larger sizes, and callers' timers and pipes must not wait for all of it.
+    await yieldToEventLoop();
     const t0 = performance.now();
     const mech = mechanismsOf(options);
     // Local search and ruin-and-recreate may mix delays in average mode (see Mechanisms.mix); starts do not.
@@ -95,6 +99,7 @@ export const agh: Solver = {
       uncoverable = construct(cur, order, startMech);
       startsRun++;
       keepIfElite(elite, cur, name, K);
+      await yieldToEventLoop();
     }
     const constructed = elite[0].state.cost();
 
@@ -105,6 +110,7 @@ export const agh: Solver = {
       if (search.timedOut) break;
       localSearch(e.state, search, maxIterations, stats);
       if (e.state.hourlyCost() < best.state.hourlyCost()) best = e;
+      await yieldToEventLoop();
     }
 
     // Ruin-and-recreate rounds on every polished start (independent seeded chains: one chain gets
@@ -120,6 +126,7 @@ export const agh: Solver = {
         const before = e.state.hourlyCost();
         ruinAndRecreate(e.state, search, rng, steps, ruinStats, Number(options.ruin_threshold ?? 0));
         localSearch(e.state, search, maxIterations, stats);
+        await yieldToEventLoop();
         if (e.state.hourlyCost() >= before - 1e-9 * Math.max(1, before)) break;
       }
       if (e.state.hourlyCost() < best.state.hourlyCost()) best = e;
@@ -139,19 +146,22 @@ export const agh: Solver = {
     let built: PlanState[] = [];
     if (lpCap > 0 && deployStarts > 0 && deployPolish > 0 && !search.timedOut) {
       built = deploymentStarts(inst, search, deployStarts, lpCap, memo);
+      await yieldToEventLoop();
       finals.push(...built.slice(0, deployPolish).map((state, n) => ({ state, name: `deployment-${n}` })));
     }
-    finals.forEach((f, n) => {
+    for (const [n, f] of finals.entries()) {
       const own = n === 0; // AGH's cheapest result, as opposed to a deployment start
       for (const finer of [false, true]) {
         for (let round = 0; round < maxIterations && lpCap > 0 && !search.timedOut && redeployStep(f.state, search, lpCap, { finer, memo }); round++) {
           redeploys++;
           if (own) localSearch(f.state, search, maxIterations, stats);
+          await yieldToEventLoop();
         }
       }
       if (!own) localSearch(f.state, search, maxIterations, stats);
       if (f.state.hourlyCost() < best.state.hourlyCost() * (1 - 1e-9)) best = f;
-    });
+      await yieldToEventLoop();
+    }
 
     return {
       solver: 'agh',

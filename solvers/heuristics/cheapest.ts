@@ -9,6 +9,7 @@ import type { Instance } from '../problem/types.ts';
 import type { Solver, SolveResult } from '../solver.ts';
 import { admitted } from './candidates.ts';
 import { PlanState } from './state.ts';
+import { yieldToEventLoop } from '../yield.ts';
 
 export const cheapest: Solver = {
   name: 'cheapest',
@@ -19,6 +20,7 @@ export const cheapest: Solver = {
   // Every route meets both SLOs on its own and every placement is checked, so plans are feasible.
   claimsFeasibility: () => true,
   async solve(inst: Instance): Promise<SolveResult> {
+    await yieldToEventLoop();
     const t0 = performance.now();
     const s = new PlanState(inst);
     const { d, P, C } = s.pre;

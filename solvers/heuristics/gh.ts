@@ -7,6 +7,7 @@ import type { OptionSpec, Solver, SolveOptions, SolveResult } from '../solver.ts
 import { construct, type Mechanisms } from './construct.ts';
 import { rateDescending } from './orders.ts';
 import { PlanState } from './state.ts';
+import { yieldToEventLoop } from '../yield.ts';
 
 /** The ablation flags shared by GH and AGH. */
 export const ABLATION_OPTIONS: Record<'noM1' | 'noM2' | 'noM3', OptionSpec> = {
@@ -37,6 +38,7 @@ export const gh: Solver = {
   deterministic: true,
   claimsFeasibility: claimsWithoutAblation,
   async solve(inst: Instance, options: SolveOptions): Promise<SolveResult> {
+    await yieldToEventLoop();
     const t0 = performance.now();
     const state = new PlanState(inst);
     const uncoverable = construct(state, rateDescending(inst), mechanismsOf(options));
