@@ -1,7 +1,7 @@
 /**
  * What `alloc-bench run` and `alloc-bench sweep` share: the run-directory flags (--out, --resume,
- * --jobs, --shard, --no-report, --sbatch) and turning them into a `runSweep` call. Flags are parsed here
- * rather than with yargs' coerce, which rewraps errors and loses the InputError class.
+ * --jobs, --shard, --no-report, --sbatch) and turning them into a `runSweep` call. Flags are
+ * parsed here rather than with yargs' coerce, which rewraps errors and loses the InputError class.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
