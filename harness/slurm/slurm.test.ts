@@ -37,6 +37,7 @@ const exec = promisify(execFile);
 let tmp: string;
 let cluster: LocalCluster | undefined;
 let reference: StoredRow[];
+/** The --sbatch helper's CPU and time lines, as sbatch options (the array is given per call). */
 let sbatchOptions: string[];
 /** A failed test keeps the temporary directory (daemon logs, task logs, run directories). */
 let keep = false;
@@ -103,7 +104,9 @@ describe.skipIf(skip)('sweeps on a single-node Slurm cluster', () => {
     reference = rowsOf(unsharded);
     // The resource lines the helper suggests for this grid, passed to sbatch as options.
     const { stdout } = await cli('sweep', '--config', join(tmp, 'grid.json'), '--sbatch', String(TASKS));
-    sbatchOptions = stdout.split('\n').filter((l) => l.startsWith('#SBATCH ')).map((l) => l.slice('#SBATCH '.length));
+    const lines = stdout.split('\n').filter((l) => l.startsWith('#SBATCH ')).map((l) => l.slice('#SBATCH '.length));
+    expect(lines).toEqual([`--array=0-${TASKS - 1}`, '--cpus-per-task=1', expect.stringMatching(/^--time=0-\d\d:\d\d:00$/)]);
+    sbatchOptions = lines.filter((l) => !l.startsWith('--array='));
   }, 600_000);
   afterAll(async () => {
     await cluster?.stop();
@@ -117,7 +120,6 @@ describe.skipIf(skip)('sweeps on a single-node Slurm cluster', () => {
     expect(README.merge).toContain(`${README.sbatch[3]}/task-*`);
     expect(reference).toHaveLength(13);
     expect(reference.find((r) => r.solver === 'highs')?.status).toBe('optimal');
-    expect(sbatchOptions).toEqual([`--array=0-${TASKS - 1}`, '--cpus-per-task=1', expect.stringMatching(/^--time=0-\d\d:\d\d:00$/)]);
 
     const runs = join(tmp, 'runs');
     const code = await sbatch(`0-${TASKS - 1}`, runs).done;
@@ -158,6 +160,8 @@ describe.skipIf(skip)('sweeps on a single-node Slurm cluster', () => {
     expect(code, logs()).toBe(0);
     for (const dir of finished) expect(readFileSync(join(runs, basename(dir), 'raw.csv'), 'utf8'), dir).toBe(readFileSync(join(dir, 'raw.csv'), 'utf8'));
     expect(readManifest(cut).finished_at).not.toBeNull();
+    // Resumed once by the whole-range array, and not again by the rerun of task 0.
+    for (const dir of taskDirs(runs)) expect(readManifest(dir).resumed_at, dir).toHaveLength(1);
     await merge(runs, join(tmp, 'killed-merged'));
     const merged = rowsOf(join(tmp, 'killed-merged'));
     console.log(`slurm: task ${EXACT_TASK} of ${TASKS} cancelled and resubmitted; merged ${merged.length} rows`);
