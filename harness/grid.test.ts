@@ -49,6 +49,19 @@ describe('grids', () => {
     for (const bad of ['0/2', '3/2', '1/0', 'a/b', '1']) expect(() => parseShard(bad)).toThrow(/--shard/);
   });
 
+  it('take the shard of a Slurm array task from its environment', () => {
+    const task = (id: number, min: number, max: number, count: number) => ({
+      SLURM_ARRAY_TASK_ID: String(id), SLURM_ARRAY_TASK_MIN: String(min), SLURM_ARRAY_TASK_MAX: String(max), SLURM_ARRAY_TASK_COUNT: String(count),
+    });
+    expect(parseShard('slurm', task(0, 0, 3, 4))).toEqual({ index: 1, count: 4 });
+    expect(parseShard('slurm', task(3, 0, 3, 4))).toEqual({ index: 4, count: 4 });
+    expect(parseShard('slurm', task(5, 1, 16, 16))).toEqual({ index: 5, count: 16 });
+    expect(() => parseShard('slurm', {})).toThrow(/--shard slurm: SLURM_ARRAY_TASK_ID is not set; use it inside a Slurm array job/);
+    // --array=0-12:4 and --array=2,5 have gaps: the task ids are not shards 1…n.
+    expect(() => parseShard('slurm', task(4, 0, 12, 4))).toThrow(/consecutive task ids/);
+    expect(() => parseShard('slurm', task(5, 2, 5, 2))).toThrow(/consecutive task ids/);
+  });
+
   it('reject unknown fields and bad values, naming them', () => {
     expect(() => resolveGrid({ ...input, colour: 1 })).toThrow(/unknown field "colour"/);
     expect(() => resolveGrid({ ...input, seeds: [1, -1] })).toThrow(/seeds: expected an integer ≥ 0, got -1/);

@@ -138,7 +138,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
 }
 
 /** Heuristic solve cells: their timings are the ones a neighbour's load would distort most. */
-function isTimingCritical(cell: Cell): boolean {
+export function isTimingCritical(cell: Cell): boolean {
   return cell.config.kind === 'solve' && parseSolverSpec(cell.config.solver.label).solver.kind === 'heuristic';
 }
 
