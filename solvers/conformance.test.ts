@@ -115,3 +115,29 @@ describe.each(listSolvers().map((s) => [s.name, s] as const))('solver %s', (_nam
     }
   });
 });
+
+/**
+ * Ablated heuristic runs (HEURISTICS.md: each flag removes a mechanism with its guard): plans stay
+ * well-formed and the evaluator scores them — two layouts on one pair, routes over their delay
+ * SLO — and the objective still matches; noM2 keeps every guard, so its plans must be accepted.
+ */
+const ABLATION_FLAGS = ['noM1', 'noM2', 'noM3'] as const;
+const ablatable = listSolvers().filter((s) => s.kind === 'heuristic' && ABLATION_FLAGS.every((f) => f in s.options));
+const ablationCorpus = corpus.filter((inst) => inst.types.length <= 6 && inst.meta.seed === 1 && ['S1', 'S3'].includes(inst.meta.scenario));
+
+describe.each(ablatable.flatMap((s) => ABLATION_FLAGS.map((f) => [`${s.name}:${f}`, s, f] as const)))('ablated %s', (_label, solver, flag) => {
+  const { options } = resolveOptions(solver, { [flag]: true });
+  const claims = solver.claimsFeasibility(options);
+
+  it(`returns schema-valid plans${claims ? ' that the evaluator accepts' : ' that the evaluator scores'}, with its objective matching the evaluator's`, async () => {
+    expect(claims).toBe(flag === 'noM2');
+    for (const inst of ablationCorpus) {
+      const r = await solver.solve(inst, options);
+      expect(r.status, inst.meta.id).toBe('completed');
+      const plan = parsePlan(JSON.parse(JSON.stringify(r.plan)), inst, `${solver.name}:${flag} on ${inst.meta.id}`);
+      const ev = evaluate(inst, plan);
+      if (claims) expect(ev.violations, `${solver.name}:${flag} on ${inst.meta.id}`).toEqual([]);
+      expect(Math.abs(r.solver_objective_usd! - ev.cost_usd), inst.meta.id).toBeLessThanOrEqual(1e-6 * Math.max(1, ev.cost_usd));
+    }
+  });
+});
