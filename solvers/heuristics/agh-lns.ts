@@ -18,8 +18,8 @@
  */
 import type { Instance } from '../problem/types.ts';
 import type { Solver, SolveOptions, SolveResult } from '../solver.ts';
-import { AGH_OPTIONS, aghResult, localSearch, multiStart, newSearch, newStats, startsOf, type Elite } from './agh.ts';
-import { claimsWithoutAblation, mechanismsOf } from './gh.ts';
+import { AGH_FAMILY, AGH_OPTIONS, aghResult, localSearch, multiStart, newSearch, newStats, startsOf, type Elite } from './agh.ts';
+import { mechanismsOf } from './gh.ts';
 import { namedOrders } from './orders.ts';
 import { deploymentStarts, redeployStep } from './redeploy.ts';
 import { ruinAndRecreate, type RuinStats } from './ruin.ts';
@@ -28,9 +28,9 @@ import seedrandom from 'seedrandom';
 import { yieldToEventLoop } from '../yield.ts';
 
 export const aghLns: Solver = {
+  ...AGH_FAMILY,
   name: 'agh-lns',
   description: "This project's extension of AGH (not the paper's): AGH plus relayout, delay mixing, paired mix, ruin-and-recreate, LP-priced re-deploy and deployment starts",
-  kind: 'heuristic',
   options: {
     ...AGH_OPTIONS,
     mix_delay: { type: 'boolean', default: true, description: 'average mode: local search may route a share of a type onto a deployed layout too slow for it alone, paid by delay slack' },
@@ -43,8 +43,6 @@ export const aghLns: Solver = {
     deploy_polish: { type: 'integer', default: 4, min: 0, max: 100, description: 'cheapest deployment starts finished by the re-deploy steps and local search' },
     polish_starts: { type: 'integer', default: 3, min: 1, max: 100, description: 'local search runs from this many of the cheapest distinct starts' },
   },
-  deterministic: true,
-  claimsFeasibility: claimsWithoutAblation,
   async solve(inst: Instance, options: SolveOptions): Promise<SolveResult> {
     // Every phase below ends at a macrotask boundary (../yield.ts): a whole run is seconds of
     // synchronous work at larger sizes, and callers' timers and pipes must not wait for all of it.

@@ -32,13 +32,14 @@ export const AGH_OPTIONS: Record<string, OptionSpec> = {
   time_budget_s: { type: 'number', default: 60, min: 0, description: 'safety cap on wall-clock seconds, far above the step-bounded effort (results depend on machine speed only when diagnostics.time_cap_hit)' },
 };
 
+/** What every AGH-family solver object declares. */
+export const AGH_FAMILY = { kind: 'heuristic', deterministic: true, claimsFeasibility: claimsWithoutAblation } as const;
+
 export const agh: Solver = {
+  ...AGH_FAMILY,
   name: 'agh',
   description: "The paper's adaptive greedy heuristic (AGH): multi-start GH constructions (5 fixed orders + R seeded), relocate local search, consolidation",
-  kind: 'heuristic',
   options: AGH_OPTIONS,
-  deterministic: true,
-  claimsFeasibility: claimsWithoutAblation,
   async solve(inst: Instance, options: SolveOptions): Promise<SolveResult> {
     await yieldToEventLoop();
     const t0 = performance.now();
