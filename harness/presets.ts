@@ -115,7 +115,8 @@ export const PRESETS: readonly Preset[] = [
       kind: 'rolling',
       sizes: [BASE],
       seeds: [1],
-      // AGH-5min re-solves AGH 288 times a path (≈ 4–9 min a path on 2 cores): two paths, in parallel.
+      // AGH-5min re-solves the paper's AGH 288 times a path (each ~0.1 s of CPU at base size since
+      // agh-lns was split off; the path time needs re-measuring): two paths, in parallel.
       sigmas: [0.05],
       paths: 2,
       exact_solver: 'highs:time_limit_s=30',
