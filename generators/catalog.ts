@@ -235,7 +235,7 @@ export const SYSTEM_DEFAULTS = {
   horizon_h: 24,
   storage_capacity_gb: 1000,
   storage_price_usd_per_gb_h: [0.001, 0.005] as Range,
-  budget_factor: 1.5,
+  budget_factor: 1.0,
   demand_scale: 3,
 };
 

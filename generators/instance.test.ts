@@ -167,10 +167,12 @@ describe('generateInstance', () => {
     }
   });
 
-  it('computes B_ref as the formulas say (independent re-derivation)', () => {
+  it('computes B_ref (own-replica) and B_fluid as the formulas say (independent re-derivation)', () => {
     for (const inst of [gen(3, 3, 3), gen(6, 6, 10), gen(10, 8, 14, { seed: 3 })]) {
       const hand = handReferenceCost(inst);
       expect(hand.fluid).toBeGreaterThan(0);
+      // Whole replicas, each type alone: never below the fluid rental.
+      expect(hand.ownRental).toBeGreaterThan(hand.fluid);
       expect(rel(inst.meta.fluid_rental_usd_per_h, hand.fluid)).toBeLessThan(1e-5);
       expect(rel(inst.meta.reference_cost_usd_per_h, hand.reference)).toBeLessThan(1e-5);
       expect(inst.meta.unservable_types).toEqual(hand.unservable);
@@ -203,7 +205,7 @@ describe('generateInstance', () => {
     check('S5', 'unmet_penalty_usd_per_req', 10);
     expect(s.S2.system.budget_usd).toBe(s.S1.system.budget_usd);
     expect(s.S4.system.budget_usd).toBe(s.S1.system.budget_usd);
-    expect([s.S1, s.S2, s.S3, s.S4, s.S5].map((x) => x.meta.budget_factor)).toEqual([1.5, 1.5, 1.08, 1.5, 1.08]);
+    expect([s.S1, s.S2, s.S3, s.S4, s.S5].map((x) => x.meta.budget_factor)).toEqual([1, 1, 0.72, 1, 0.72]);
     expect(rel(s.S3.system.budget_usd, 0.72 * s.S1.system.budget_usd)).toBeLessThan(1e-5);
     expect(s.S5.system.budget_usd).toBe(s.S3.system.budget_usd);
     for (const x of Object.values(s)) expect(x.meta.reference_cost_usd_per_h).toBe(s.S1.meta.reference_cost_usd_per_h);

@@ -1,6 +1,9 @@
 /**
- * The reference hourly cost B_ref of FORMULATION §6, which scales the budget, and the per-type
- * cheapest route it rests on. Everything per configuration comes from `derive()`.
+ * The reference hourly cost B_ref of FORMULATION §6 (Revision 2), which scales the budget: the
+ * own-replica reference B_own — every type served alone on its cheapest SLO-feasible
+ * configuration in whole replicas, nothing shared — plus token storage and the storage of the
+ * models those routes use. The fluid rental B_fluid is kept as information. Everything per
+ * configuration comes from `derive()`; the generator and `inspect` both read this module.
  */
 import { derive, type Derived } from '../solvers/problem/derived.ts';
 import type { Instance } from '../solvers/problem/types.ts';
@@ -14,64 +17,77 @@ export function usdPerRequest(d: Derived, i: number, c: number): number {
   return (cfg.price_usd_per_h * d.work_flop[i * d.J + cfg.j]) / (3600 * cfg.throughput_flop_s);
 }
 
-export interface CheapestRoute {
+export interface OwnRoute {
   /** Index into `derive(inst).configs`. */
   config: number;
-  usd_per_request: number;
+  /** ⌈max(load_ic, kv_ic)⌉: whole replicas type i's demand needs alone on the configuration. */
+  replicas: number;
+  /** replicas · p_k·n·m, $/h. */
+  rental_usd_per_h: number;
 }
 
 /**
- * Per type, the configuration that meets both SLOs on its own at the lowest rental per request,
- * or null when none does. Ties keep the first configuration in `derive()` order.
+ * Per type, the configuration that meets both SLOs on its own and carries the type's whole demand
+ * alone at the lowest rental in whole replicas, or null when none meets the SLOs. Ties keep the
+ * first configuration in `derive()` order.
  */
-export function cheapestFeasibleRoutes(inst: Instance): (CheapestRoute | null)[] {
+export function ownReplicaRoutes(inst: Instance): (OwnRoute | null)[] {
   const d = derive(inst);
+  const C = d.configs.length;
   return inst.types.map((_, i) => {
-    let best: CheapestRoute | null = null;
-    for (let c = 0; c < d.configs.length; c++) {
+    let best: OwnRoute | null = null;
+    for (let c = 0; c < C; c++) {
       if (!d.sloFeasible(i, c)) continue;
-      const usd = usdPerRequest(d, i, c);
-      if (best === null || usd < best.usd_per_request) best = { config: c, usd_per_request: usd };
+      const replicas = Math.ceil(Math.max(d.load_replicas[i * C + c], d.kv_replicas[i * C + c]));
+      const rental = replicas * d.configs[c].price_usd_per_h;
+      if (best === null || rental < best.rental_usd_per_h) best = { config: c, replicas, rental_usd_per_h: rental };
     }
     return best;
   });
 }
 
 export interface ReferenceCost {
-  /** B_fluid = Σ_i λ_i · min_c p_k·n·m/μ_ic over routes feasible on their own, $/h. */
+  /** B_own's rental: Σ_i of each type's own-replica route rental, $/h. */
+  own_rental_usd_per_h: number;
+  /** B_fluid = Σ_i λ_i · min_c p_k·n·m/μ_ic over routes feasible on their own, $/h (information). */
   fluid_rental_usd_per_h: number;
   /** Token storage of every type's whole demand, $/h. */
   token_storage_usd_per_h: number;
-  /** Storage of the models B_fluid's cheapest routes use, $/h. */
+  /** Storage of the models the own-replica routes use, $/h. */
   model_storage_usd_per_h: number;
-  /** B_ref, the sum of the three, $/h. */
+  /** B_ref = B_own: own rental + token storage + model storage, $/h. */
   reference_cost_usd_per_h: number;
   /** Types with no route that meets both SLOs on its own: they add no rental. */
   unservable_types: string[];
 }
 
 /**
- * B_ref: a fluid reference, not a bound (it ignores integrality, pools, KV memory and the
- * average-mode mixing); it only sets the budget's scale.
+ * B_ref: a reference, not a bound (a plan that shares deployments can be cheaper, pools are
+ * ignored); it only sets the budget's scale, so that in S1 a plan sharing nothing fits.
  */
 export function referenceCost(inst: Instance): ReferenceCost {
   const d = derive(inst);
-  const routes = cheapestFeasibleRoutes(inst);
+  const routes = ownReplicaRoutes(inst);
+  let own = 0;
   let fluid = 0;
   const usedModels = new Set<number>();
   routes.forEach((r, i) => {
     if (r === null) return;
-    fluid += inst.types[i].rate_per_h * r.usd_per_request;
+    own += r.rental_usd_per_h;
     usedModels.add(d.configs[r.config].j);
+    let cheapest = Infinity;
+    for (let c = 0; c < d.configs.length; c++) if (d.sloFeasible(i, c)) cheapest = Math.min(cheapest, usdPerRequest(d, i, c));
+    fluid += inst.types[i].rate_per_h * cheapest;
   });
   const tokens = d.token_storage_usd_per_h.reduce((a, b) => a + b, 0);
   let models = 0;
   for (const j of [...usedModels].sort((a, b) => a - b)) models += d.model_storage_usd_per_h[j];
   return {
+    own_rental_usd_per_h: own,
     fluid_rental_usd_per_h: fluid,
     token_storage_usd_per_h: tokens,
     model_storage_usd_per_h: models,
-    reference_cost_usd_per_h: fluid + tokens + models,
+    reference_cost_usd_per_h: own + tokens + models,
     unservable_types: inst.types.filter((_, i) => routes[i] === null).map((t) => t.name),
   };
 }

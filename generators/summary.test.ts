@@ -13,7 +13,7 @@ describe('summarizeInstance', () => {
     const s = summarizeInstance(inst);
     expect(s).toMatchObject({
       id: 'I6-J6-K10-seed4-S3-per-route', sizes: { I: 6, J: 6, K: 10 }, scenario: 'S3', slo_mode: 'per-route',
-      demand_scale: 3, profile: 'synthetic', horizon_h: 24, budget_factor: 1.08,
+      demand_scale: 3, profile: 'synthetic', horizon_h: 24, budget_factor: 0.72,
       budget_usd: inst.system.budget_usd, reference_cost_usd_per_h: inst.meta.reference_cost_usd_per_h,
     });
     expect(s.reference_cost_usd_per_horizon).toBeCloseTo(24 * inst.meta.reference_cost_usd_per_h, 9);
@@ -29,18 +29,19 @@ describe('summarizeInstance', () => {
     s.types.forEach((t, i) => expect(t.feasible_routes).toBe(hand.filter((r) => r.i === i && r.feasible).length));
   });
 
-  it('names the cheapest feasible route of each type with its rental per request', () => {
+  it('names the own-replica route of each type with its whole replicas and rental', () => {
     const inst = gen('S1', { I: 8, J: 7, K: 12 });
-    const cheapest = handCheapest(inst);
+    const cheapest = handCheapest(inst, 'own_rental');
     const s = summarizeInstance(inst);
     expect(cheapest.some((r) => r !== null)).toBe(true);
     s.types.forEach((t, i) => {
       const r = cheapest[i];
-      if (r === null) return expect(t.cheapest_route).toBeNull();
-      expect(t.cheapest_route).toEqual({
+      if (r === null) return expect(t.own_route).toBeNull();
+      expect(t.own_route).toEqual({
         model: inst.models[r.j].name, tier: inst.tiers[r.k].name, n: r.n, m: r.m,
-        usd_per_request: expect.closeTo(r.usd_per_request, 12),
+        replicas: expect.any(Number), rental_usd_per_h: expect.closeTo(r.own_rental, 9),
       });
+      expect(t.own_route!.rental_usd_per_h).toBeCloseTo(t.own_route!.replicas * inst.gpus[inst.tiers[r.k].gpu].price_usd_per_gpu_h * r.n * r.m, 9);
     });
   });
 

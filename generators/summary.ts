@@ -1,18 +1,21 @@
 /**
  * A sanity view of an instance (what `inspect` prints): sizes, budget against its reference cost,
- * model size, and per type whether and how cheaply it can be served on its own.
+ * model size, and per type whether and how cheaply it can be served on its own (its own-replica
+ * route, what B_ref rests on).
  */
 import { derive, type Config } from '../solvers/problem/derived.ts';
 import type { Instance, ScenarioId, SloMode } from '../solvers/problem/types.ts';
-import { cheapestFeasibleRoutes } from './reference-cost.ts';
+import { ownReplicaRoutes, type OwnRoute } from './reference-cost.ts';
 
 export interface RouteSummary {
   model: string;
   tier: string;
   n: number;
   m: number;
-  /** Rental per request at full utilisation, p_k·n·m/μ_ic, $. */
-  usd_per_request: number;
+  /** Whole replicas the type's demand needs alone on this configuration. */
+  replicas: number;
+  /** Their rental, $/h: the type's share of B_own. */
+  rental_usd_per_h: number;
 }
 
 export interface TypeSummary {
@@ -24,7 +27,8 @@ export interface TypeSummary {
   error_slo: number;
   /** Configurations that meet both SLOs for this type on their own. */
   feasible_routes: number;
-  cheapest_route: RouteSummary | null;
+  /** The own-replica route B_ref rests on (FORMULATION §6), under this instance's SLOs. */
+  own_route: RouteSummary | null;
 }
 
 export interface GpuSummary {
@@ -59,17 +63,17 @@ export interface InstanceSummary {
   gpus: GpuSummary[];
 }
 
-function routeSummary(inst: Instance, cfg: Config, usdPerRequest: number): RouteSummary {
-  return { model: inst.models[cfg.j].name, tier: inst.tiers[cfg.k].name, n: cfg.n, m: cfg.m, usd_per_request: usdPerRequest };
+function routeSummary(inst: Instance, cfg: Config, r: OwnRoute): RouteSummary {
+  return { model: inst.models[cfg.j].name, tier: inst.tiers[cfg.k].name, n: cfg.n, m: cfg.m, replicas: r.replicas, rental_usd_per_h: r.rental_usd_per_h };
 }
 
 export function summarizeInstance(inst: Instance): InstanceSummary {
   const d = derive(inst);
-  const cheapest = cheapestFeasibleRoutes(inst);
+  const own = ownReplicaRoutes(inst);
   const types = inst.types.map((t, i): TypeSummary => {
     let feasible = 0;
     for (let c = 0; c < d.configs.length; c++) if (d.sloFeasible(i, c)) feasible++;
-    const r = cheapest[i];
+    const r = own[i];
     return {
       name: t.name,
       rate_per_h: t.rate_per_h,
@@ -78,7 +82,7 @@ export function summarizeInstance(inst: Instance): InstanceSummary {
       delay_slo_s: t.delay_slo_s,
       error_slo: t.error_slo,
       feasible_routes: feasible,
-      cheapest_route: r === null ? null : routeSummary(inst, d.configs[r.config], r.usd_per_request),
+      own_route: r === null ? null : routeSummary(inst, d.configs[r.config], r),
     };
   });
   return {

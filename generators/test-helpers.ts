@@ -58,6 +58,8 @@ export interface HandRoute {
   i: number; j: number; k: number; n: number; m: number;
   feasible: boolean;
   usd_per_request: number;
+  /** ⌈max(load, kv)⌉ replicas for the type's whole demand alone, times p_k·n·m, $/h. */
+  own_rental: number;
 }
 
 /** Every memory-valid (type, configuration) pair with its SLO feasibility and rental per request. */
@@ -74,31 +76,40 @@ export function handRoutes(inst: Instance): HandRoute[] {
         const delay = prefill + q.output_tokens * perToken;
         const error = (q.base_error / mod.capability) * t.error_factor;
         const mu = (3600 * n * m * t.tflops * 1e12 * 0.35) / (2 * mod.params_b * 1e9 * (q.input_tokens + q.output_tokens));
-        out.push({ i, j, k, n, m, feasible: delay <= q.delay_slo_s && error <= q.error_slo, usd_per_request: (g.price_usd_per_gpu_h * n * m) / mu });
+        const free = n * m * 0.9 * g.memory_gb - mod.params_b * t.bytes_per_param;
+        const kv = ((q.rate_per_h / 3600) * delay * (mod.kv_bytes_per_token * (q.input_tokens + q.output_tokens)) / 1e9) / free;
+        const replicas = Math.ceil(Math.max(q.rate_per_h / mu, free > 0 ? kv : Infinity));
+        out.push({
+          i, j, k, n, m, feasible: delay <= q.delay_slo_s && error <= q.error_slo,
+          usd_per_request: (g.price_usd_per_gpu_h * n * m) / mu, own_rental: replicas * g.price_usd_per_gpu_h * n * m,
+        });
       }
     }
   })));
   return out;
 }
 
-/** Per type, the cheapest route feasible on its own (first in (j, k, n, m) order on ties). */
-export function handCheapest(inst: Instance): (HandRoute | null)[] {
+/** Per type, the feasible route with the least `by` (first in (j, k, n, m) order on ties). */
+export function handCheapest(inst: Instance, by: 'usd_per_request' | 'own_rental' = 'own_rental'): (HandRoute | null)[] {
   const routes = handRoutes(inst).filter((r) => r.feasible);
-  return inst.types.map((_, i) => routes.filter((r) => r.i === i).reduce<HandRoute | null>((best, r) => (best === null || r.usd_per_request < best.usd_per_request ? r : best), null));
+  return inst.types.map((_, i) => routes.filter((r) => r.i === i).reduce<HandRoute | null>((best, r) => (best === null || r[by] < best[by] ? r : best), null));
 }
 
-/** B_ref of FORMULATION §6 from the formulas. */
+/** B_ref (own-replica reference) and B_fluid of FORMULATION §6 from the formulas. */
 export function handReferenceCost(inst: Instance) {
   const ps = inst.system.storage_price_usd_per_gb_h;
-  const cheapest = handCheapest(inst);
-  const fluid = inst.types.reduce((a, t, i) => a + (cheapest[i] ? t.rate_per_h * cheapest[i]!.usd_per_request : 0), 0);
+  const own = handCheapest(inst, 'own_rental');
+  const perRequest = handCheapest(inst, 'usd_per_request');
+  const ownRental = own.reduce((a, r) => a + (r ? r.own_rental : 0), 0);
+  const fluid = inst.types.reduce((a, t, i) => a + (perRequest[i] ? t.rate_per_h * perRequest[i]!.usd_per_request : 0), 0);
   const tokens = inst.types.reduce((a, t) => a + ps * t.storage_gb_per_token * (t.input_tokens + t.output_tokens) * t.rate_per_h, 0);
-  const usedModels = new Set(cheapest.filter((r) => r !== null).map((r) => r!.j));
+  const usedModels = new Set(own.filter((r) => r !== null).map((r) => r!.j));
   const models = [...usedModels].reduce((a, j) => a + ps * 2 * inst.models[j].params_b, 0);
   return {
     fluid,
-    reference: fluid + tokens + models,
+    ownRental,
+    reference: ownRental + tokens + models,
     usedModels,
-    unservable: inst.types.filter((_, i) => cheapest[i] === null).map((t) => t.name),
+    unservable: inst.types.filter((_, i) => own[i] === null).map((t) => t.name),
   };
 }

@@ -59,6 +59,18 @@ function corpusFor(solver: Solver): Instance[] {
 
 const hasPlan = (r: SolveResult): r is SolveResult & { plan: Plan } => r.plan !== null;
 
+/**
+ * The instances grouped by size and scenario, as `[label, instances]` rows for `it.for` (empty
+ * groups dropped): each test's timeout then covers a few solves, not the whole corpus (agh-lns
+ * takes seconds a base-size solve, more on a loaded machine).
+ */
+function bySize(instances: Instance[]): [string, Instance[]][] {
+  return SIZES.flatMap((z) => SCENARIOS.map((sc): [string, Instance[]] => [
+    `(${z.I},${z.J},${z.K}) ${sc}`,
+    instances.filter((x) => x.meta.sizes.I === z.I && x.meta.sizes.J === z.J && x.meta.sizes.K === z.K && x.meta.scenario === sc),
+  ])).filter(([, group]) => group.length > 0);
+}
+
 it('the serve-nothing plan is feasible on every corpus instance (the feasibility criterion)', () => {
   for (const inst of corpus) {
     const empty: Plan = {
@@ -74,8 +86,8 @@ describe.each(listSolvers().map((s) => [s.name, s] as const))('solver %s', (_nam
   const instances = corpusFor(solver);
   const claims = solver.claimsFeasibility(options);
 
-  it(`returns schema-valid plans${claims ? ' that the evaluator accepts' : ''}, with its objective matching the evaluator's`, async (ctx) => {
-    for (const inst of instances) {
+  it.for(bySize(instances))(`returns schema-valid plans${claims ? ' that the evaluator accepts' : ''}, with its objective matching the evaluator's, at %s`, async ([, group], ctx) => {
+    for (const inst of group) {
       const r = await solver.solve(inst, options);
       // A native solver whose binary is missing on this machine is skipped visibly, not failed.
       if (r.status === 'error' && /not installed/.test(r.message ?? '')) ctx.skip(r.message);
@@ -104,14 +116,41 @@ describe.each(listSolvers().map((s) => [s.name, s] as const))('solver %s', (_nam
     expect(ran).toBe(true);
   });
 
-  it.runIf(solver.deterministic)('reproduces the same plan for the same instance and options', async (ctx) => {
+  it.runIf(solver.deterministic).for(bySize(instances.filter((_, n) => (solver.kind === 'exact' ? n === 0 : n % 3 === 0))))('reproduces the same plan for the same instance and options at %s', async ([, group], ctx) => {
     // Every third instance; exact solvers (a process per solve) only on the first.
-    for (const inst of instances.filter((_, n) => (solver.kind === 'exact' ? n === 0 : n % 3 === 0))) {
+    for (const inst of group) {
       const [a, b] = [await solver.solve(inst, options), await solver.solve(inst, options)];
       if (a.status === 'error' && /not installed/.test(a.message ?? '')) ctx.skip(a.message);
       // A solve cut short by a clock is not expected to repeat itself.
       if (a.status.startsWith('time_limit') || a.diagnostics?.time_cap_hit === true) continue;
       expect(b.plan, inst.meta.id).toEqual(a.plan);
+    }
+  });
+});
+
+/**
+ * Ablated heuristic runs (HEURISTICS.md: each flag removes a mechanism with its guard): plans stay
+ * well-formed and the evaluator scores them — two layouts on one pair, routes over their delay
+ * SLO — and the objective still matches; noM2 keeps every guard, so its plans must be accepted.
+ */
+const ABLATION_FLAGS = ['noM1', 'noM2', 'noM3'] as const;
+const ablatable = listSolvers().filter((s) => s.kind === 'heuristic' && ABLATION_FLAGS.every((f) => f in s.options));
+// S3 (the critical budget, where guards bind), seed 1, sizes up to the base instance: agh-lns costs seconds a base-size solve.
+const ablationCorpus = corpus.filter((inst) => inst.types.length <= 6 && inst.meta.seed === 1 && inst.meta.scenario === 'S3');
+
+describe.each(ablatable.flatMap((s) => ABLATION_FLAGS.map((f) => [`${s.name}:${f}`, s, f] as const)))('ablated %s', (_label, solver, flag) => {
+  const { options } = resolveOptions(solver, { [flag]: true });
+  const claims = solver.claimsFeasibility(options);
+
+  it(`returns schema-valid plans${claims ? ' that the evaluator accepts' : ' that the evaluator scores'}, with its objective matching the evaluator's`, async () => {
+    expect(claims).toBe(flag === 'noM2');
+    for (const inst of ablationCorpus) {
+      const r = await solver.solve(inst, options);
+      expect(r.status, inst.meta.id).toBe('completed');
+      const plan = parsePlan(JSON.parse(JSON.stringify(r.plan)), inst, `${solver.name}:${flag} on ${inst.meta.id}`);
+      const ev = evaluate(inst, plan);
+      if (claims) expect(ev.violations, `${solver.name}:${flag} on ${inst.meta.id}`).toEqual([]);
+      expect(Math.abs(r.solver_objective_usd! - ev.cost_usd), inst.meta.id).toBeLessThanOrEqual(1e-6 * Math.max(1, ev.cost_usd));
     }
   });
 });

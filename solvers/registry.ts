@@ -10,6 +10,7 @@ import { InputError } from './problem/errors.ts';
 import type { OptionValue, Solver, SolveOptions } from './solver.ts';
 import { FAULT_SOLVERS } from './testing/faults.ts';
 import { agh } from './heuristics/agh.ts';
+import { aghLns } from './heuristics/agh-lns.ts';
 import { cheapest } from './heuristics/cheapest.ts';
 import { gh } from './heuristics/gh.ts';
 import { cbcSolver, glpkSolver, glpsolSolver, highsSolver } from './exact/solvers.ts';
@@ -17,6 +18,7 @@ import { cbcSolver, glpkSolver, glpsolSolver, highsSolver } from './exact/solver
 const SOLVERS: Solver[] = [
   gh,
   agh,
+  aghLns,
   cheapest,
   glpkSolver,
   highsSolver,

@@ -33,17 +33,18 @@ export function formatSummary(s: InstanceSummary): string {
     `  scenario     ${s.scenario}, SLO mode ${s.slo_mode}, demand scale ${s.demand_scale}`,
     `  budget       ${usd(s.budget_usd)} over ${s.horizon_h} h = ${s.budget_factor} × ΔT × B_ref`,
     `  B_ref        ${usd(s.reference_cost_usd_per_h, 4)}/h = ${usd(s.reference_cost_usd_per_horizon)} per ${s.horizon_h} h ` +
-      `(fluid rental B_fluid ${usd(s.fluid_rental_usd_per_h, 4)}/h)`,
+      `(own-replica reference; fluid rental B_fluid ${usd(s.fluid_rental_usd_per_h, 4)}/h for information)`,
     `  configs      ${s.memory_valid_configs} memory-valid; ${s.slo_feasible_routes} SLO-feasible (type, config) routes`,
     `  demand       ${count(s.total_rate_per_h)} requests/h`,
     '',
     table(
-      ['type', 'λ /h', 'h', 'f', 'Δ s', 'ε', 'routes', 'cheapest feasible route', '$/req at full use'],
+      ['type', 'λ /h', 'h', 'f', 'Δ s', 'ε', 'routes', 'own-replica route (cheapest alone, whole replicas)', 'replicas', '$/h'],
       s.types.map((t) => [
         t.name, count(t.rate_per_h), String(t.input_tokens), String(t.output_tokens),
         t.delay_slo_s.toFixed(2), t.error_slo.toFixed(3), String(t.feasible_routes),
-        t.cheapest_route ? `${t.cheapest_route.model} on ${t.cheapest_route.tier} n=${t.cheapest_route.n} m=${t.cheapest_route.m}` : '—',
-        t.cheapest_route ? t.cheapest_route.usd_per_request.toExponential(3) : '—',
+        t.own_route ? `${t.own_route.model} on ${t.own_route.tier} n=${t.own_route.n} m=${t.own_route.m}` : '—',
+        t.own_route ? String(t.own_route.replicas) : '—',
+        t.own_route ? t.own_route.rental_usd_per_h.toFixed(4) : '—',
       ]),
     ),
     `  unservable on its own: ${s.unservable_types.length ? s.unservable_types.join(', ') : 'none'}`,

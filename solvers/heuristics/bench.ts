@@ -15,7 +15,7 @@ export const DEFAULT_BENCH_SIZES: readonly Sizes[] = [
   { I: 20, J: 20, K: 20 },
   { I: 50, J: 50, K: 50 },
 ];
-export const DEFAULT_BENCH_SOLVERS: readonly string[] = ['gh', 'agh', 'cheapest'];
+export const DEFAULT_BENCH_SOLVERS: readonly string[] = ['gh', 'agh', 'agh-lns', 'cheapest'];
 
 export interface BenchOptions {
   sizes?: readonly Sizes[];

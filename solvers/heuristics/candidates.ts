@@ -1,14 +1,16 @@
 /**
  * M1 — TP-aware feasibility selection (HEURISTICS.md): for each (type i, pair p = j·K + k) the one
- * layout a new deployment of p would use for i. With M1 it is the cheapest layout per unit of
- * type-i capacity among those that meet Δ_i on their own (ties to the lower delay); the `noM1`
- * ablation takes the smallest memory-valid layout whatever its delay.
+ * layout a new deployment of p would use for i. With M1 (Revision 2) it is the layout meeting Δ_i
+ * on its own that carries i's whole demand on the pair most cheaply in whole replicas (ties to fewer
+ * GPUs, then the lower delay); the `noM1` ablation takes the smallest memory-valid layout whatever
+ * its delay.
  *
  * `prepare()` also holds the per-instance arrays every heuristic reads (relative SLO coefficients),
  * cached per instance like `derive()`.
  */
 import { derive, type Derived } from '../problem/derived.ts';
 import type { Instance } from '../problem/types.ts';
+import { replicasFor } from './state.ts';
 
 export interface Prepared {
   d: Derived;
@@ -79,10 +81,10 @@ function build(inst: Instance): Prepared {
  * type i, or −1 when (i, p) is no candidate. In per-route mode a pair whose error breaks ε_i is
  * never a candidate (error does not depend on the layout).
  *
- * `granular` changes only M1's tie-break, to the fewest GPUs per replica (then the lower delay).
- * Load-bound layouts of a pair always tie, so HEURISTICS.md's rule (lower delay) picks the top
- * TP degree — 8-GPU replicas that waste budget when a type needs a fraction of one. GH keeps the
- * specified rule; AGH also starts from this table.
+ * M1 (HEURISTICS.md, Revision 2): among the admitted layouts, the one that carries type i's whole
+ * demand on the pair most cheaply, ⌈max(load, kv)⌉·p_k·n·m; ties to fewer GPUs per replica, then
+ * the lower delay. `granular` is agh-lns's second table: the first text's capacity-priced rule
+ * (p_k·n·m/μ_ic, on which load-bound layouts tie) with ties to fewer GPUs — GH and `agh` never use it.
  */
 export function candidateTable(pre: Prepared, noM1: boolean, granular = false): Int32Array {
   if (noM1) return (pre.tables.noM1 ??= smallestLayouts(pre));
@@ -94,27 +96,31 @@ export function usable(pre: Prepared, c: number): boolean {
   return pre.d.configs[c].free_kv_gb > 0;
 }
 
-function m1Layouts(pre: Prepared, granular: boolean): Int32Array {
+function m1Layouts(pre: Prepared, capacityPriced: boolean): Int32Array {
   const { I, P, C, d } = pre;
   const table = new Int32Array(I * P).fill(-1);
+  const cost = (ic: number, c: number) => capacityPriced
+    ? pre.unitRental[ic]
+    : d.configs[c].price_usd_per_h * replicasFor(d.load_replicas[ic], d.kv_replicas[ic]);
   for (let i = 0; i < I; i++) {
     for (let p = 0; p < P; p++) {
       let best = -1;
+      let bestCost = Infinity;
       for (const c of d.pairConfigs[p]) {
         const ic = i * C + c;
         if (!admitted(pre, i, p, c)) continue;
+        const v = cost(ic, c);
         if (best < 0) {
           best = c;
+          bestCost = v;
           continue;
         }
-        const bc = i * C + best;
-        // Load-bound layouts of one pair cost the same per unit of capacity (Φ grows with n·m,
-        // and so does the price): equal up to rounding is a tie, which goes to the lower delay.
-        const diff = pre.unitRental[ic] - pre.unitRental[bc];
-        if (diff < -TIE * pre.unitRental[bc]) best = c;
-        else if (diff <= TIE * pre.unitRental[bc]) {
-          const fewer = d.configs[c].gpus - d.configs[best].gpus;
-          if ((granular && fewer < 0) || ((!granular || fewer === 0) && d.delay_s[ic] < d.delay_s[bc])) best = c;
+        // Equal up to rounding is a tie: fewer GPUs per replica first, then the lower delay.
+        const diff = v - bestCost;
+        const fewer = d.configs[c].gpus - d.configs[best].gpus;
+        if (diff < -TIE * bestCost || (diff <= TIE * bestCost && (fewer < 0 || (fewer === 0 && d.delay_s[ic] < d.delay_s[i * C + best])))) {
+          best = c;
+          bestCost = v;
         }
       }
       table[i * P + p] = best;

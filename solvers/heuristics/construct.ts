@@ -30,7 +30,10 @@ export const ALL_MECHANISMS: Readonly<Mechanisms> = Object.freeze({ noM1: false,
 
 /**
  * Fills tg with where type i would go on pair p: the deployed layout if it meets Δ_i, else its M3
- * upgrade (none under noM3), or for an undeployed pair the candidate table's layout.
+ * upgrade, or for an undeployed pair the candidate table's layout. Ablations remove a guard with
+ * its mechanism (HEURISTICS.md): under noM1 the delay is not looked at (the deployed layout is
+ * taken as it is); under noM3 there is no upgrade and no layout check — the type's own table
+ * layout opens beside the pair's (two layouts on one pair).
  */
 export function targetFor(s: PlanState, table: Int32Array, i: number, p: number, mech: Mechanisms, tg: Target): boolean {
   const pre = s.pre;
@@ -40,8 +43,27 @@ export function targetFor(s: PlanState, table: Int32Array, i: number, p: number,
     return c >= 0 && newTarget(s, p, c, tg);
   }
   if (pre.perRoute && pre.eRel[i * pre.P + p] > 0) return false;
-  if (pre.dRel[i * pre.C + c0] > 0) return !mech.noM3 && upgradeTarget(s, i, p, tg);
+  if (s.checkDelay && pre.dRel[i * pre.C + c0] > 0) return mech.noM3 ? besideTarget(s, table, i, p, tg) : upgradeTarget(s, i, p, tg);
   return activeTarget(s, p, c0, tg);
+}
+
+/** noM3: type i on a second layout of active pair p — the beside one if it is there and fast enough, else a new one from the table. */
+function besideTarget(s: PlanState, table: Int32Array, i: number, p: number, tg: Target): boolean {
+  const pre = s.pre;
+  const b = s.besideOf(p);
+  if (b.c >= 0) {
+    if (pre.dRel[i * pre.C + b.c] > 0) return false;
+    activeTarget(s, p, b.c, tg);
+    tg.baseL = b.load;
+    tg.baseK = b.kv;
+    tg.baseR = b.replicas;
+  } else {
+    const c = table[i * pre.P + p];
+    if (c < 0) return false;
+    newTarget(s, p, c, tg);
+  }
+  tg.beside = true;
+  return true;
 }
 
 /**
@@ -71,6 +93,7 @@ function activeTarget(s: PlanState, p: number, c0: number, tg: Target): true {
   tg.baseK = s.kvSum[p];
   tg.baseR = s.replicas[p];
   tg.extraBudget = tg.extraPenalty = tg.extraGpus = tg.extraStorageGb = 0;
+  tg.beside = false;
   return true;
 }
 
@@ -86,11 +109,13 @@ export function newTarget(s: PlanState, p: number, c: number, tg: Target): true 
   tg.extraBudget = newModel ? d.model_storage_usd_per_h[j] : 0;
   tg.extraStorageGb = newModel ? d.model_storage_gb[j] : 0;
   tg.extraPenalty = tg.extraGpus = 0;
+  tg.beside = false;
   return true;
 }
 
 /** Applies a chosen target: the upgrade first, then the share. */
 export function applyTarget(s: PlanState, i: number, tg: Target, t: number): void {
+  if (tg.beside) return s.addBeside(i, tg.p, tg.c, t);
   if (tg.kind !== NEW && s.layout[tg.p] !== tg.c) s.setLayout(tg.p, tg.c);
   s.addShare(i, tg.p, tg.c, t);
 }
@@ -171,13 +196,13 @@ function pairsToScan(s: PlanState, deployedOnly: boolean, plainNew: Uint8Array |
 
 /**
  * GH step 2, a necessary condition for serving type i under any mechanism setting: some pair has a
- * layout that meets Δ_i (the M1 table is non-empty; per-route, that layout's error meets ε_i too),
- * and — average mode — some deployable pair meets ε_i, since the mean error needs a route at or
- * below it. Types failing it are reported and left unmet.
+ * layout that meets Δ_i (the M1 table is non-empty; per-route, that layout's error meets ε_i too;
+ * under noM1 the delay is not looked at), and — average mode — some deployable pair meets ε_i,
+ * since the mean error needs a route at or below it. Types failing it are reported and left unmet.
  */
 export function coverable(s: PlanState, i: number): boolean {
   const pre = s.pre;
-  const fast = candidateTable(pre, false);
+  const fast = candidateTable(pre, !s.checkDelay);
   const any = candidateTable(pre, true);
   let delayOk = false;
   let errorOk = pre.perRoute;
@@ -191,6 +216,8 @@ export function coverable(s: PlanState, i: number): boolean {
 /** Runs the whole construction from the empty plan; returns the indices of uncoverable types. */
 export function construct(s: PlanState, order: ArrayLike<number>, mech: Mechanisms): number[] {
   s.reset();
+  // M1 is the delay rows' only guard: without it nothing checks them (HEURISTICS.md, ablations).
+  s.checkDelay = !mech.noM1;
   const uncoverable: number[] = [];
   for (let n = 0; n < order.length; n++) {
     const i = order[n];

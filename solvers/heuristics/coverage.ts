@@ -44,12 +44,13 @@ export function assess(s: PlanState, i: number, tg: Target, rem: number, spareOn
   const ic = i * pre.C + tg.c;
   const ip = i * pre.P + tg.p;
   let t = rem;
+  // Without M1 (checkDelay false) nothing guards the delay rows.
   if (pre.perRoute) {
-    if (pre.dRel[ic] > 0 || pre.eRel[ip] > 0) return false;
+    if ((s.checkDelay && pre.dRel[ic] > 0) || pre.eRel[ip] > 0) return false;
   } else {
     // A route worse than the SLO carries only what the slack banked by better routes pays for.
     const cd = pre.dRel[ic] - relief.offD;
-    if (cd > 0) t = Math.min(t, Math.max(0, -s.slackD[i]) / cd);
+    if (cd > 0 && s.checkDelay) t = Math.min(t, Math.max(0, -s.slackD[i]) / cd);
     const ce = pre.eRel[ip] - relief.offE;
     if (ce > 0) t = Math.min(t, Math.max(0, -s.slackE[i]) / ce);
   }

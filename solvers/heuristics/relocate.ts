@@ -26,6 +26,8 @@ export interface Search {
   /** performance.now() deadline; passes stop early past it. */
   deadline: number;
   timedOut: boolean;
+  /** agh-lns: relocate also opens new deployments on the capacity-priced table (candidateTable `granular`). */
+  wide?: boolean;
 }
 
 const scratch = { tg: new Target(), best: new Target(), a: { t: 0, cost: 0 } as Assessment, relief: { offD: 0, offE: 0, budget: 0, gpus: 0, g: -1 } as Relief };
@@ -108,8 +110,8 @@ function relocate(s: PlanState, i: number, src: number, search: Search): boolean
       consider(false);
     }
   }
-  // New deployments: the type's shortlist under either M1 tie-break (relayout reaches other layouts).
-  for (const t of search.mech.noM1 ? [table] : [candidateTable(pre, false), candidateTable(pre, false, true)]) {
+  // New deployments: the type's shortlist on the M1 table (agh-lns: also the capacity-priced one).
+  for (const t of search.mech.noM1 || !search.wide ? [table] : [table, candidateTable(pre, false, true)]) {
     for (const p of shortlist(pre, t, SHORTLIST)[i]) {
       if (s.layout[p] < 0 && newTarget(s, p, t[i * s.P + p], tg)) consider(false);
     }

@@ -14,6 +14,49 @@ export const SHARE_EPS = 1e-12;
 /** Slack the state allows itself on its own sums (the evaluator tolerates 1e-6 relative). */
 const TOL = 1e-9;
 
+/**
+ * Deployments of one layer, per pair: the main layer (one layout per pair), and under the `noM3`
+ * ablation a second, "beside" layer — a second layout opened on an active pair instead of an M3
+ * upgrade (two layouts on one pair, which the evaluator reports). Beside routes are never moved
+ * once placed: the local search works on the main layer.
+ */
+interface Layer {
+  /** x[i·P + p]: share of type i on pair p (on the layer's layout of the pair). */
+  x: Float64Array;
+  /** Config index of each pair's layout in this layer, −1 when not deployed. */
+  layout: Int32Array;
+  typesOn: Int32Array;
+  replicas: Int32Array;
+  /** Σ_i load_replicas·x and Σ_i kv_replicas·x on the pair's layout (replica units). */
+  loadSum: Float64Array;
+  kvSum: Float64Array;
+}
+
+function newLayer(I: number, P: number): Layer {
+  return {
+    x: new Float64Array(I * P), layout: new Int32Array(P).fill(-1), typesOn: new Int32Array(P),
+    replicas: new Int32Array(P), loadSum: new Float64Array(P), kvSum: new Float64Array(P),
+  };
+}
+
+function resetLayer(l: Layer): void {
+  l.x.fill(0);
+  l.layout.fill(-1);
+  l.typesOn.fill(0);
+  l.replicas.fill(0);
+  l.loadSum.fill(0);
+  l.kvSum.fill(0);
+}
+
+function copyLayer(to: Layer, from: Layer): void {
+  to.x.set(from.x);
+  to.layout.set(from.layout);
+  to.typesOn.set(from.typesOn);
+  to.replicas.set(from.replicas);
+  to.loadSum.set(from.loadSum);
+  to.kvSum.set(from.kvSum);
+}
+
 /** Replicas that carry the given load and KV sums (replica units). */
 export function replicasFor(load: number, kv: number): number {
   const need = Math.max(load, kv);
@@ -25,6 +68,10 @@ export class PlanState {
   readonly inst: Instance;
   readonly I: number;
   readonly P: number;
+  /** The main layer (one layout per pair); its arrays are also exposed as the fields below. */
+  private readonly main: Layer;
+  /** noM3 only: second layouts beside active pairs, created on first use. */
+  private beside: Layer | null = null;
   /** x[i·P + p]: share of type i on pair p (on the pair's layout). */
   readonly x: Float64Array;
   /** Config index of each pair's layout, −1 when the pair is not deployed. */
@@ -34,6 +81,11 @@ export class PlanState {
   /** Σ_i load_replicas·x and Σ_i kv_replicas·x on the pair's layout (replica units). */
   readonly loadSum: Float64Array;
   readonly kvSum: Float64Array;
+  /**
+   * Whether this run guards the delay rows (false under `noM1`: M1 is their guard, and an ablated
+   * run must not re-check them). Set by `construct`; the state still sums them exactly.
+   */
+  checkDelay = true;
   /** Deployed pairs per model: s_j = 1 exactly when this is positive. */
   readonly modelPairs: Int32Array;
   readonly gpusUsed: Float64Array;
@@ -53,12 +105,8 @@ export class PlanState {
     const { I, P, G } = this.pre;
     this.I = I;
     this.P = P;
-    this.x = new Float64Array(I * P);
-    this.layout = new Int32Array(P).fill(-1);
-    this.typesOn = new Int32Array(P);
-    this.replicas = new Int32Array(P);
-    this.loadSum = new Float64Array(P);
-    this.kvSum = new Float64Array(P);
+    this.main = newLayer(I, P);
+    ({ x: this.x, layout: this.layout, typesOn: this.typesOn, replicas: this.replicas, loadSum: this.loadSum, kvSum: this.kvSum } = this.main);
     this.modelPairs = new Int32Array(this.pre.J);
     this.gpusUsed = new Float64Array(G);
     this.served = new Float64Array(I);
@@ -70,12 +118,8 @@ export class PlanState {
 
   /** The empty plan: nothing deployed, every type unmet. */
   reset(): void {
-    this.x.fill(0);
-    this.layout.fill(-1);
-    this.typesOn.fill(0);
-    this.replicas.fill(0);
-    this.loadSum.fill(0);
-    this.kvSum.fill(0);
+    resetLayer(this.main);
+    if (this.beside) resetLayer(this.beside);
     this.modelPairs.fill(0);
     this.gpusUsed.fill(0);
     this.served.fill(0);
@@ -88,12 +132,10 @@ export class PlanState {
   }
 
   copyFrom(o: PlanState): void {
-    this.x.set(o.x);
-    this.layout.set(o.layout);
-    this.typesOn.set(o.typesOn);
-    this.replicas.set(o.replicas);
-    this.loadSum.set(o.loadSum);
-    this.kvSum.set(o.kvSum);
+    copyLayer(this.main, o.main);
+    if (o.beside) copyLayer((this.beside ??= newLayer(this.I, this.P)), o.beside);
+    else if (this.beside) resetLayer(this.beside);
+    this.checkDelay = o.checkDelay;
     this.modelPairs.set(o.modelPairs);
     this.gpusUsed.set(o.gpusUsed);
     this.served.set(o.served);
@@ -143,42 +185,57 @@ export class PlanState {
    * pair uses the model) when its last route leaves. Checks nothing: callers assess first.
    */
   addShare(i: number, p: number, c: number, t: number): void {
+    this.add(this.main, i, p, c, t);
+  }
+
+  /** noM3: adds share t of type i on a second layout c beside pair p's (see Layer). */
+  addBeside(i: number, p: number, c: number, t: number): void {
+    this.add((this.beside ??= newLayer(this.I, this.P)), i, p, c, t);
+  }
+
+  /** The beside layer's layout of pair p, its replicas and load sums (−1 / 0 when none). */
+  besideOf(p: number): { c: number; replicas: number; load: number; kv: number } {
+    const b = this.beside;
+    return b && b.layout[p] >= 0 ? { c: b.layout[p], replicas: b.replicas[p], load: b.loadSum[p], kv: b.kvSum[p] } : { c: -1, replicas: 0, load: 0, kv: 0 };
+  }
+
+  private add(l: Layer, i: number, p: number, c: number, t: number): void {
     const pre = this.pre;
-    if (this.layout[p] < 0) this.open(p, c);
+    if (l.layout[p] < 0) this.open(l, p, c);
     const at = i * this.P + p;
-    const old = this.x[at];
+    const old = l.x[at];
     let nx = old + t;
     if (nx <= SHARE_EPS) nx = 0;
     const dt = nx - old;
     if (dt === 0) {
-      if (this.typesOn[p] === 0) this.release(p);
+      if (l.typesOn[p] === 0) this.release(l, p);
       return;
     }
-    this.x[at] = nx;
-    if (old === 0) this.typesOn[p]++;
-    else if (nx === 0) this.typesOn[p]--;
+    l.x[at] = nx;
+    if (old === 0) l.typesOn[p]++;
+    else if (nx === 0) l.typesOn[p]--;
     const ic = i * pre.C + c;
     this.served[i] += dt;
-    this.loadSum[p] += pre.d.load_replicas[ic] * dt;
-    this.kvSum[p] += pre.d.kv_replicas[ic] * dt;
+    l.loadSum[p] += pre.d.load_replicas[ic] * dt;
+    l.kvSum[p] += pre.d.kv_replicas[ic] * dt;
     this.sums[2] += pre.d.token_storage_usd_per_h[i] * dt;
     this.sums[3] += pre.d.delay_penalty_usd_per_h[ic] * dt;
     this.sums[4] -= pre.d.unmet_penalty_usd_per_h[i] * dt;
     this.slackD[i] += pre.dRel[ic] * dt;
     this.slackE[i] += pre.eRel[at] * dt;
-    if (this.typesOn[p] === 0) {
-      this.loadSum[p] = 0;
-      this.kvSum[p] = 0;
+    if (l.typesOn[p] === 0) {
+      l.loadSum[p] = 0;
+      l.kvSum[p] = 0;
     }
-    this.setReplicas(p, replicasFor(this.loadSum[p], this.kvSum[p]));
-    if (this.typesOn[p] === 0) this.release(p);
+    this.setReplicas(l, p, replicasFor(l.loadSum[p], l.kvSum[p]));
+    if (l.typesOn[p] === 0) this.release(l, p);
   }
 
   /** Moves a deployed pair to layout c1 (M3): every route of the pair follows. */
   setLayout(p: number, c1: number): void {
     const pre = this.pre;
     const c0 = this.layout[p];
-    this.setReplicas(p, 0);
+    this.setReplicas(this.main, p, 0);
     let load = 0;
     let kv = 0;
     for (let i = 0; i < this.I; i++) {
@@ -194,17 +251,20 @@ export class PlanState {
     this.layout[p] = c1;
     this.loadSum[p] = load;
     this.kvSum[p] = kv;
-    this.setReplicas(p, replicasFor(load, kv));
+    this.setReplicas(this.main, p, replicasFor(load, kv));
   }
 
-  /** Budget, pool, storage and (average mode) SLO rows all hold. Per-route SLOs hold by construction. */
+  /**
+   * Budget, pool, storage and (average mode) SLO rows all hold — the delay row only when this run
+   * guards it (checkDelay). Per-route SLOs hold by construction.
+   */
   feasible(): boolean {
     const sys = this.inst.system;
     if (this.budgetLeftPerH() < -TOL * Math.max(1, sys.budget_usd / sys.horizon_h)) return false;
     if (this.storageLeftGb() < -TOL) return false;
     for (let g = 0; g < this.pre.G; g++) if (this.poolLeft(g) < -TOL) return false;
     if (sys.slo_mode === 'average') {
-      for (let i = 0; i < this.I; i++) if (this.slackD[i] > TOL || this.slackE[i] > TOL) return false;
+      for (let i = 0; i < this.I; i++) if ((this.checkDelay && this.slackD[i] > TOL) || this.slackE[i] > TOL) return false;
     }
     return true;
   }
@@ -217,19 +277,21 @@ export class PlanState {
     const deployments: Plan['deployments'] = [];
     const routes: Plan['routes'] = [];
     const served = new Float64Array(this.I);
-    for (let p = 0; p < this.P; p++) {
-      const c = this.layout[p];
-      if (c < 0) continue;
-      const { j, k, n, m } = configs[c];
-      deployments.push({ j, k, n, m, replicas: this.replicas[p] });
-      for (let i = 0; i < this.I; i++) {
-        const share = this.x[i * this.P + p];
-        if (share === 0) continue;
-        routes.push({ i, j, k, n, m, share: Math.min(1, share) });
-        served[i] += Math.min(1, share);
+    for (const l of this.beside ? [this.main, this.beside] : [this.main]) {
+      for (let p = 0; p < this.P; p++) {
+        const c = l.layout[p];
+        if (c < 0) continue;
+        const { j, k, n, m } = configs[c];
+        deployments.push({ j, k, n, m, replicas: l.replicas[p] });
+        for (let i = 0; i < this.I; i++) {
+          const share = l.x[i * this.P + p];
+          if (share === 0) continue;
+          routes.push({ i, j, k, n, m, share: Math.min(1, share) });
+          served[i] += Math.min(1, share);
+        }
       }
     }
-    routes.sort((a, b) => a.i - b.i || a.j - b.j || a.k - b.k);
+    routes.sort((a, b) => a.i - b.i || a.j - b.j || a.k - b.k || a.n - b.n || a.m - b.m);
     return {
       schema: 'llm-alloc-bench/plan@1',
       instance_id: this.inst.meta.id,
@@ -242,31 +304,31 @@ export class PlanState {
     };
   }
 
-  private open(p: number, c: number): void {
+  private open(l: Layer, p: number, c: number): void {
     const j = this.pre.d.configs[c].j;
-    this.layout[p] = c;
+    l.layout[p] = c;
     if (this.modelPairs[j]++ === 0) {
       this.sums[1] += this.pre.d.model_storage_usd_per_h[j];
       this.sums[5] += this.pre.d.model_storage_gb[j];
     }
   }
 
-  private release(p: number): void {
-    const c = this.layout[p];
+  private release(l: Layer, p: number): void {
+    const c = l.layout[p];
     const j = this.pre.d.configs[c].j;
-    this.setReplicas(p, 0);
-    this.layout[p] = -1;
+    this.setReplicas(l, p, 0);
+    l.layout[p] = -1;
     if (--this.modelPairs[j] === 0) {
       this.sums[1] -= this.pre.d.model_storage_usd_per_h[j];
       this.sums[5] -= this.pre.d.model_storage_gb[j];
     }
   }
 
-  private setReplicas(p: number, r: number): void {
-    const cfg = this.pre.d.configs[this.layout[p]];
-    const dr = r - this.replicas[p];
+  private setReplicas(l: Layer, p: number, r: number): void {
+    const cfg = this.pre.d.configs[l.layout[p]];
+    const dr = r - l.replicas[p];
     if (dr === 0) return;
-    this.replicas[p] = r;
+    l.replicas[p] = r;
     this.sums[0] += cfg.price_usd_per_h * dr;
     this.gpusUsed[cfg.gpu] += cfg.gpus * dr;
   }

@@ -23,6 +23,8 @@ export class Target {
   /** GPUs the target adds to the pool before the slice. */
   extraGpus = 0;
   extraStorageGb = 0;
+  /** noM3 ablation: the slice goes to a second layout beside the pair's (PlanState.addBeside). */
+  beside = false;
 
   copyFrom(o: Target): void {
     this.p = o.p;
@@ -35,5 +37,6 @@ export class Target {
     this.extraPenalty = o.extraPenalty;
     this.extraGpus = o.extraGpus;
     this.extraStorageGb = o.extraStorageGb;
+    this.beside = o.beside;
   }
 }

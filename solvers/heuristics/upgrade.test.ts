@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { evaluate } from '../problem/evaluator.ts';
 import { candidateTable } from './candidates.ts';
+import { gh } from './gh.ts';
 import { oneModelOneTier } from './fixtures.ts';
 import { PlanState } from './state.ts';
 import { Target, UPGRADE } from './target.ts';
@@ -35,7 +37,13 @@ describe('M3 upgrade', () => {
     expect(layoutChange(t, 0, n1, new Target())).toBe(false); // n1: 1.036 s
   });
 
-  it('is what M1 never needs: M1 already picks the top TP degree (load-bound ties go to the lowest delay)', () => {
-    expect(d.configs[candidateTable(s.pre, false)[1 * s.P + 0]].n).toBe(8);
+  it('fires in GH where a shared pair needs a faster layout: M1 puts T0 on n1, T1 (Δ 0.6 s) raises the pair to n2', async () => {
+    expect(d.configs[candidateTable(s.pre, false)[0 * s.P + 0]].n).toBe(1);
+    expect(d.configs[candidateTable(s.pre, false)[1 * s.P + 0]].n).toBe(2);
+    const r = await gh.solve(inst, {});
+    const plan = r.plan!;
+    expect(plan.deployments.map((x) => [x.n, x.m, x.replicas])).toEqual([[2, 1, 1]]);
+    expect(plan.unmet).toEqual([0, 0]);
+    expect(evaluate(inst, plan).feasible).toBe(true);
   });
 });

@@ -47,7 +47,7 @@ export function layoutChange(s: PlanState, p: number, c1: number, tg: Target): b
     if (xo === 0) continue;
     const o0 = o * pre.C + c0;
     const o1 = o * pre.C + c1;
-    if (pre.perRoute ? pre.dRel[o1] > 0 : s.slackD[o] + (pre.dRel[o1] - pre.dRel[o0]) * xo > TOL) return false;
+    if (s.checkDelay && (pre.perRoute ? pre.dRel[o1] > 0 : s.slackD[o] + (pre.dRel[o1] - pre.dRel[o0]) * xo > TOL)) return false;
     load += d.load_replicas[o1] * xo;
     kv += d.kv_replicas[o1] * xo;
     penalty += (d.delay_penalty_usd_per_h[o1] - d.delay_penalty_usd_per_h[o0]) * xo;
