@@ -72,14 +72,14 @@ describe('sweep', () => {
     expect(a.rows.length + b.rows.length).toBe(reference.length);
     expect(a.rows.every((r) => Number(r.cell_index) % 2 === 0)).toBe(true);
     // Given in the "wrong" order on purpose: the merge sorts by the grid's canonical order.
-    await mergeRuns([b.outDir, a.outDir], join(tmp, 'merged'), ['merge'], false);
+    await mergeRuns([b.outDir, a.outDir], join(tmp, 'merged'), ['merge'], { report: false });
     const merged = readRawCsv(join(tmp, 'merged', 'raw.csv'), RAW_COLUMNS.solve).rows;
     expect(stable(merged)).toEqual(stable(reference));
   });
 
   it('refuses to merge shards of different grids', async () => {
     const other = await sweep({ ...GRID, seeds: [3] }, 'other');
-    await expect(mergeRuns([join(tmp, 'shard1'), other.outDir], join(tmp, 'bad-merge'), ['merge'], false)).rejects.toThrow(/another grid/);
+    await expect(mergeRuns([join(tmp, 'shard1'), other.outDir], join(tmp, 'bad-merge'), ['merge'], { report: false })).rejects.toThrow(/another grid/);
     expect(existsSync(join(tmp, 'bad-merge'))).toBe(false);
   });
 
@@ -147,7 +147,7 @@ describe('rolling sweep', () => {
   it('merges two shards into exactly the unsharded rows', async () => {
     const a = await sweep(ROLLING, 'rolling-shard1', { shard: { index: 1, count: 2 } });
     const b = await sweep(ROLLING, 'rolling-shard2', { shard: { index: 2, count: 2 } });
-    await mergeRuns([a.outDir, b.outDir], join(tmp, 'rolling-merged'), ['merge'], false);
+    await mergeRuns([a.outDir, b.outDir], join(tmp, 'rolling-merged'), ['merge'], { report: false });
     const merged = readRawCsv(join(tmp, 'rolling-merged', 'raw.csv'), RAW_COLUMNS.rolling).rows;
     expect(stableRolling(merged)).toEqual(stableRolling(reference));
   }, 120_000);
