@@ -89,6 +89,7 @@ const downloadCommand: CommandModule<object, DownloadArgs> = {
       dir: args.dir,
       baseUrl: args['base-url'],
       onFile: (url, dest) => process.stdout.write(`${url} -> ${dest}\n`),
+      onNote: (line) => process.stderr.write(`note: ${line}\n`),
     });
     process.stdout.write(`downloaded ${written.length} file(s)\n`);
   },

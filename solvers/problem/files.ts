@@ -62,7 +62,9 @@ export function makeDirs(dir: string): void {
     try {
       mkdirSync(d);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new InputError(`cannot create directory ${d}: ${dirname(d)} does not take new directories (a virtual file system such as /proc?); expected a writable location`);
+      if (code !== 'EEXIST') throw err;
     }
   }
 }
