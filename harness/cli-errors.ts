@@ -43,6 +43,14 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
+/** `printable` applied to every string inside a value: names from a file, before printing them. */
+export function printableDeep<T>(value: T): T {
+  if (typeof value === 'string') return printable(value) as T;
+  if (Array.isArray(value)) return value.map(printableDeep) as T;
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printableDeep(v)])) as T;
+  return value;
+}
+
 /** The one line an expected failure is reported with, or null for a bug. */
 export function expectedFailureLine(err: unknown): string | null {
   if (err instanceof InputError) return printable(err.message.replace(/\s*\n\s*/g, ' '));
