@@ -37,7 +37,7 @@ export async function mergeRuns(dirs: string[], outDir: string, commandLine: str
   }
   const rows = mergedRows(dirs, manifests);
   makeDirs(outDir);
-  return withRunLock(outDir, async () => {
+  return withRunLock(outDir, commandLine, async () => {
     if (readdirSync(outDir).some((name) => name !== LOCK_FILE)) throw new InputError(`merge: output directory ${outDir} exists and is not empty`);
     const manifest: Manifest = {
       ...base,

@@ -125,7 +125,7 @@ export class RawCsvAppender {
         // the error below is the one to report; resume drops a broken last line anyway
       }
       const e = err as NodeJS.ErrnoException;
-      throw Object.assign(new Error(`cannot append to ${this.path}: ${e.message}`), { code: e.code, path: this.path });
+      throw Object.assign(new Error(`cannot append to ${this.path}: ${e.message}`), { code: e.code, syscall: 'write', path: this.path });
     }
   }
 

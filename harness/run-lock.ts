@@ -24,7 +24,7 @@ export interface RunLock {
 }
 
 /** Takes the lock of `dir` (which must exist) or throws an InputError naming its holder. */
-export function lockRunDir(dir: string, command: string[] = process.argv.slice(2)): RunLock {
+export function lockRunDir(dir: string, command: string[]): RunLock {
   const path = join(dir, LOCK_FILE);
   const me: Owner = { pid: process.pid, host: hostname(), started_at: new Date().toISOString(), command };
   for (let attempt = 0; ; attempt++) {
@@ -62,8 +62,8 @@ export function lockRunDir(dir: string, command: string[] = process.argv.slice(2
 }
 
 /** Runs `fn` holding the lock of `dir`. */
-export async function withRunLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
-  const lock = lockRunDir(dir);
+export async function withRunLock<T>(dir: string, command: string[], fn: () => Promise<T>): Promise<T> {
+  const lock = lockRunDir(dir, command);
   try {
     return await fn();
   } finally {

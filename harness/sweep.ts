@@ -64,7 +64,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
   const mine = cells.filter((c) => inShard(c, opts.shard));
 
   // One writer per run directory: taken before anything is read, so what is read stays true.
-  const lock = opts.resume ? lockRunDir(existingRunDir(opts.outDir)) : lockNewRunDir(opts.outDir);
+  const lock = opts.resume ? lockRunDir(existingRunDir(opts.outDir), opts.commandLine) : lockNewRunDir(opts.outDir, opts.commandLine);
   try {
     return await runLocked(opts, cells, mine, jobs);
   } finally {
@@ -155,9 +155,9 @@ function existingRunDir(dir: string): string {
 }
 
 /** Creates (or accepts an empty) run directory and locks it; anything else in it is refused. */
-function lockNewRunDir(dir: string): RunLock {
+function lockNewRunDir(dir: string, commandLine: string[]): RunLock {
   makeDirs(dir);
-  const lock = lockRunDir(dir);
+  const lock = lockRunDir(dir, commandLine);
   if (readdirSync(dir).some((name) => name !== LOCK_FILE)) {
     lock.release();
     throw new InputError(`output directory ${dir} exists and is not empty; use --resume ${dir} to continue it, or another --out`);

@@ -13,7 +13,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
   builder: (y) => y.positional('dir', { type: 'string', demandOption: true, describe: 'Run directory' }) as Argv<ReportArgs>,
   // Async so that an InputError (not a run directory, foreign raw.csv) reaches the CLI's one-line error report.
   handler: async (args) => {
-    const out = await withRunLock(args.dir, () => renderReport(args.dir));
+    const out = await withRunLock(args.dir, process.argv.slice(2), () => renderReport(args.dir));
     process.stderr.write(`wrote ${out.summary}, ${out.charts.length} charts, ${out.html}\n`);
   },
 };
