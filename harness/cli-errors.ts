@@ -53,7 +53,7 @@ export function printableDeep<T>(value: T): T {
 
 /** The one line an expected failure is reported with, or null for a bug. */
 export function expectedFailureLine(err: unknown): string | null {
-  if (err instanceof InputError) return printable(err.message.replace(/\s*\n\s*/g, ' '));
+  if (err instanceof InputError) return printable(err.message);
   if (!(err instanceof Error)) return null;
   const e = err as NodeJS.ErrnoException;
   if (typeof e.code === 'string' && e.code in FS_ERRORS) {

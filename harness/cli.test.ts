@@ -104,7 +104,7 @@ describe('the error boundary', () => {
   });
 
   it('keeps InputError messages on one line, control characters escaped', () => {
-    expect(expectedFailureLine(new InputError('bad\nname \u001b[31m'))).toBe('bad name \\x1b[31m');
+    expect(expectedFailureLine(new InputError('bad\nname \u001b[31m'))).toBe('bad\\nname \\x1b[31m');
     expect(printable('a\tb\u007f')).toBe('a\\tb\\x7f');
   });
 

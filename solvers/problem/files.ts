@@ -23,9 +23,10 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    // A write to a descriptor names no file; the one the user asked for is the useful name.
+    // Errors name the temporary file, or no file at all (a write to a descriptor): the path
+    // the user asked for is the useful name.
     const e = err as NodeJS.ErrnoException;
-    if (e.code && !e.path) e.path = path;
+    if (e.code && (e.path === undefined || e.path === tmp)) e.path = path;
     throw err;
   }
 }
