@@ -11,6 +11,8 @@ import {
   BASE_MODELS, PRECISIONS, PRICE_JITTER, SCENARIOS, SYNTHETIC_MODEL, SYSTEM_DEFAULTS,
   kvBytesPerToken, tierSpecs, tierTflops, type GpuSpec,
 } from './catalog.ts';
+import { checkSizeBound } from './sizes.ts';
+import { parseInstance } from '../solvers/problem/schema.ts';
 import { buildTypes } from './query-types.ts';
 import { stream } from '../solvers/problem/random.ts';
 import { sig6, uniform } from './random.ts';
@@ -73,7 +75,22 @@ export function generateInstance(opts: GenerateOptions): Instance {
   };
   // B_ref is measured on the S1 data; the scenario is applied to a new object afterwards (derive()
   // caches per object, so the S1 draft is never changed once derived).
-  return applyScenario(s1, scenario, referenceCost(s1));
+  return checkGenerated(applyScenario(s1, scenario, referenceCost(s1)), demandScale);
+}
+
+/**
+ * The instance as it will be written (JSON turns a non-finite number into null) must pass the
+ * loader's own checks: an extreme demand scale overflows rates and costs, and such an instance is
+ * refused here rather than written and refused when read.
+ */
+function checkGenerated(inst: Instance, demandScale: number): Instance {
+  try {
+    parseInstance(JSON.parse(JSON.stringify(inst)), `generated instance ${inst.meta.id}`);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    throw new InputError(`${err.message}; its values are not finite — expected a smaller demand scale than ${demandScale}`);
+  }
+  return inst;
 }
 
 function checkOptions(opts: GenerateOptions, demandScale: number): void {
@@ -81,6 +98,7 @@ function checkOptions(opts: GenerateOptions, demandScale: number): void {
     const v = opts.sizes[key];
     if (!Number.isSafeInteger(v) || v < 1) throw new InputError(`size ${key} must be a positive integer, got ${v}`);
   }
+  checkSizeBound(opts.sizes, `sizes ${opts.sizes.I},${opts.sizes.J},${opts.sizes.K}`);
   if (!Number.isSafeInteger(opts.seed) || opts.seed < 0) throw new InputError(`seed must be a non-negative integer, got ${opts.seed}`);
   if (!(opts.scenario in SCENARIOS)) throw new InputError(`scenario must be one of ${Object.keys(SCENARIOS).join(', ')}, got ${opts.scenario}`);
   if (!Number.isFinite(demandScale) || demandScale <= 0) throw new InputError(`demand scale must be a positive number, got ${demandScale}`);

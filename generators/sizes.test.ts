@@ -19,3 +19,16 @@ describe('parseSizes', () => {
     },
   );
 });
+
+describe('size bound', () => {
+  it.each(['1000000000,1,1', '101,100,100', '1001,1,1'])('refuses %s, saying the limit', (big) => {
+    expect(() => parseSizes(big)).toThrow(
+      new RegExp(`^--size ${big}: too large; the generator builds at most I, J, K ≤ 1000 and I·J·K ≤ 1,000,000 routes \\(e\\.g\\. 100,100,100\\)`),
+    );
+  });
+
+  it('accepts the largest sizes within the limit', () => {
+    expect(parseSizes('100,100,100')).toEqual({ I: 100, J: 100, K: 100 });
+    expect(parseSizes('1000,1000,1')).toEqual({ I: 1000, J: 1000, K: 1 });
+  });
+});

@@ -2,6 +2,7 @@
 import yargs from 'yargs';
 import type { CommandModule } from 'yargs';
 import { InputError } from '../solvers/problem/errors.ts';
+import { EXIT_INPUT, printable, reportFailure } from './cli-errors.ts';
 import { tracesCommand } from './commands/traces.ts';
 import { generateCommand } from './commands/generate.ts';
 import { inspectCommand } from './commands/inspect.ts';
@@ -36,7 +37,7 @@ const commands: CommandModule<any, any>[] = [
 ];
 
 export async function main(argv: string[]): Promise<void> {
-  const cli = yargs(argv)
+  const cli = yargs(joinNegativeValues(argv))
     .scriptName('alloc-bench')
     .strict()
     .demandCommand(1, 'Name a command (see --help).')
@@ -45,16 +46,41 @@ export async function main(argv: string[]): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns || 110))
     .fail((msg, err) => {
       if (err) throw err; // handled below
-      process.stderr.write(`alloc-bench: ${msg}\nRun 'alloc-bench --help' for usage.\n`);
-      process.exit(2);
+      process.stderr.write(`alloc-bench: ${printable(msg)}\nRun 'alloc-bench --help' for usage.\n`);
+      process.exit(EXIT_INPUT);
     });
   for (const c of commands) cli.command(c);
+  // getOptions (untyped in @types/yargs) lists the options of the command being run.
+  const current = cli as unknown as { getOptions(): { array: string[] } };
+  cli.middleware((args) => refuseRepeatedFlags(args, current.getOptions().array));
   try {
     await cli.parseAsync();
   } catch (err) {
-    // One clear line for user errors (bad flag, file, field); stack traces only for bugs.
-    if (!(err instanceof InputError)) throw err;
-    process.stderr.write(`alloc-bench: ${err.message}\n`);
-    process.exit(2);
+    // One clear line for user and environment errors (bad flag, file, field, full disk); stack
+    // traces only for bugs.
+    process.exit(reportFailure(err, (text) => process.stderr.write(text)));
+  }
+}
+
+/**
+ * `--size -1,2,3` → `--size=-1,2,3`: a value that starts with a minus sign and a digit is the
+ * flag's value (which the flag's own check then judges), not a cluster of short options.
+ */
+export function joinNegativeValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (const arg of argv) {
+    const prev = out[out.length - 1];
+    if (/^-\.?\d/.test(arg) && prev !== undefined && /^--[^=]+$/.test(prev) && !prev.startsWith('--no-')) out[out.length - 1] = `${prev}=${arg}`;
+    else out.push(arg);
+  }
+  return out;
+}
+
+/** A flag that takes one value but was given more than once is an error, not a silent pick. */
+function refuseRepeatedFlags(argv: Record<string, unknown>, arrayOptions: string[]): void {
+  const arrays = new Set(arrayOptions);
+  for (const [key, value] of Object.entries(argv)) {
+    if (key === '_' || key === '$0' || arrays.has(key) || !Array.isArray(value) || /[A-Z]/.test(key)) continue;
+    throw new InputError(`--${key} was given ${value.length} times; give it once`);
   }
 }

@@ -81,6 +81,28 @@ export function sameConfig(a: SweepConfig, b: SweepConfig): boolean {
   return canonicalJson(a as never) === canonicalJson(b as never);
 }
 
+/**
+ * Where two JSON values first differ, as `path: a vs b` (e.g. `seeds: [1,2] vs [9]`), or null
+ * when they are equal: the field a refused resume or merge names.
+ */
+export function configDifference(a: unknown, b: unknown, path = ''): string | null {
+  const json = (v: unknown) => (v === undefined ? '(absent)' : canonicalJson(v as never));
+  const show = (v: unknown) => (json(v).length > 80 ? `${json(v).slice(0, 77)}...` : json(v));
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && Array.isArray(a) === Array.isArray(b)) {
+    const keys = Array.isArray(a)
+      ? a.length === (b as unknown[]).length ? [...a.keys()].map(String) : []
+      : [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    if (keys.length > 0 || !Array.isArray(a)) {
+      for (const k of keys) {
+        const d = configDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+        if (d) return d;
+      }
+      return null;
+    }
+  }
+  return json(a) === json(b) ? null : `${path || '(whole config)'}: ${show(a)} vs ${show(b)}`;
+}
+
 export function environment(): Environment {
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; version: string; dependencies: Record<string, string> };
   // Installed versions, which may differ from the ranges in package.json.

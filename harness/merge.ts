@@ -3,25 +3,83 @@
  * exactly the rows an unsharded run gives, in the grid's canonical order. Everything is checked
  * before anything is written: configs agree, every shard finished, every cell is present.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../solvers/problem/errors.ts';
+import { makeDirs } from '../solvers/problem/files.ts';
 import { RAW_COLUMNS } from './columns.ts';
 import { expandGrid } from './grid.ts';
-import { environment, readManifest, sameConfig, writeManifest, type Manifest } from './manifest.ts';
+import { configDifference, environment, readManifest, writeManifest, type Manifest } from './manifest.ts';
 import { readRawCsv, writeRawCsv, type StoredRow } from './raw-csv.ts';
+import { LOCK_FILE, withRunLock } from './run-lock.ts';
 import { completeCells, renderRunReport, sortRows } from './sweep.ts';
 
-export async function mergeRuns(dirs: string[], outDir: string, commandLine: string[], report = true): Promise<Manifest> {
+export interface MergeOptions {
+  /** Render the report of the merged run. */
+  report?: boolean;
+  /** Merge shards given twice or run from different commits anyway, with a warning. */
+  force?: boolean;
+  warn?: (line: string) => void;
+}
+
+export async function mergeRuns(dirs: string[], outDir: string, commandLine: string[], opts: MergeOptions = {}): Promise<Manifest> {
   if (dirs.length === 0) throw new InputError('merge: name the run directories to merge');
   const manifests = dirs.map(readManifest);
   const base = manifests[0];
   manifests.forEach((m, n) => {
-    if (!sameConfig(m.config, base.config)) throw new InputError(`merge: ${dirs[n]} ran another grid than ${dirs[0]} (their manifest.json configs differ)`);
+    const differs = configDifference(base.config, m.config);
+    if (differs) throw new InputError(`merge: ${dirs[n]} ran another grid than ${dirs[0]} (manifest.json config differs at ${differs})`);
     if (!m.finished_at) throw new InputError(`merge: ${dirs[n]} has not finished; resume it first (--resume ${dirs[n]})`);
   });
-  if (existsSync(outDir) && readdirSync(outDir).length > 0) throw new InputError(`merge: output directory ${outDir} exists and is not empty`);
+  for (const problem of mixedInputs(dirs, manifests)) {
+    if (!opts.force) throw new InputError(`merge: ${problem}; check the inputs, or pass --force to merge them anyway`);
+    (opts.warn ?? ((l) => process.stderr.write(`${l}\n`)))(`warning: merge --force: ${problem}`);
+  }
+  const rows = mergedRows(dirs, manifests);
+  makeDirs(outDir);
+  return withRunLock(outDir, commandLine, async () => {
+    if (readdirSync(outDir).some((name) => name !== LOCK_FILE)) throw new InputError(`merge: output directory ${outDir} exists and is not empty`);
+    const manifest: Manifest = {
+      ...base,
+      command_line: commandLine,
+      shard: null,
+      merged_from: manifests.map((m, n) => ({ dir: dirs[n], shard: m.shard, environment: m.environment, started_at: m.started_at, finished_at: m.finished_at })),
+      cells_in_run: base.cells_total,
+      cells_done: base.cells_total,
+      environment: environment(),
+      started_at: manifests.map((m) => m.started_at).sort()[0],
+      resumed_at: [],
+      finished_at: new Date().toISOString(),
+    };
+    writeRawCsv(join(outDir, 'raw.csv'), RAW_COLUMNS[base.config.kind], rows);
+    writeManifest(outDir, manifest);
+    if (opts.report ?? true) await renderRunReport(outDir);
+    return manifest;
+  });
+}
 
+/**
+ * What makes a merge suspect though every cell is there: the same shard (or the same directory)
+ * given twice, and shards run from different commits (their rows may not be comparable).
+ */
+function mixedInputs(dirs: string[], manifests: Manifest[]): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  manifests.forEach((m, n) => {
+    const id = m.shard ? `shard ${m.shard.index}/${m.shard.count}` : 'the whole grid';
+    const real = realpathSync(dirs[n]);
+    const again = seen.get(id) ?? seen.get(real);
+    if (again !== undefined) problems.push(`${dirs[n]} repeats ${id} of ${again}`);
+    seen.set(id, dirs[n]).set(real, dirs[n]);
+  });
+  const commits = [...new Set(manifests.map((m) => `${m.environment.git_commit ?? 'unknown'}${m.environment.git_dirty ? ' (dirty)' : ''}`))];
+  if (commits.length > 1) problems.push(`the shards were run from different commits (${commits.join(', ')})`);
+  return problems;
+}
+
+/** Every cell's rows, each from the first input that has it complete, in canonical order. */
+function mergedRows(dirs: string[], manifests: Manifest[]): StoredRow[] {
+  const base = manifests[0];
   const columns = RAW_COLUMNS[base.config.kind];
   const cells = expandGrid(base.config);
   const byKey = new Map<string, StoredRow[]>();
@@ -30,7 +88,7 @@ export async function mergeRuns(dirs: string[], outDir: string, commandLine: str
     for (const row of completeCells(readRawCsv(join(dir, 'raw.csv'), columns).rows, cells)) {
       own.set(row.cell_key, [...(own.get(row.cell_key) ?? []), row]);
     }
-    // A cell run by two of the inputs (overlapping shards) is taken from the first.
+    // A cell run by two of the inputs (overlapping shards, with --force) is taken from the first.
     for (const [key, rows] of own) if (!byKey.has(key)) byKey.set(key, rows);
   }
   const missing = cells.filter((c) => !byKey.has(c.key));
@@ -38,23 +96,5 @@ export async function mergeRuns(dirs: string[], outDir: string, commandLine: str
     const shards = manifests.map((m) => (m.shard ? `${m.shard.index}/${m.shard.count}` : 'all')).join(', ');
     throw new InputError(`merge: ${missing.length} of ${cells.length} cells are missing (given shards: ${shards}); first missing is cell ${missing[0].index}`);
   }
-  const rows = sortRows([...byKey.values()].flat());
-
-  const manifest: Manifest = {
-    ...base,
-    command_line: commandLine,
-    shard: null,
-    merged_from: manifests.map((m, n) => ({ dir: dirs[n], shard: m.shard, environment: m.environment, started_at: m.started_at, finished_at: m.finished_at })),
-    cells_in_run: cells.length,
-    cells_done: cells.length,
-    environment: environment(),
-    started_at: manifests.map((m) => m.started_at).sort()[0],
-    resumed_at: [],
-    finished_at: new Date().toISOString(),
-  };
-  mkdirSync(outDir, { recursive: true });
-  writeRawCsv(join(outDir, 'raw.csv'), columns, rows);
-  writeManifest(outDir, manifest);
-  if (report) await renderRunReport(outDir);
-  return manifest;
+  return sortRows([...byKey.values()].flat());
 }

@@ -4,11 +4,11 @@
  * Every record is one line — line breaks inside values are flattened — so a line without its
  * final newline is exactly the partial record of an interrupted write.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../solvers/problem/errors.ts';
-import { writeFileAtomic } from '../solvers/problem/files.ts';
+import { writeAll, writeFileAtomic } from '../solvers/problem/files.ts';
 import type { ColumnDef } from './columns.ts';
 
 export type RawValue = string | number | boolean | null | undefined;
@@ -37,25 +37,60 @@ function toCsv(rows: readonly StoredRow[], columns: readonly ColumnDef[], header
 
 export interface RawFile {
   rows: StoredRow[];
-  /** Bytes of an unterminated last line that were dropped (an interrupted write). */
+  /** Bytes of a broken last line that were dropped (an interrupted or short write). */
   droppedPartialBytes: number;
 }
 
-/** Reads a raw.csv, checking its header against `columns`; a missing file reads as empty. */
-export function readRawCsv(path: string, columns: readonly ColumnDef[]): RawFile {
+/**
+ * Reads a raw.csv, checking its header against `columns`; a missing file reads as empty. An
+ * unterminated last line (an interrupted write) is always dropped; with `repairLastLine` (resume)
+ * so is a malformed last line, e.g. a row cut short with the next one glued to it. Any other
+ * malformed line is an InputError naming its line number.
+ */
+export function readRawCsv(path: string, columns: readonly ColumnDef[], opts: { repairLastLine?: boolean } = {}): RawFile {
   if (!existsSync(path)) return { rows: [], droppedPartialBytes: 0 };
   let text = readFileSync(path, 'utf8');
   const end = text.lastIndexOf('\n') + 1;
-  const droppedPartialBytes = Buffer.byteLength(text.slice(end));
+  let droppedPartialBytes = Buffer.byteLength(text.slice(end));
   text = text.slice(0, end);
   if (text === '') return { rows: [], droppedPartialBytes };
-  const records: string[][] = parse(text, { relax_column_count: false });
   const expected = columns.map((c) => c.name);
-  if (records[0].join(',') !== expected.join(',')) {
+  const lines = text.slice(0, -1).split('\n');
+  if (parseLine(lines[0], expected.length)?.join(',') !== expected.join(',')) {
     throw new InputError(`${path}: its header does not match the raw columns of this kind of run (harness/columns.ts); was it written by another version?`);
   }
-  const rows = records.slice(1).map((rec) => Object.fromEntries(expected.map((n, i) => [n, rec[i]])));
+  const records = parseAll(text, lines.length, expected.length) ?? lines.slice(1).map((line) => parseLine(line, expected.length));
+  const bad = records.findIndex((r) => r === null);
+  if (bad >= 0 && opts.repairLastLine && bad === records.length - 1) {
+    droppedPartialBytes += Buffer.byteLength(`${lines[lines.length - 1]}\n`);
+    records.pop();
+  } else if (bad >= 0) {
+    const line = bad + 2;
+    const tail = bad === records.length - 1 ? ' (a broken last line: --resume drops it)' : '';
+    throw new InputError(`${path}:${line}: expected one record of ${expected.length} comma-separated fields (harness/columns.ts); the line is malformed${tail}`);
+  }
+  const rows = (records as string[][]).map((rec) => Object.fromEntries(expected.map((n, i) => [n, rec[i]])));
   return { rows, droppedPartialBytes };
+}
+
+/** The records after the header when every one is well-formed (the usual case, in one pass), else null. */
+function parseAll(text: string, lineCount: number, width: number): string[][] | null {
+  try {
+    const recs: string[][] = parse(text, { relax_column_count: true });
+    return recs.length === lineCount && recs.every((r) => r.length === width) ? recs.slice(1) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The fields of one CSV line, or null when it is not exactly one record of `width` fields. */
+function parseLine(line: string, width: number): string[] | null {
+  try {
+    const recs: string[][] = parse(line, { relax_column_count: true });
+    return recs.length === 1 && recs[0].length === width ? recs[0] : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Replaces the file with exactly these rows (atomic). */
@@ -67,15 +102,31 @@ export function writeRawCsv(path: string, columns: readonly ColumnDef[], rows: r
 export class RawCsvAppender {
   private readonly fd: number;
 
-  constructor(path: string, private readonly columns: readonly ColumnDef[]) {
+  /** `write` is `fs.writeSync` except in tests that inject a full disk. */
+  constructor(private readonly path: string, private readonly columns: readonly ColumnDef[], private readonly write = writeSync) {
     this.fd = openSync(path, 'a');
   }
 
-  /** One write and one fsync per call: the rows of a cell land together or not at all. */
+  /**
+   * One write and one fsync per call: the rows of a cell land together or not at all. A failed
+   * or short write (a full disk) is cut back off the file, so no partial row is left for the next
+   * one to be glued to, and thrown: the cell is not counted as done.
+   */
   append(rows: readonly StoredRow[]): void {
     if (rows.length === 0) return;
-    writeSync(this.fd, toCsv(rows, this.columns, false));
-    fsyncSync(this.fd);
+    const size = fstatSync(this.fd).size;
+    try {
+      writeAll(this.fd, Buffer.from(toCsv(rows, this.columns, false)), this.write);
+      fsyncSync(this.fd);
+    } catch (err) {
+      try {
+        ftruncateSync(this.fd, size);
+      } catch {
+        // the error below is the one to report; resume drops a broken last line anyway
+      }
+      const e = err as NodeJS.ErrnoException;
+      throw Object.assign(new Error(`cannot append to ${this.path}: ${e.message}`), { code: e.code, syscall: 'write', path: this.path });
+    }
   }
 
   close(): void {

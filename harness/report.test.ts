@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -23,6 +23,15 @@ afterAll(() => runs.forEach((d) => rmSync(d, { recursive: true, force: true })))
 const chartStems = (dir: string) => [...new Set(readdirSync(join(dir, 'charts')).map((f) => f.replace(/\.(vl\.json|svg|png)$/, '')))].sort();
 
 describe('renderReport', () => {
+  it('never writes through a charts symlink that points outside the run directory', async () => {
+    const dir = run('e5', 'rolling', e5Rows());
+    const outside = mkdtempSync(join(tmpdir(), 'outside-'));
+    runs.push(outside);
+    symlinkSync(outside, join(dir, 'charts'));
+    await expect(renderReport(dir)).rejects.toThrow(`${join(dir, 'charts')} is a symbolic link; expected a plain directory inside the run directory (remove the link)`);
+    expect(readdirSync(outside)).toEqual([]);
+  });
+
   it('writes summary.csv, every chart and a self-contained report.html', { timeout: 60_000 }, async () => {
     const dir = run('e1', 'solve', e1Rows());
     const out = await renderReport(dir);

@@ -3,9 +3,9 @@
  * (Vega-Lite specs, SVG, PNG) and report.html. Everything is recomputed from raw.csv, so
  * re-rendering after a resume or a merge is always safe; every file is written atomically.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../solvers/problem/files.ts';
+import { makeSubdir, writeFileAtomic } from '../solvers/problem/files.ts';
 import { chartsFor, writeCharts } from './charts.ts';
 import { RAW_COLUMNS, SUMMARY_COLUMNS } from './columns.ts';
 import { readManifest } from './manifest.ts';
@@ -28,7 +28,8 @@ export async function renderReport(runDir: string): Promise<ReportFiles> {
   const summaryPath = join(runDir, 'summary.csv');
   writeRawCsv(summaryPath, SUMMARY_COLUMNS[kind], summary.map((r) => encodeRow(r, SUMMARY_COLUMNS[kind])));
 
-  const chartsDir = join(runDir, 'charts');
+  // Never through a `charts` symlink: everything a report writes stays inside the run directory.
+  const chartsDir = makeSubdir(runDir, 'charts');
   const charts = await writeCharts(chartsDir, chartsFor(kind, summary));
   removeStaleCharts(chartsDir, new Set(charts.map((c) => c.file)));
 
@@ -39,7 +40,6 @@ export async function renderReport(runDir: string): Promise<ReportFiles> {
 
 /** A chart an earlier render made but whose data this run no longer has must not linger. */
 function removeStaleCharts(chartsDir: string, current: Set<string>): void {
-  if (!existsSync(chartsDir)) return;
   for (const name of readdirSync(chartsDir)) {
     const stem = /^(.*)\.(vl\.json|svg|png)$/.exec(name)?.[1];
     if (stem !== undefined && !current.has(stem)) rmSync(join(chartsDir, name));

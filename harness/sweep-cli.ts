@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv } from 'yargs';
 import { InputError } from '../solvers/problem/errors.ts';
+import { printable } from './cli-errors.ts';
 import { parseShard, type ResolvedGrid } from './grid.ts';
 import { readManifest } from './manifest.ts';
 import { sbatchLines } from './slurm/sbatch-lines.ts';
@@ -59,5 +60,5 @@ export async function runFromArgs(args: RunDirArgs, grid: ResolvedGrid, meta: { 
     grid, outDir, resume: args.resume !== undefined, jobs, shard,
     commandLine: process.argv.slice(2), preset: meta.preset, quick: meta.quick, report: args.report,
   });
-  process.stderr.write(`${manifest.cells_done}/${manifest.cells_in_run} cells in ${outDir}\n`);
+  process.stderr.write(`${manifest.cells_done}/${manifest.cells_in_run} cells in ${printable(outDir)}\n`);
 }

@@ -1,8 +1,8 @@
 // The sweep engine end to end: shards merge into the unsharded rows, a SIGKILLed run resumes to
 // the uninterrupted rows, crashes and hangs become rows, reruns repeat, bad input exits 2.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,7 @@ const { runSweep, completeCells } = await import('./sweep.ts');
 const { mergeRuns } = await import('./merge.ts');
 const { readRawCsv } = await import('./raw-csv.ts');
 const { RAW_COLUMNS, stableColumnNames } = await import('./columns.ts');
+const { LOCK_FILE } = await import('./run-lock.ts');
 
 const BIN = fileURLToPath(new URL('./bin.mjs', import.meta.url));
 const quiet = { isTTY: false, write: () => {} };
@@ -72,14 +73,14 @@ describe('sweep', () => {
     expect(a.rows.length + b.rows.length).toBe(reference.length);
     expect(a.rows.every((r) => Number(r.cell_index) % 2 === 0)).toBe(true);
     // Given in the "wrong" order on purpose: the merge sorts by the grid's canonical order.
-    await mergeRuns([b.outDir, a.outDir], join(tmp, 'merged'), ['merge'], false);
+    await mergeRuns([b.outDir, a.outDir], join(tmp, 'merged'), ['merge'], { report: false });
     const merged = readRawCsv(join(tmp, 'merged', 'raw.csv'), RAW_COLUMNS.solve).rows;
     expect(stable(merged)).toEqual(stable(reference));
   });
 
   it('refuses to merge shards of different grids', async () => {
     const other = await sweep({ ...GRID, seeds: [3] }, 'other');
-    await expect(mergeRuns([join(tmp, 'shard1'), other.outDir], join(tmp, 'bad-merge'), ['merge'], false)).rejects.toThrow(/another grid/);
+    await expect(mergeRuns([join(tmp, 'shard1'), other.outDir], join(tmp, 'bad-merge'), ['merge'], { report: false })).rejects.toThrow(/another grid/);
     expect(existsSync(join(tmp, 'bad-merge'))).toBe(false);
   });
 
@@ -108,7 +109,80 @@ describe('sweep', () => {
   it('refuses to resume a run with another grid', async () => {
     await expect(
       runSweep({ grid: resolveGrid({ ...GRID, seeds: [9] }), outDir: join(tmp, 'reference'), resume: true, commandLine: [], report: false, progress: quiet }),
-    ).rejects.toThrow(/another grid/);
+    ).rejects.toThrow(/another grid or shard \(blocks\.0\.seeds: \[1,2\] vs \[9\], run vs now\)/);
+  });
+
+  // A small grid for the lock and disk-full cases: 4 cells, 8 rows.
+  const SMALL: GridInput = { sizes: ['3,3,4'], seeds: [1, 2], solvers: ['gh', 'fault-idle'], inflations: [1, 1.5], stage2: { scenarios: 20 } };
+  /** Every cell of SMALL complete, each row once. */
+  const expectSmallComplete = (rows: StoredRow[]) => {
+    expect(rows).toHaveLength(8);
+    expect(new Set(rows.map((r) => `${r.cell_key}/${r.kappa}`)).size).toBe(8);
+    expect(completeCells(rows, expandGrid(resolveGrid(SMALL).config))).toEqual(rows);
+  };
+
+  it('refuses a second sweep on a run directory while the first holds it, naming the holder', async () => {
+    const outDir = join(tmp, 'locked');
+    const first = runSweep({ grid: resolveGrid(SMALL), outDir, commandLine: ['first'], report: false, progress: quiet, jobs: 2 });
+    const second = runSweep({ grid: resolveGrid(SMALL), outDir, resume: true, commandLine: ['second'], report: false, progress: quiet, jobs: 2 });
+    await expect(second).rejects.toThrow(new RegExp(`^${outDir} is in use by process ${process.pid} on .*alloc-bench first\\); wait for it to finish`));
+    expectSmallComplete((await first).rows);
+    expectSmallComplete(readRawCsv(join(outDir, 'raw.csv'), RAW_COLUMNS.solve).rows);
+    expect(existsSync(join(outDir, LOCK_FILE))).toBe(false);
+  }, 120_000);
+
+  it('takes over the lock of a process that no longer exists', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const outDir = join(tmp, 'stale');
+    mkdirSync(outDir);
+    writeFileSync(join(outDir, LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), started_at: '2026-01-01T00:00:00Z', command: ['sweep'] }));
+    const { rows } = await runSweep({ grid: resolveGrid(SMALL), outDir, commandLine: ['after'], report: false, progress: quiet, jobs: 2 });
+    expectSmallComplete(rows);
+    expect(existsSync(join(outDir, LOCK_FILE))).toBe(false);
+  }, 120_000);
+
+  it('stops on a full disk without counting the cell, and resumes to every row once', async () => {
+    const outDir = join(tmp, 'disk-full');
+    // The device takes the first cell's rows and a few bytes more, then nothing.
+    let free = 1200;
+    const write = ((fd: number, buf: Uint8Array, off?: number, len?: number) => {
+      if (free === 0) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+      const n = Math.min(free, len ?? buf.length);
+      free -= n;
+      return writeSync(fd, buf, off, n);
+    }) as typeof writeSync;
+    const failed = runSweep({ grid: resolveGrid(SMALL), outDir, commandLine: ['full'], report: false, progress: quiet, jobs: 2, write });
+    await expect(failed).rejects.toMatchObject({ code: 'ENOSPC', path: join(outDir, 'raw.csv') });
+    expect(readFileSync(join(outDir, 'raw.csv'), 'utf8').endsWith('\n')).toBe(true);
+    const kept = readRawCsv(join(outDir, 'raw.csv'), RAW_COLUMNS.solve).rows;
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(8);
+    expect(JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')).finished_at).toBe(null);
+    expect(existsSync(join(outDir, LOCK_FILE))).toBe(false);
+    const { rows } = await runSweep({ grid: resolveGrid(SMALL), outDir, resume: true, commandLine: ['resume'], report: false, progress: quiet, jobs: 2 });
+    expectSmallComplete(rows);
+    expect(rows.slice(0, kept.length)).toEqual(kept);
+  }, 120_000);
+
+  it('refuses to merge the same shard twice or shards of different commits, unless forced', async () => {
+    const [a, b] = [join(tmp, 'shard1'), join(tmp, 'shard2')];
+    await expect(mergeRuns([a, b, a], join(tmp, 'dup-merge'), ['merge'], { report: false })).rejects.toThrow(
+      `merge: ${a} repeats shard 1/2 of ${a}; check the inputs, or pass --force to merge them anyway`,
+    );
+    expect(existsSync(join(tmp, 'dup-merge'))).toBe(false);
+    const warnings: string[] = [];
+    await mergeRuns([a, b, a], join(tmp, 'dup-forced'), ['merge'], { report: false, force: true, warn: (l) => warnings.push(l) });
+    expect(warnings).toEqual([`warning: merge --force: ${a} repeats shard 1/2 of ${a}`]);
+    expect(stable(readRawCsv(join(tmp, 'dup-forced', 'raw.csv'), RAW_COLUMNS.solve).rows)).toEqual(stable(reference));
+
+    // The same shard 2 as if run from another commit.
+    const other = join(tmp, 'shard2-other-commit');
+    cpSync(b, other, { recursive: true });
+    const m = JSON.parse(readFileSync(join(other, 'manifest.json'), 'utf8'));
+    writeFileSync(join(other, 'manifest.json'), JSON.stringify({ ...m, environment: { ...m.environment, git_commit: 'f'.repeat(40), git_dirty: false } }));
+    await expect(mergeRuns([a, other], join(tmp, 'mixed-merge'), ['merge'], { report: false })).rejects.toThrow(
+      new RegExp(`^merge: the shards were run from different commits \\(.*, ${'f'.repeat(40)}\\); check the inputs, or pass --force`),
+    );
   });
 });
 
@@ -147,7 +221,7 @@ describe('rolling sweep', () => {
   it('merges two shards into exactly the unsharded rows', async () => {
     const a = await sweep(ROLLING, 'rolling-shard1', { shard: { index: 1, count: 2 } });
     const b = await sweep(ROLLING, 'rolling-shard2', { shard: { index: 2, count: 2 } });
-    await mergeRuns([a.outDir, b.outDir], join(tmp, 'rolling-merged'), ['merge'], false);
+    await mergeRuns([a.outDir, b.outDir], join(tmp, 'rolling-merged'), ['merge'], { report: false });
     const merged = readRawCsv(join(tmp, 'rolling-merged', 'raw.csv'), RAW_COLUMNS.rolling).rows;
     expect(stableRolling(merged)).toEqual(stableRolling(reference));
   }, 120_000);

@@ -11,19 +11,21 @@
  * seconds to minutes and censored at their limits, so the sharing of memory bandwidth between
  * parallel solves is small against what they measure.
  */
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync, type writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../solvers/problem/errors.ts';
+import { makeDirs } from '../solvers/problem/files.ts';
 import { parseSolverSpec } from '../solvers/registry.ts';
 import { rowsPerCell, type CellJob } from './cell.ts';
 import { RAW_COLUMNS } from './columns.ts';
 import { expandGrid, inShard, type Cell, type ResolvedGrid, type Shard } from './grid.ts';
 import { runCellIsolated } from './isolated-cell.ts';
-import { environment, readManifest, sameConfig, writeManifest, type Manifest } from './manifest.ts';
+import { configDifference, environment, readManifest, writeManifest, type Manifest } from './manifest.ts';
 import { Progress, type ProgressSink } from './progress.ts';
 import { renderReport } from './report.ts';
 import { encodeRow, RawCsvAppender, readRawCsv, writeRawCsv, type StoredRow } from './raw-csv.ts';
+import { LOCK_FILE, lockRunDir, type RunLock } from './run-lock.ts';
 
 export interface SweepOptions {
   grid: ResolvedGrid;
@@ -38,6 +40,8 @@ export interface SweepOptions {
   /** Render the report after the run (skipped for shards: the merged run renders it). */
   report?: boolean;
   progress?: ProgressSink;
+  /** `fs.writeSync` for raw.csv rows, except in tests that inject a full disk. */
+  write?: typeof writeSync;
 }
 
 export interface SweepOutcome {
@@ -55,22 +59,33 @@ function timingPolicy(jobs: number): Manifest['timing_policy'] {
 }
 
 export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
-  const { config, profilePath } = opts.grid;
   const jobs = opts.jobs ?? availableParallelism();
-  const columns = RAW_COLUMNS[config.kind];
-  const cells = expandGrid(config);
+  const cells = expandGrid(opts.grid.config);
   const mine = cells.filter((c) => inShard(c, opts.shard));
+
+  // One writer per run directory: taken before anything is read, so what is read stays true.
+  const lock = opts.resume ? lockRunDir(existingRunDir(opts.outDir), opts.commandLine) : lockNewRunDir(opts.outDir, opts.commandLine);
+  try {
+    return await runLocked(opts, cells, mine, jobs);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(opts: SweepOptions, cells: Cell[], mine: Cell[], jobs: number): Promise<SweepOutcome> {
+  const { config, profilePath } = opts.grid;
+  const columns = RAW_COLUMNS[config.kind];
   const rawPath = join(opts.outDir, 'raw.csv');
   const now = new Date().toISOString();
-
   let manifest: Manifest;
   let kept: StoredRow[];
   if (opts.resume) {
     manifest = readManifest(opts.outDir);
-    if (!sameConfig(manifest.config, config) || JSON.stringify(manifest.shard) !== JSON.stringify(opts.shard ?? null)) {
-      throw new InputError(`--resume ${opts.outDir}: that run was made with another grid or shard; resume it with its own command (manifest.json: command_line)`);
+    const differs = configDifference(manifest.config, config) ?? (sameShard(manifest.shard, opts.shard) ? null : `shard: ${shardText(manifest.shard)} vs ${shardText(opts.shard)}`);
+    if (differs) {
+      throw new InputError(`--resume ${opts.outDir}: that run was made with another grid or shard (${differs}, run vs now); resume it with its own command (manifest.json: command_line)`);
     }
-    const raw = readRawCsv(rawPath, columns);
+    const raw = readRawCsv(rawPath, columns, { repairLastLine: true });
     kept = completeCells(raw.rows, mine);
     const dropped = raw.rows.length - kept.length;
     if (raw.droppedPartialBytes > 0 || dropped > 0) {
@@ -78,10 +93,6 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
     }
     manifest = { ...manifest, resumed_at: [...manifest.resumed_at, now], finished_at: null, cells_done: countCells(kept) };
   } else {
-    if (existsSync(opts.outDir) && readdirSync(opts.outDir).length > 0) {
-      throw new InputError(`output directory ${opts.outDir} exists and is not empty; use --resume ${opts.outDir} to continue it, or another --out`);
-    }
-    mkdirSync(opts.outDir, { recursive: true });
     kept = [];
     manifest = {
       schema: 'llm-alloc-bench/run@1',
@@ -110,7 +121,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
   const done = new Set(kept.map((r) => r.cell_key));
   const todo = mine.filter((c) => !done.has(c.key));
   const progress = new Progress(mine.length, mine.length - todo.length, opts.progress);
-  const appender = new RawCsvAppender(rawPath, columns);
+  const appender = new RawCsvAppender(rawPath, columns, opts.write);
   const runOne = async (cell: Cell) => {
     const label = describeCell(cell);
     progress.start(label);
@@ -135,6 +146,31 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
   writeManifest(opts.outDir, manifest);
   if (opts.report !== false && !opts.shard) await renderRunReport(opts.outDir);
   return { manifest, rows };
+}
+
+/** The directory of a run to resume: it must exist and be one (the lock goes inside it). */
+function existingRunDir(dir: string): string {
+  readManifest(dir);
+  return dir;
+}
+
+/** Creates (or accepts an empty) run directory and locks it; anything else in it is refused. */
+function lockNewRunDir(dir: string, commandLine: string[]): RunLock {
+  makeDirs(dir);
+  const lock = lockRunDir(dir, commandLine);
+  if (readdirSync(dir).some((name) => name !== LOCK_FILE)) {
+    lock.release();
+    throw new InputError(`output directory ${dir} exists and is not empty; use --resume ${dir} to continue it, or another --out`);
+  }
+  return lock;
+}
+
+function sameShard(a: Shard | null | undefined, b: Shard | null | undefined): boolean {
+  return shardText(a) === shardText(b);
+}
+
+function shardText(s: Shard | null | undefined): string {
+  return s ? `${s.index}/${s.count}` : 'none';
 }
 
 /** Heuristic solve cells: their timings are the ones a neighbour's load would distort most. */
@@ -182,13 +218,27 @@ function describeCell(cell: Cell): string {
   return `${c.policy} ${days} ${inst}`;
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight; items start in order. */
+/**
+ * Runs `fn` over `items` with at most `limit` in flight; items start in order. The first failure
+ * (e.g. raw.csv cannot be written) stops new items from starting; it is thrown once the items in
+ * flight have ended.
+ */
 async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failed = false;
   const worker = async () => {
-    while (next < items.length) await fn(items[next++]);
+    while (!failed && next < items.length) {
+      try {
+        await fn(items[next++]);
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    }
   };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const results = await Promise.allSettled(Array.from({ length: Math.min(limit, items.length) }, worker));
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure) throw (failure as PromiseRejectedResult).reason;
 }
 
 /** summary.csv, charts and report.html, all recomputed from raw.csv. */

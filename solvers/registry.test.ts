@@ -38,6 +38,11 @@ describe('registry', () => {
     expect(() => parseSolverSpec('gurobi:time_limit_s=5')).toThrow(/unknown solver "gurobi"/);
   });
 
+  it('rejects an option with an empty value instead of reading it as 0', () => {
+    expect(() => parseSolverSpec('agh:seed=')).toThrow('solver spec "agh:seed=": option seed has an empty value; expected seed=<value> (or seed alone for a boolean option)');
+    expect(() => parseSolverSpec('agh:seed= ,restarts=2')).toThrow(/option seed has an empty value/);
+  });
+
   it('has unique names and sane option defaults for every registered solver', () => {
     const names = listSolvers().map((s) => s.name);
     expect(new Set(names).size).toBe(names.length);

@@ -55,6 +55,9 @@ export function parseSolverSpec(spec: string, overrides: SolveOptions = {}): Sol
   if (rest) {
     for (const part of rest.split(',').filter(Boolean)) {
       const [key, value] = splitOnce(part, '=');
+      if (value !== undefined && value.trim() === '') {
+        throw new InputError(`solver spec ${JSON.stringify(spec)}: option ${key} has an empty value; expected ${key}=<value> (or ${key} alone for a boolean option)`);
+      }
       given[key] = value === undefined ? true : value;
     }
   }

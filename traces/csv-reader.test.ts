@@ -30,7 +30,7 @@ describe('readTrace timestamps and schemas', () => {
       { t_ms: Date.UTC(2023, 10, 16, 18, 17, 4) + 31.96, context: 3180, generated: 8 },
     ]);
     expect(summary).toEqual({
-      file: path, schema_year: 2023, rows: 2, bad_rows: 0, bad_examples: [],
+      file: path, schema_year: 2023, rows: 2, bad_rows: 0, bad_examples: [], unordered_rows: 0,
     });
   });
 
@@ -40,7 +40,9 @@ describe('readTrace timestamps and schemas', () => {
       `${H23}\n2024-05-10 00:00:00.009930+00:00,10,1\n2024-05-10 02:30:00.5+02:30,20,2\n` +
         `2024-05-09 19:00:00-05:00,30,3\n2024-05-10T00:00:01Z,40,4\n`,
     );
-    const { rows, summary } = await readAll(path);
+    // Line 4 is 00:00 UTC, before line 3's 00:00:00.5: kept by allowUnordered, and counted.
+    const { rows, summary } = await readAll(path, { allowUnordered: true });
+    expect(summary.unordered_rows).toBe(1);
     const day = Date.UTC(2024, 4, 10);
     expect(rows.map((r) => r.t_ms)).toEqual([day + 9.93, day + 500, day, day + 1000]);
     expect(summary.schema_year).toBe(2024);
@@ -103,6 +105,10 @@ describe('readTrace errors', () => {
     ['unparsable timestamp', 'yesterday,5,6', /line 3: TIMESTAMP: expected YYYY-MM-DD HH:MM:SS.*, got "yesterday"$/],
     ['impossible date', '2023-02-29 00:00:00,5,6', /line 3: TIMESTAMP: .*got "2023-02-29 00:00:00"$/],
     ['bad offset', '2024-05-10 00:00:00+0000,5,6', /line 3: TIMESTAMP: .*got "2024-05-10 00:00:00\+0000"$/],
+    // One stray date would stretch the per-minute arrival bins over two thousand years.
+    ['date far from the rest', '0001-01-01 00:00:00,5,6', /line 3: TIMESTAMP: more than 366 days from the first row's 2023-11-16T18:00:00.000Z; .*got "0001-01-01 00:00:00"$/],
+    // One early row would stretch the measured duration, and so divide the rate.
+    ['row out of time order', '2023-11-09 18:00:00,5,6', /line 3: TIMESTAMP: earlier than line 2 \(2023-11-16T18:00:00.000Z\); expected rows in time order \(--allow-unordered keeps such rows\), got "2023-11-09 18:00:00"$/],
   ];
   for (const [kind, line, message] of cases) {
     it(`reports ${kind} with file and line, or counts it with skipBadRows`, async () => {
@@ -117,6 +123,13 @@ describe('readTrace errors', () => {
       expect(summary.bad_examples).toEqual([err.message]);
     });
   }
+
+  it('keeps and counts rows out of time order with allowUnordered', async () => {
+    const path = csvFile('unordered.csv', `${H23}\n${good}\n2023-11-16 17:00:00,5,6\n${good}\n`);
+    const { rows, summary } = await readAll(path, { allowUnordered: true });
+    expect(rows.map((r) => r.context)).toEqual([1, 5, 1]);
+    expect(summary).toMatchObject({ rows: 3, bad_rows: 0, unordered_rows: 1 });
+  });
 
   it('reports a bad NumImages in the 2025 schema', async () => {
     const path = csvFile('bad-mm.csv', `${H25}\n2024-10-15 00:00:00,x,900,30\n`);

@@ -31,6 +31,8 @@ export type TraceInput = string | TraceStream;
 export interface ReadOptions {
   /** Count malformed rows (keeping the first few messages) instead of throwing on the first. */
   skipBadRows?: boolean;
+  /** Keep rows dated before an earlier row (counted in `unordered_rows`) instead of refusing them. */
+  allowUnordered?: boolean;
 }
 
 export interface ReadSummary {
@@ -40,12 +42,21 @@ export interface ReadSummary {
   bad_rows: number;
   /** The messages of the first MAX_BAD_EXAMPLES bad rows. */
   bad_examples: string[];
+  /** Rows kept though dated before an earlier row (with `allowUnordered`). */
+  unordered_rows: number;
 }
 
 export const HEADER_2023 = 'TIMESTAMP,ContextTokens,GeneratedTokens';
 export const HEADER_2025 = 'TIMESTAMP,NumImages,ContextTokens,GeneratedTokens';
 const MAX_BAD_EXAMPLES = 5;
 const TIMESTAMP_FORMAT = 'YYYY-MM-DD HH:MM:SS[.fraction][Z|+HH:MM]';
+/**
+ * The longest span one trace may cover. The official traces cover an hour to a week; the
+ * calibration bins arrivals per minute over the whole span, so one stray date (0001-01-01) would
+ * otherwise allocate gigabytes.
+ */
+export const MAX_TRACE_SPAN_DAYS = 366;
+const MAX_SPAN_MS = MAX_TRACE_SPAN_DAYS * 86_400_000;
 
 /**
  * Streams a trace and calls `onRow` for every valid row, in file order. Throws InputError on an
@@ -59,7 +70,7 @@ export async function readTrace(
   const { name, stream } = typeof input === 'string'
     ? { name: input, stream: createReadStream(input, { highWaterMark: 1 << 20 }) }
     : input;
-  const parser = new LineParser(name, opts.skipBadRows ?? false, onRow);
+  const parser = new LineParser(name, opts, onRow);
   stream.setEncoding('utf8');
   let rest = '';
   try {
@@ -97,12 +108,17 @@ class LineParser {
   private rows = 0;
   private badRows = 0;
   private readonly badExamples: string[] = [];
+  private unorderedRows = 0;
+  /** Timestamp of the first valid row, and the latest one so far (with its line). */
+  private firstT = NaN;
+  private latestT = -Infinity;
+  private latestLine = 0;
   /** Start of each field of the current line, and one past the end of the last (end + 1). */
   private readonly bounds = [0, 0, 0, 0, 0];
 
   constructor(
     private readonly name: string,
-    private readonly skipBadRows: boolean,
+    private readonly opts: ReadOptions,
     private readonly onRow: (row: TraceRow) => void,
   ) {}
 
@@ -135,6 +151,19 @@ class LineParser {
       const column = this.columnNames[badColumn];
       return this.bad(`${column}: expected a non-negative integer`, text, badColumn);
     }
+    if (Math.abs(t_ms - this.firstT) > MAX_SPAN_MS) {
+      return this.bad(`TIMESTAMP: more than ${MAX_TRACE_SPAN_DAYS} days from the first row's ${iso(this.firstT)}; expected one trace spanning at most ${MAX_TRACE_SPAN_DAYS} days`, text, 0);
+    }
+    if (t_ms < this.latestT) {
+      if (!this.opts.allowUnordered) {
+        return this.bad(`TIMESTAMP: earlier than line ${this.latestLine} (${iso(this.latestT)}); expected rows in time order (--allow-unordered keeps such rows)`, text, 0);
+      }
+      this.unorderedRows++;
+    } else {
+      this.latestT = t_ms;
+      this.latestLine = this.lineNo;
+    }
+    if (Number.isNaN(this.firstT)) this.firstT = t_ms;
     this.schema ??= shift === 1 ? 2025 : hasOffset(text, bounds[1] - 1) ? 2024 : 2023;
     this.rows++;
     this.onRow(shift === 1 ? { t_ms, context, generated, images } : { t_ms, context, generated });
@@ -148,6 +177,7 @@ class LineParser {
       rows: this.rows,
       bad_rows: this.badRows,
       bad_examples: this.badExamples,
+      unordered_rows: this.unorderedRows,
     };
   }
 
@@ -168,10 +198,14 @@ class LineParser {
       ? ''
       : `, got "${text.slice(this.bounds[column], this.bounds[column + 1] - 1)}"`;
     const full = `${this.name}, line ${this.lineNo}: ${message}${got}`;
-    if (!this.skipBadRows) throw new InputError(full);
+    if (!this.opts.skipBadRows) throw new InputError(full);
     this.badRows++;
     if (this.badExamples.length < MAX_BAD_EXAMPLES) this.badExamples.push(full);
   }
+}
+
+function iso(t_ms: number): string {
+  return new Date(t_ms).toISOString();
 }
 
 /**

@@ -77,12 +77,12 @@ describe('calibrate on a hand-checked synthetic trace', () => {
     expect(bundle.citation).toBe(TRACE_CITATION);
   });
 
-  it('bins rows earlier than the first one before it, with min/max as first/last', async () => {
+  it('with allowUnordered, bins rows earlier than the first one before it, with min/max as first/last', async () => {
     const path = csvFile(
       'unsorted.csv',
       `${H23}\n2023-11-16 18:02:00.0,1,1\n2023-11-16 18:00:00.0,1,1\n2023-11-16 18:03:20.0,1,1\n`,
     );
-    const p = (await calibrate([path])).traces.unsorted;
+    const p = (await calibrate([path], { allowUnordered: true })).traces.unsorted;
     expect(p.first_timestamp).toBe('2023-11-16T18:00:00.000Z');
     expect(p.last_timestamp).toBe('2023-11-16T18:03:20.000Z');
     expect(p.duration_s).toBe(200);

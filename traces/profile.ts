@@ -86,6 +86,7 @@ export interface ProfileBundle {
 
 export interface CalibrateOptions {
   skipBadRows?: boolean;
+  allowUnordered?: boolean;
   createdBy?: string;
   /** Called after each trace is read, e.g. to show the bad rows that were skipped. */
   onTraceRead?: (role: string, summary: ReadSummary) => void;
@@ -105,6 +106,7 @@ export async function calibrate(
     const acc = new TraceAccumulator();
     const summary = await readTrace(input, (row) => acc.add(row), {
       skipBadRows: opts.skipBadRows,
+      allowUnordered: opts.allowUnordered,
     });
     opts.onTraceRead?.(roles[k], summary);
     profiles.push([roles[k], acc.profile(summary)]);

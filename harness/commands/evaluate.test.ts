@@ -40,6 +40,16 @@ describe('alloc-bench evaluate --inflation', () => {
     expect(JSON.parse(out.stdout)).toEqual(JSON.parse(JSON.stringify(evaluate(tinyInstance(), tinyPlan()))));
   });
 
+  it('refuses a plan made for another instance, naming both ids', () => {
+    const other = join(dir, 'other-plan.json');
+    writeFileSync(other, JSON.stringify({ ...tinyPlan(), instance_id: 'I6-J6-K10-seed2-S1-average' }));
+    const out = spawnSync(process.execPath, [BIN, 'evaluate', instPath, other], { encoding: 'utf8' });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toBe(
+      `alloc-bench: ${other}: instance_id: the plan is for "I6-J6-K10-seed2-S1-average" but ${instPath} is ${JSON.stringify(tinyInstance().meta.id)}; expected a plan made for this instance\n`,
+    );
+  });
+
   it('rejects κ < 1 with exit code 2 and one line saying why', () => {
     const out = run('--inflation', '0.5');
     expect(out.status).toBe(2);

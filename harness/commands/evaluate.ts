@@ -31,6 +31,9 @@ export const evaluateCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const inst = loadInstance(args.instance);
     const plan = loadPlan(args.plan, inst);
+    if (plan.instance_id !== inst.meta.id) {
+      throw new InputError(`${args.plan}: instance_id: the plan is for ${JSON.stringify(plan.instance_id)} but ${args.instance} is ${JSON.stringify(inst.meta.id)}; expected a plan made for this instance`);
+    }
     const nominal = evaluate(inst, plan);
     if (args.inflation === undefined) {
       process.stdout.write(args.json ? `${JSON.stringify(nominal, null, 2)}\n` : `${formatEvaluation(nominal)}\n`);

@@ -9,6 +9,7 @@ import { InputError } from '../../solvers/problem/errors.ts';
 import { writeFileAtomic } from '../../solvers/problem/files.ts';
 import type { ScenarioId, SloMode } from '../../solvers/problem/types.ts';
 import { DEFAULT_PROFILE_PATH, loadProfileBundle, type ProfileBundle } from '../../traces/profile.ts';
+import { printable } from '../cli-errors.ts';
 
 interface GenerateArgs {
   size: string;
@@ -53,7 +54,7 @@ export const generateCommand: CommandModule<object, GenerateArgs> = {
     const json = `${JSON.stringify(inst, null, 2)}\n`;
     if (args.out) {
       writeFileAtomic(args.out, json);
-      process.stdout.write(`wrote ${args.out} (${inst.meta.id})\n`);
+      process.stdout.write(`wrote ${printable(args.out)} (${inst.meta.id})\n`);
     } else {
       process.stdout.write(json);
     }

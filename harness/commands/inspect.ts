@@ -2,6 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { summarizeInstance, type InstanceSummary } from '../../generators/summary.ts';
 import { loadInstance } from '../../solvers/problem/schema.ts';
+import { printableDeep } from '../cli-errors.ts';
 
 interface InspectArgs {
   instance: string;
@@ -18,7 +19,8 @@ export const inspectCommand: CommandModule<object, InspectArgs> = {
   // Async so that an InputError (bad file) reaches the CLI's one-line error report.
   handler: async (args) => {
     const summary = summarizeInstance(loadInstance(args.instance));
-    process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+    // JSON escapes control characters itself; the text table gets them made visible.
+    process.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(printableDeep(summary)));
   },
 };
 

@@ -6,6 +6,7 @@ interface Args {
   dirs: string[];
   out: string;
   report: boolean;
+  force: boolean;
 }
 
 export const mergeCommand: CommandModule<object, Args> = {
@@ -15,9 +16,10 @@ export const mergeCommand: CommandModule<object, Args> = {
     y
       .positional('dirs', { type: 'string', array: true, demandOption: true, describe: 'Shard run directories' })
       .option('out', { type: 'string', demandOption: true, describe: 'Merged run directory (must not exist or be empty)' })
-      .option('report', { type: 'boolean', default: true, describe: 'Render the report of the merged run' }) as Argv<Args>,
+      .option('report', { type: 'boolean', default: true, describe: 'Render the report of the merged run' })
+      .option('force', { type: 'boolean', default: false, describe: 'Merge a shard given twice or shards run from different commits anyway (with a warning)' }) as Argv<Args>,
   handler: async (args) => {
-    const m = await mergeRuns(args.dirs, args.out, process.argv.slice(2), args.report);
+    const m = await mergeRuns(args.dirs, args.out, process.argv.slice(2), { report: args.report, force: args.force });
     process.stderr.write(`merged ${args.dirs.length} runs: ${m.cells_done} cells in ${args.out}\n`);
   },
 };

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +58,14 @@ describe('alloc-bench solve', () => {
       expect(out.status).toBe(2);
       expect(out.stderr.trim().split('\n')).toHaveLength(1);
     }
+  });
+
+  it('exits 3 when the solver itself fails (here: its binary is not on PATH)', () => {
+    const emptyPath = join(dir, 'empty-bin');
+    mkdirSync(emptyPath, { recursive: true });
+    const out = spawnSync(process.execPath, [BIN, 'solve', instPath, '--solver', 'glpsol', '--json'], { encoding: 'utf8', env: { ...process.env, PATH: emptyPath } });
+    expect(out.status, out.stderr).toBe(3);
+    expect(JSON.parse(out.stdout)).toMatchObject({ solver: 'glpsol', status: 'error', plan_file: null, message: expect.stringMatching(/glpsol is not installed/) });
   });
 
   it('accepts 60 and 60s', () => {

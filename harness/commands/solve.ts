@@ -9,6 +9,9 @@ import { getSolver, parseSolverSpec } from '../../solvers/registry.ts';
 import type { SolveOptions } from '../../solvers/solver.ts';
 import { formatEvaluation, usd } from '../format.ts';
 
+/** Exit code when the solver itself failed (status `error`); README, "Command line". */
+export const EXIT_SOLVER_ERROR = 3;
+
 interface Args {
   instance: string;
   solver: string;
@@ -84,5 +87,6 @@ export const solveCommand: CommandModule<object, Args> = {
       if (args.out && result.plan) lines.push(`plan        written to ${args.out}`);
       process.stdout.write(`${lines.join('\n')}\n`);
     }
+    if (result.status === 'error') process.exitCode = EXIT_SOLVER_ERROR;
   },
 };

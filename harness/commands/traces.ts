@@ -11,6 +11,7 @@ interface CalibrateArgs {
   csv: string[];
   out?: string;
   'skip-bad-rows': boolean;
+  'allow-unordered': boolean;
 }
 
 interface DownloadArgs {
@@ -30,13 +31,20 @@ const calibrateCommand: CommandModule<object, CalibrateArgs> = {
         type: 'boolean',
         default: false,
         describe: 'Count malformed rows instead of stopping at the first',
+      })
+      .option('allow-unordered', {
+        type: 'boolean',
+        default: false,
+        describe: 'Keep rows dated before an earlier row (counted) instead of stopping at the first',
       }) as Argv<CalibrateArgs>,
   handler: async (args) => {
     // With no --out the JSON owns stdout, so the human summary goes to stderr.
     const say = (s: string) => (args.out ? process.stdout : process.stderr).write(`${s}\n`);
     const bundle = await calibrate(args.csv, {
       skipBadRows: args['skip-bad-rows'],
+      allowUnordered: args['allow-unordered'],
       onTraceRead: (_role, s) => {
+        if (s.unordered_rows > 0) say(`${s.file}: kept ${s.unordered_rows} row(s) dated before an earlier row`);
         if (s.bad_rows === 0) return;
         say(`${s.file}: skipped ${s.bad_rows} bad row(s), e.g.`);
         for (const example of s.bad_examples) say(`  ${example}`);
@@ -81,6 +89,7 @@ const downloadCommand: CommandModule<object, DownloadArgs> = {
       dir: args.dir,
       baseUrl: args['base-url'],
       onFile: (url, dest) => process.stdout.write(`${url} -> ${dest}\n`),
+      onNote: (line) => process.stderr.write(`note: ${line}\n`),
     });
     process.stdout.write(`downloaded ${written.length} file(s)\n`);
   },
