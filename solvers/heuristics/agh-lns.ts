@@ -106,7 +106,7 @@ export const aghLns: Solver = {
     const deployPolish = Number(options.deploy_polish ?? 4);
     let built: PlanState[] = [];
     if (lpCap > 0 && deployStarts > 0 && deployPolish > 0 && !search.timedOut) {
-      built = deploymentStarts(inst, search, deployStarts, lpCap, memo);
+      built = await deploymentStarts(inst, search, deployStarts, lpCap, memo);
       await yieldToEventLoop();
       finals.push(...built.slice(0, deployPolish).map((state, n) => ({ state, name: `deployment-${n}` })));
     }

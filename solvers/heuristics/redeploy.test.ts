@@ -104,9 +104,9 @@ describe('deployment starts', () => {
   // S5 average seed 1: agh-lns without them ends 6% dearer ($1,192.58 vs $1,123.65, the best from a deployment start).
   const inst = generateInstance({ sizes: { I: 6, J: 6, K: 10 }, seed: 1, scenario: 'S5', sloMode: 'average', profile, profileName: 'default' });
 
-  it('are distinct feasible plans, cheapest first, that the evaluator accepts at their own cost', () => {
+  it('are distinct feasible plans, cheapest first, that the evaluator accepts at their own cost', async () => {
     const s = new PlanState(inst);
-    const starts = deploymentStarts(inst, searchFor(s), 8, 3000);
+    const starts = await deploymentStarts(inst, searchFor(s), 8, 3000);
     expect(starts.length).toBeGreaterThan(1);
     for (let n = 0; n < starts.length; n++) {
       const ev = evaluate(inst, starts[n].toPlan('test'));

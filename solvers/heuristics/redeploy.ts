@@ -11,6 +11,7 @@
  * steps twice: with the plain neighbourhood, then with `finer` layout changes (another layout may
  * take one replica more than the GPUs it replaces) once the plain one stalls.
  */
+import { yieldToEventLoop } from '../yield.ts';
 import { routingLp, type FixedDeployment } from '../problem/routing-lp.ts';
 import type { Instance } from '../problem/types.ts';
 import { IMPROVE_EPS, type Search } from './relocate.ts';
@@ -233,7 +234,7 @@ function load(s: PlanState, priced: Priced): void {
  * first types' cheapest routes) and which single-slice moves cannot reach from its plans; adding
  * and swapping whole deployments with all routing re-solved — facility-location style — does.
  */
-export function deploymentStarts(inst: Instance, search: Search, n: number, maxLps: number, memo?: Map<string, number>): PlanState[] {
+export async function deploymentStarts(inst: Instance, search: Search, n: number, maxLps: number, memo?: Map<string, number>): Promise<PlanState[]> {
   const probe = new PlanState(inst);
   const none: Deployments = new Map();
   const singles: Priced[] = [];
@@ -248,7 +249,7 @@ export function deploymentStarts(inst: Instance, search: Search, n: number, maxL
     const s = new PlanState(inst);
     load(s, priced);
     if (!s.feasible()) continue;
-    while (redeployStep(s, search, maxLps, { pairs: false, memo }));
+    while (redeployStep(s, search, maxLps, { pairs: false, memo })) await yieldToEventLoop();
     const cost = s.hourlyCost();
     if (!results.some((r) => Math.abs(r.hourlyCost() - cost) <= 1e-9 * Math.max(1, cost))) results.push(s);
   }
