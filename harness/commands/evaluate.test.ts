@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -40,10 +40,13 @@ describe('alloc-bench evaluate --inflation', () => {
     expect(JSON.parse(out.stdout)).toEqual(JSON.parse(JSON.stringify(evaluate(tinyInstance(), tinyPlan()))));
   });
 
-  it('refuses a plan made for another instance, naming both ids', () => {
+  it('refuses a plan made for another instance, naming both ids', async () => {
     const other = join(dir, 'other-plan.json');
     writeFileSync(other, JSON.stringify({ ...tinyPlan(), instance_id: 'I6-J6-K10-seed2-S1-average' }));
-    const out = spawnSync(process.execPath, [BIN, 'evaluate', instPath, other], { encoding: 'utf8' });
+    // Asynchronous, so the test worker stays responsive while the CLI starts.
+    const out = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, [BIN, 'evaluate', instPath, other], { encoding: 'utf8' }, (_e, _stdout, stderr) => resolve({ status: child.exitCode, stderr }));
+    });
     expect(out.status).toBe(2);
     expect(out.stderr).toBe(
       `alloc-bench: ${other}: instance_id: the plan is for "I6-J6-K10-seed2-S1-average" but ${instPath} is ${JSON.stringify(tinyInstance().meta.id)}; expected a plan made for this instance\n`,

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,10 +60,15 @@ describe('alloc-bench solve', () => {
     }
   });
 
-  it('exits 3 when the solver itself fails (here: its binary is not on PATH)', () => {
+  it('exits 3 when the solver itself fails (here: its binary is not on PATH)', async () => {
     const emptyPath = join(dir, 'empty-bin');
     mkdirSync(emptyPath, { recursive: true });
-    const out = spawnSync(process.execPath, [BIN, 'solve', instPath, '--solver', 'glpsol', '--json'], { encoding: 'utf8', env: { ...process.env, PATH: emptyPath } });
+    // Asynchronous, so the test worker stays responsive while the CLI starts.
+    const out = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = execFile(process.execPath, [BIN, 'solve', instPath, '--solver', 'glpsol', '--json'], { encoding: 'utf8', env: { ...process.env, PATH: emptyPath } }, (_e, stdout, stderr) =>
+        resolve({ status: child.exitCode, stdout, stderr }),
+      );
+    });
     expect(out.status, out.stderr).toBe(3);
     expect(JSON.parse(out.stdout)).toMatchObject({ solver: 'glpsol', status: 'error', plan_file: null, message: expect.stringMatching(/glpsol is not installed/) });
   });
