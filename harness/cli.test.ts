@@ -1,7 +1,7 @@
 // The CLI's promise: every expected failure (bad input, a path that cannot be used, a full disk,
 // a malformed CSV) ends with exit code 2 and one line naming the path and what was expected; a
 // bug ends with "internal error, please report" and its stack.
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,27 +11,21 @@ import { InputError } from '../solvers/problem/errors.ts';
 import { expectedFailureLine, printable, reportFailure } from './cli-errors.ts';
 import { joinNegativeValues } from './cli.ts';
 import { e1Rows, writeRun } from './report-fixture.ts';
+import { runChild, runCli } from './test-cli.ts';
 
 const BIN = fileURLToPath(new URL('./bin.mjs', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'cli-test-'));
 const runs: string[] = [];
 afterAll(() => [tmp, ...runs].forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-/** Runs the CLI without blocking the test worker; a hang fails the test instead of stalling it. */
-function cli(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env, timeout: 50_000, encoding: 'utf8' }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = (args: string[]) => runCli(args);
 
 /** Exit 2, and stderr is exactly one line matching `line`. */
 async function expectOneLine(args: string[], line: RegExp) {
   const r = await cli(args);
   expect(r.stderr).toMatch(/^alloc-bench: [^\n]*\n$/);
   expect(r.stderr).toMatch(line);
-  expect(r.code).toBe(2);
+  expect(r.status).toBe(2);
   return r;
 }
 
@@ -123,7 +117,7 @@ describe('the error boundary', () => {
 });
 
 /** A tmpfs of `kb` KiB in a private mount namespace: needs root and unshare(1). */
-const TMPFS = spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=16k tmpfs /mnt && echo ok'], { encoding: 'utf8' }).stdout === 'ok\n';
+const TMPFS = (await runChild('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs -o size=16k tmpfs /mnt && echo ok']).catch(() => ({ stdout: '' }))).stdout === 'ok\n';
 
 it.skipIf(!TMPFS)(`a sweep on a full disk exits 2 with one line and resumes once space is back${TMPFS ? '' : ' (SKIPPED: no private tmpfs: needs root and unshare -m)'}`, async () => {
   const mnt = join(tmp, 'mnt');

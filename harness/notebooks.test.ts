@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -9,6 +8,7 @@ import { nbformatProblems } from './nbformat-check.ts';
 import { buildNotebook, serialiseNotebook, writeNotebooks } from './notebooks.ts';
 import { e1Rows, e3Rows, e5Rows, writeRun } from './report-fixture.ts';
 import { renderReport } from './report.ts';
+import { runChild } from './test-cli.ts';
 
 const temps: string[] = [];
 const temp = (prefix: string) => {
@@ -39,6 +39,8 @@ function htmlRows(html: string): { columns: string[]; index: string[]; rows: str
     rows: trs.map((tr) => [...tr.matchAll(/<td>(.*?)<\/td>/g)].map((m) => unesc(m[1]))),
   };
 }
+
+const hasNbformat = await runChild('python3', ['-c', 'import nbformat']).then((r) => r.status === 0, () => false);
 
 describe('notebooks', () => {
   let e1: string;
@@ -157,17 +159,10 @@ describe('notebooks', () => {
     expect(() => writeNotebooks([e3, e3], temp('alloc-notebooks-'))).toThrow(InputError);
   });
 
-  const hasNbformat = (() => {
-    try {
-      execFileSync('python3', ['-c', 'import nbformat'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  it.skipIf(!hasNbformat)(`passes nbformat.validate${hasNbformat ? '' : ' (skipped: python3 nbformat not installed)'}`, () => {
+  it.skipIf(!hasNbformat)(`passes nbformat.validate${hasNbformat ? '' : ' (skipped: python3 nbformat not installed)'}`, async () => {
     for (const name of readdirSync(out)) {
-      execFileSync('python3', ['-c', 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT))', join(out, name)]);
+      const r = await runChild('python3', ['-c', 'import sys, nbformat; nbformat.validate(nbformat.read(sys.argv[1], as_version=nbformat.NO_CONVERT))', join(out, name)]);
+      expect(r.status, r.stderr).toBe(0);
     }
   });
 });

@@ -1,6 +1,6 @@
 // The sweep engine end to end: shards merge into the unsharded rows, a SIGKILLed run resumes to
 // the uninterrupted rows, crashes and hangs become rows, reruns repeat, bad input exits 2.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GridInput } from './grid.ts';
 import type { StoredRow } from './raw-csv.ts';
+import { runChild, runCli } from './test-cli.ts';
 
 // Registers the fault-* solvers; modules that read the registry are imported after this line.
 process.env.LLM_ALLOC_FAULT_SOLVERS = '1';
@@ -49,7 +50,7 @@ describe('sweep', () => {
   let reference: StoredRow[];
   beforeAll(async () => void ({ rows: reference } = await sweep(GRID, 'reference')));
 
-  it('writes one row per cell and κ, in canonical order, with evaluator costs', () => {
+  it('writes one row per cell and κ, in canonical order, with evaluator costs', async () => {
     const cells = expandGrid(resolveGrid(GRID).config);
     expect(cells).toHaveLength(12);
     expect(reference).toHaveLength(24);
@@ -132,7 +133,7 @@ describe('sweep', () => {
   }, 120_000);
 
   it('takes over the lock of a process that no longer exists', async () => {
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const { pid: dead } = await runChild(process.execPath, ['-e', '0']);
     const outDir = join(tmp, 'stale');
     mkdirSync(outDir);
     writeFileSync(join(outDir, LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), started_at: '2026-01-01T00:00:00Z', command: ['sweep'] }));
@@ -195,7 +196,7 @@ describe('rolling sweep', () => {
   let reference: StoredRow[];
   beforeAll(async () => void ({ rows: reference } = await sweep(ROLLING, 'rolling')), 120_000);
 
-  it('solves a static plan once per run: every σ and path of the policy reports that one solve', () => {
+  it('solves a static plan once per run: every σ and path of the policy reports that one solve', async () => {
     expect(reference).toHaveLength(3 * 4);
     for (const policy of ['agh-24h', 'dm-24h']) {
       const rows = reference.filter((r) => r.policy === policy);
@@ -211,7 +212,7 @@ describe('rolling sweep', () => {
     expect(rolling.every((r) => r.solver_calls === '288')).toBe(true);
   });
 
-  it('keeps a static cell on resume only when all of its rows are there', () => {
+  it('keeps a static cell on resume only when all of its rows are there', async () => {
     const cells = expandGrid(resolveGrid(ROLLING).config);
     const staticKey = reference.find((r) => r.policy === 'agh-24h')!.cell_key;
     const torn = reference.filter((r) => !(r.cell_key === staticKey && r.path === '1' && r.sigma === '0.05'));
@@ -246,7 +247,7 @@ it('turns crashes, throws and hangs into rows and completes the run', async () =
 }, 30_000);
 
 describe('bad input exits 2 with a message naming it, and writes nothing', () => {
-  const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: process.env });
+  const cli = (...args: string[]) => runCli(args);
   const cases: [string, () => string[], RegExp][] = [
     ['unknown solver', () => ['--solvers', 'gh,nosuch'], /unknown solver "nosuch"/],
     ['bad shard', () => ['--solvers', 'gh', '--shard', '3/2'], /--shard .*"3\/2"/],
@@ -254,9 +255,9 @@ describe('bad input exits 2 with a message naming it, and writes nothing', () =>
     ['invalid config', () => (writeFileSync(join(tmp, 'bad.json'), '{"seeds": [1], "sizes": ["3,3,4"], "solvers": ["gh"], "color": 1}'), ['--config', join(tmp, 'bad.json')]), /unknown field "color"/],
   ];
   for (const [what, extra, message] of cases) {
-    it(what, () => {
+    it(what, async () => {
       const out = join(tmp, `bad-${what.replace(/ /g, '-')}`);
-      const r = cli('sweep', '--sizes', '3,3,4', '--seeds', '1', ...extra(), '--out', out);
+      const r = await cli('sweep', '--sizes', '3,3,4', '--seeds', '1', ...extra(), '--out', out);
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(message);
       expect(existsSync(out)).toBe(false);

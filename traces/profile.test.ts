@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import {
 } from './profile.ts';
 import type { ProfileBundle } from './profile.ts';
 import { CODE, CONV, HAVE_TRACES, REAL, REPO, scratchCsvDir } from './test-files.ts';
+import { runCli } from '../harness/test-cli.ts';
 
 const { dir, csvFile, cleanup } = scratchCsvDir('profile-test-');
 afterAll(cleanup);
@@ -124,12 +124,12 @@ describe('calibrate on a hand-checked synthetic trace', () => {
 });
 
 describe('assignRoles', () => {
-  it('maps code/conv by name and otherwise uses the base name', () => {
+  it('maps code/conv by name and otherwise uses the base name', async () => {
     expect(assignRoles(['x/AzureLLMInferenceTrace_CODE_1week.csv', 'y/conv.csv', 'z/mm.csv']))
       .toEqual(['code', 'conv', 'mm']);
   });
 
-  it('rejects two traces with the same role, naming both', () => {
+  it('rejects two traces with the same role, naming both', async () => {
     expect(() => assignRoles(['a/code1.csv', 'b/code2.csv'])).toThrow(
       /a\/code1\.csv and b\/code2\.csv would both be profiled as "code"/,
     );
@@ -171,7 +171,7 @@ describe('loadProfileBundle', () => {
 });
 
 describe('the committed default profile', () => {
-  it('loads, cites the traces and has the 2023 magnitudes of §7', () => {
+  it('loads, cites the traces and has the 2023 magnitudes of §7', async () => {
     const bundle = loadProfileBundle(DEFAULT_PROFILE_PATH);
     expect(bundle.citation).toContain('Splitwise');
     expect(Object.keys(bundle.traces)).toEqual(['code', 'conv']);
@@ -218,15 +218,11 @@ describe.skipIf(!HAVE_TRACES)(`calibrate on ${REAL}`, () => {
 });
 
 describe('alloc-bench traces calibrate (CLI)', () => {
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, [join(REPO, 'harness', 'bin.mjs'), 'traces', 'calibrate', ...args], {
-      cwd: REPO,
-      encoding: 'utf8',
-    });
+  const cli = (...args: string[]) => runCli(['traces', 'calibrate', ...args], { cwd: REPO });
 
-  it('prints a summary and writes the bundle', () => {
+  it('prints a summary and writes the bundle', async () => {
     const out = join(dir, 'cli', 'profile.json');
-    const r = cli(sixRowCsv('cli_code.csv'), '--out', out);
+    const r = await cli(sixRowCsv('cli_code.csv'), '--out', out);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('code (cli_code.csv, 2023 schema): 6 requests in 400 s = 54/h');
@@ -235,16 +231,16 @@ describe('alloc-bench traces calibrate (CLI)', () => {
     expect(loadProfileBundle(out).traces.code.requests).toBe(6);
   });
 
-  it('prints the JSON without --out', () => {
-    const r = cli(sixRowCsv('cli2_code.csv'));
+  it('prints the JSON without --out', async () => {
+    const r = await cli(sixRowCsv('cli2_code.csv'));
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).traces.code.requests).toBe(6);
   });
 
-  it('exits 2 on a bad row, naming the line, and writes nothing', () => {
+  it('exits 2 on a bad row, naming the line, and writes nothing', async () => {
     const out = join(dir, 'cli', 'bad.json');
     const bad = csvFile('cli_bad.csv', `${H23}\n2023-11-16 18:00:00.0,1,1\n2023-11-16 18:00:01.0,x,1\n`);
-    const r = cli(bad, '--out', out);
+    const r = await cli(bad, '--out', out);
     expect(r.status).toBe(2);
     expect(r.stderr).toBe(
       `alloc-bench: ${bad}, line 3: ContextTokens: expected a non-negative integer, got "x"\n`,

@@ -1,13 +1,11 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { evaluate } from '../../solvers/problem/evaluator.ts';
 import { tinyInstance, tinyPlan } from '../../solvers/problem/fixtures.ts';
+import { runCli } from '../test-cli.ts';
 
-const BIN = fileURLToPath(new URL('../bin.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'alloc-bench-evaluate-'));
 const instPath = join(dir, 'instance.json');
 const planPath = join(dir, 'plan.json');
@@ -16,15 +14,15 @@ writeFileSync(planPath, JSON.stringify(tinyPlan()));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function run(...args: string[]) {
-  return spawnSync(process.execPath, [BIN, 'evaluate', instPath, planPath, ...args], { encoding: 'utf8' });
+  return runCli(['evaluate', instPath, planPath, ...args]);
 }
 
 describe('alloc-bench evaluate --inflation', () => {
-  it('prints the nominal evaluation and the stage-2 statistics, identically for the same seed', () => {
+  it('prints the nominal evaluation and the stage-2 statistics, identically for the same seed', async () => {
     const args = ['--inflation', '1.2', '--scenarios', '50', '--seed', '3', '--json'];
-    const first = run(...args);
+    const first = await run(...args);
     expect(first.status, first.stderr).toBe(0);
-    expect(run(...args).stdout).toBe(first.stdout);
+    expect((await run(...args)).stdout).toBe(first.stdout);
     const out = JSON.parse(first.stdout);
     const nominal = evaluate(tinyInstance(), tinyPlan());
     expect(out.nominal.terms).toEqual(nominal.terms);
@@ -34,8 +32,8 @@ describe('alloc-bench evaluate --inflation', () => {
     expect(out.stage2.terms.rental_usd.mean).toBe(nominal.terms.rental_usd);
   });
 
-  it('stays the nominal evaluation without --inflation', () => {
-    const out = run('--json');
+  it('stays the nominal evaluation without --inflation', async () => {
+    const out = await run('--json');
     expect(out.status, out.stderr).toBe(0);
     expect(JSON.parse(out.stdout)).toEqual(JSON.parse(JSON.stringify(evaluate(tinyInstance(), tinyPlan()))));
   });
@@ -43,18 +41,15 @@ describe('alloc-bench evaluate --inflation', () => {
   it('refuses a plan made for another instance, naming both ids', async () => {
     const other = join(dir, 'other-plan.json');
     writeFileSync(other, JSON.stringify({ ...tinyPlan(), instance_id: 'I6-J6-K10-seed2-S1-average' }));
-    // Asynchronous, so the test worker stays responsive while the CLI starts.
-    const out = await new Promise<{ status: number | null; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, [BIN, 'evaluate', instPath, other], { encoding: 'utf8' }, (_e, _stdout, stderr) => resolve({ status: child.exitCode, stderr }));
-    });
+    const out = await runCli(['evaluate', instPath, other]);
     expect(out.status).toBe(2);
     expect(out.stderr).toBe(
       `alloc-bench: ${other}: instance_id: the plan is for "I6-J6-K10-seed2-S1-average" but ${instPath} is ${JSON.stringify(tinyInstance().meta.id)}; expected a plan made for this instance\n`,
     );
   });
 
-  it('rejects κ < 1 with exit code 2 and one line saying why', () => {
-    const out = run('--inflation', '0.5');
+  it('rejects κ < 1 with exit code 2 and one line saying why', async () => {
+    const out = await run('--inflation', '0.5');
     expect(out.status).toBe(2);
     expect(out.stderr).toMatch(/κ must be ≥ 1/);
     expect(out.stderr.trim().split('\n')).toHaveLength(1);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { summarizeInstance } from '../../generators/summary.ts';
 import { syntheticProfile } from '../../generators/test-helpers.ts';
 import { parseInstance } from '../../solvers/problem/schema.ts';
 import { DEFAULT_PROFILE_PATH } from '../../traces/profile.ts';
+import { runCli } from '../test-cli.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'alloc-bench-generate-'));
@@ -15,12 +15,12 @@ const profilePath = join(dir, 'profile.json');
 writeFileSync(profilePath, JSON.stringify(syntheticProfile()));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const cli = (...args: string[]) => spawnSync(process.execPath, ['harness/bin.mjs', ...args], { cwd: ROOT, encoding: 'utf8' });
+const cli = (...args: string[]) => runCli(args, { cwd: ROOT });
 
 describe('alloc-bench generate / inspect', () => {
-  it('prints the same instance twice, byte for byte', () => {
-    const a = cli('generate', '--size', '6,6,10', '--seed', '7', '--profile', profilePath);
-    const b = cli('generate', '--size', '6,6,10', '--seed', '7', '--profile', profilePath);
+  it('prints the same instance twice, byte for byte', async () => {
+    const a = await cli('generate', '--size', '6,6,10', '--seed', '7', '--profile', profilePath);
+    const b = await cli('generate', '--size', '6,6,10', '--seed', '7', '--profile', profilePath);
     expect(a.status, a.stderr).toBe(0);
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout.endsWith('}\n')).toBe(true);
@@ -29,9 +29,9 @@ describe('alloc-bench generate / inspect', () => {
     expect(inst.meta.profile).toBe('profile.json (code: code.csv, conv: conv.csv)');
   });
 
-  it('writes a schema-valid file with --out and inspects it', () => {
+  it('writes a schema-valid file with --out and inspects it', async () => {
     const out = join(dir, 'sub', 'inst.json');
-    const r = cli('generate', '--size', '8,7,12', '--seed', '3', '--scenario', 'S4', '--slo-mode', 'per-route', '--demand-scale', '2', '--profile', profilePath, '--out', out);
+    const r = await cli('generate', '--size', '8,7,12', '--seed', '3', '--scenario', 'S4', '--slo-mode', 'per-route', '--demand-scale', '2', '--profile', profilePath, '--out', out);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(`wrote ${out} (I8-J7-K12-seed3-S4-per-route-scale2)\n`);
     const text = readFileSync(out, 'utf8');
@@ -39,30 +39,30 @@ describe('alloc-bench generate / inspect', () => {
     expect(text).toBe(`${JSON.stringify(inst, null, 2)}\n`);
     expect(inst.meta).toMatchObject({ id: 'I8-J7-K12-seed3-S4-per-route-scale2', scenario: 'S4', demand_scale: 2 });
 
-    const human = cli('inspect', out);
+    const human = await cli('inspect', out);
     expect(human.status, human.stderr).toBe(0);
     expect(human.stdout).toContain('I8-J7-K12-seed3-S4-per-route-scale2');
     for (const t of inst.types) expect(human.stdout).toContain(t.name);
-    const json = cli('inspect', out, '--json');
+    const json = await cli('inspect', out, '--json');
     expect(JSON.parse(json.stdout)).toEqual(JSON.parse(JSON.stringify(summarizeInstance(inst))));
   });
 
-  it('rejects a bad --size with exit code 2 and writes nothing', () => {
+  it('rejects a bad --size with exit code 2 and writes nothing', async () => {
     const out = join(dir, 'bad.json');
-    const r = cli('generate', '--size', '6,6', '--profile', profilePath, '--out', out);
+    const r = await cli('generate', '--size', '6,6', '--profile', profilePath, '--out', out);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--size expects three positive integers I,J,K such as 6,6,10; got "6,6"');
     expect(existsSync(out)).toBe(false);
   });
 
-  it('reports a missing instance file on one line with exit code 2', () => {
-    const r = cli('inspect', join(dir, 'missing.json'));
+  it('reports a missing instance file on one line with exit code 2', async () => {
+    const r = await cli('inspect', join(dir, 'missing.json'));
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/missing\.json: cannot read file/);
   });
 
-  it.skipIf(!existsSync(DEFAULT_PROFILE_PATH))('generates from the committed default profile', () => {
-    const r = cli('generate', '--size', '6,6,10', '--seed', '7');
+  it.skipIf(!existsSync(DEFAULT_PROFILE_PATH))('generates from the committed default profile', async () => {
+    const r = await cli('generate', '--size', '6,6,10', '--seed', '7');
     expect(r.status, r.stderr).toBe(0);
     expect(parseInstance(JSON.parse(r.stdout)).meta.profile).toMatch(/^traces\/profiles\/azure-2023\.json \(/);
   });

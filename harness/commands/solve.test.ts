@@ -1,16 +1,14 @@
-import { execFile, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tinyInstance } from '../../solvers/exact/test-instances.ts';
 import { evaluate } from '../../solvers/problem/evaluator.ts';
 import { loadPlan } from '../../solvers/problem/schema.ts';
 import { listSolvers } from '../../solvers/registry.ts';
 import { parseSeconds } from './solve.ts';
+import { runCli } from '../test-cli.ts';
 
-const BIN = fileURLToPath(new URL('../bin.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'alloc-bench-solve-'));
 const instPath = join(dir, 'instance.json');
 const inst = tinyInstance(3, 'average', 'S1');
@@ -18,13 +16,13 @@ writeFileSync(instPath, JSON.stringify(inst));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+  return runCli(args);
 }
 
 describe('alloc-bench solve', () => {
-  it('--json prints the status, the evaluator figures and the solver facts; --out writes the plan', () => {
+  it('--json prints the status, the evaluator figures and the solver facts; --out writes the plan', async () => {
     const planPath = join(dir, 'plan.json');
-    const out = cli('solve', instPath, '--solver', 'highs', '--time-limit', '30s', '--gap', '0', '--out', planPath, '--json');
+    const out = await cli('solve', instPath, '--solver', 'highs', '--time-limit', '30s', '--gap', '0', '--out', planPath, '--json');
     expect(out.status, out.stderr).toBe(0);
     const r = JSON.parse(out.stdout);
     expect(r).toMatchObject({ solver: 'highs:gap=0,time_limit_s=30', status: 'optimal', feasible: true, gap: 0 });
@@ -35,26 +33,26 @@ describe('alloc-bench solve', () => {
     expect(Math.abs(r.solver_objective_usd - ev.cost_usd) / ev.cost_usd).toBeLessThan(1e-6);
   });
 
-  it('prints status, cost with its five terms, feasibility, bound, gap and time as text', () => {
-    const out = cli('solve', instPath, '--solver', 'glpk', '--time-limit', '30');
+  it('prints status, cost with its five terms, feasibility, bound, gap and time as text', async () => {
+    const out = await cli('solve', instPath, '--solver', 'glpk', '--time-limit', '30');
     expect(out.status, out.stderr).toBe(0);
     for (const word of ['status      optimal', 'rental', 'model storage', 'token storage', 'delay penalty', 'unmet penalty', 'feasible    yes', 'bound', 'gap', 'time']) {
       expect(out.stdout).toContain(word);
     }
   });
 
-  it('runs heuristics through the same command, skipping flags they have no option for', () => {
+  it('runs heuristics through the same command, skipping flags they have no option for', async () => {
     const heuristic = listSolvers().find((s) => s.kind === 'heuristic' && !('time_limit_s' in s.options));
     if (!heuristic) return;
-    const out = cli('solve', instPath, '--solver', heuristic.name, '--time-limit', '5', '--json');
+    const out = await cli('solve', instPath, '--solver', heuristic.name, '--time-limit', '5', '--json');
     expect(out.status, out.stderr).toBe(0);
     expect(JSON.parse(out.stdout)).toMatchObject({ solver: heuristic.name, bound_usd: null, model_size: null });
     expect(out.stderr).toContain('--time-limit ignored');
   });
 
-  it('rejects a bad time limit or solver with exit code 2 and one line', () => {
+  it('rejects a bad time limit or solver with exit code 2 and one line', async () => {
     for (const args of [['--solver', 'glpk', '--time-limit', 'soon'], ['--solver', 'no-such-solver'], ['--solver', 'highs:colour=red']]) {
-      const out = cli('solve', instPath, ...args);
+      const out = await cli('solve', instPath, ...args);
       expect(out.status).toBe(2);
       expect(out.stderr.trim().split('\n')).toHaveLength(1);
     }
@@ -63,17 +61,12 @@ describe('alloc-bench solve', () => {
   it('exits 3 when the solver itself fails (here: its binary is not on PATH)', async () => {
     const emptyPath = join(dir, 'empty-bin');
     mkdirSync(emptyPath, { recursive: true });
-    // Asynchronous, so the test worker stays responsive while the CLI starts.
-    const out = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = execFile(process.execPath, [BIN, 'solve', instPath, '--solver', 'glpsol', '--json'], { encoding: 'utf8', env: { ...process.env, PATH: emptyPath } }, (_e, stdout, stderr) =>
-        resolve({ status: child.exitCode, stdout, stderr }),
-      );
-    });
+    const out = await runCli(['solve', instPath, '--solver', 'glpsol', '--json'], { env: { ...process.env, PATH: emptyPath } });
     expect(out.status, out.stderr).toBe(3);
     expect(JSON.parse(out.stdout)).toMatchObject({ solver: 'glpsol', status: 'error', plan_file: null, message: expect.stringMatching(/glpsol is not installed/) });
   });
 
-  it('accepts 60 and 60s', () => {
+  it('accepts 60 and 60s', async () => {
     expect(parseSeconds('60', '--time-limit')).toBe(60);
     expect(parseSeconds('2.5s', '--time-limit')).toBe(2.5);
     expect(() => parseSeconds('0', '--time-limit')).toThrow(/positive/);
@@ -81,9 +74,9 @@ describe('alloc-bench solve', () => {
 });
 
 describe('alloc-bench export-lp and solvers', () => {
-  it('export-lp writes an LP file that glpk/HiGHS-style readers expect', () => {
+  it('export-lp writes an LP file that glpk/HiGHS-style readers expect', async () => {
     const lpPath = join(dir, 'model.lp');
-    const out = cli('export-lp', instPath, '--out', lpPath);
+    const out = await cli('export-lp', instPath, '--out', lpPath);
     expect(out.status, out.stderr).toBe(0);
     const text = readFileSync(lpPath, 'utf8');
     expect(text).toMatch(/^\\ .*\nMinimize\n obj:/);
@@ -91,8 +84,8 @@ describe('alloc-bench export-lp and solvers', () => {
     expect(out.stderr).toMatch(/wrote .*model\.lp: \d+ rows, \d+ columns/);
   });
 
-  it('solvers lists every registered solver with its options and defaults', () => {
-    const out = cli('solvers', '--json');
+  it('solvers lists every registered solver with its options and defaults', async () => {
+    const out = await cli('solvers', '--json');
     expect(out.status, out.stderr).toBe(0);
     const list = JSON.parse(out.stdout);
     expect(list.map((s: { name: string }) => s.name)).toEqual(listSolvers().map((s) => s.name));
