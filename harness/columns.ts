@@ -177,6 +177,7 @@ export const SUMMARY_SOLVE_COLUMNS: readonly ColumnDef[] = [
   ...keyOf(SOLVE_COLUMNS, ['experiment', 'size_i', 'size_j', 'size_k', 'scenario', 'slo_mode', 'solver_label', 'solver_kind', 'kappa']),
   col('rows', 'integer', '', 'Raw rows in the group: one per instance (seed)'),
   ...SOLVE_STATUSES.map((s) => col(`${s}_count`, 'integer', '', `Rows with status ${s}`)),
+  col('time_cap_hit_count', 'integer', '', 'Rows whose heuristic stopped at its wall-clock safety cap (time_cap_hit): their plans depend on machine speed and load'),
   statOf(SOLVE_COLUMNS, 'solve_time_s', 'mean'),
   statOf(SOLVE_COLUMNS, 'solve_time_s', 'median'),
   col('solve_time_censored', 'boolean', '', 'Some solve of the group stopped at its time limit: its solve time, and so the mean and median, are lower bounds'),

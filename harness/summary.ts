@@ -190,6 +190,7 @@ function summariseSolveGroup(rows: Row[], refs: Map<string, ExactReference>): Ro
     ...statistics('solve', rows.filter((r) => r.status !== 'error')),
     rows: rows.length,
     ...Object.fromEntries(SOLVE_STATUSES.map((s) => [`${s}_count`, rows.filter((r) => r.status === s).length])),
+    time_cap_hit_count: rows.filter((r) => r.time_cap_hit === true).length,
     solve_time_censored: rows.filter(isTimed).some(isCensored),
     speedup_pairs: speedups.length,
     speedup_geomean: geomean(ratios),
