@@ -166,8 +166,8 @@ function chartCell(runDir: string, chart: Chart): Cell {
   if (!existsSync(file('vl.json')) || !existsSync(file('png'))) {
     throw new InputError(`${runDir}: charts/${chart.file}.vl.json or .png is missing; run 'alloc-bench report ${runDir}' first`);
   }
-  const spec = JSON.parse(readFileSync(file('vl.json'), 'utf8')) as { title: string };
-  const data = { [vegaLiteMime(spec)]: spec, 'image/png': readFileSync(file('png')).toString('base64'), 'text/plain': lines(spec.title) };
+  const spec = JSON.parse(readFileSync(file('vl.json'), 'utf8')) as { [k: string]: Json };
+  const data = { [vegaLiteMime(spec)]: spec, 'image/png': readFileSync(file('png')).toString('base64'), 'text/plain': lines(chart.title) };
   return code(`chart-${chart.file}`, `show_chart(${py(chart.file)})`, [{ output_type: 'display_data', data, metadata: {} }]);
 }
 
