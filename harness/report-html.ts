@@ -11,7 +11,7 @@ import { keyColumns, type Row, type Value } from './summary.ts';
 
 export interface ExperimentText {
   title: string;
-  /** What the paper reports (EXPERIMENTS.md), or null for an ad-hoc sweep. */
+  /** What the paper reports (docs/experiments.md), or null for an ad-hoc sweep. */
   claim: string | null;
   /** Summary columns of the section's table (after the key columns that vary). */
   columns: string[];

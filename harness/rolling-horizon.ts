@@ -1,12 +1,12 @@
 /**
- * Days of the rolling horizon (EXPERIMENTS.md E5), each a (σ, demand path) under one policy: the
+ * Days of the rolling horizon (docs/experiments.md, E5), each a (σ, demand path) under one policy: the
  * policy plans slot by slot (harness/rolling-policies.ts), and each slot is scored on its realised demand
  * over ΔT = 5 min by the stage-2 scenario engine with κ = 1 and a demand factor — the evaluator's
  * cost terms, with capacity overflow dropped and SLO breaches shed, both paid as unmet.
  *
  * Scoring instance: the day's data over one slot at nominal λ; the realised λ(t) enters as the
  * demand factor, so every plan, whatever demand it was made for, is scored on the same instance.
- * No switching cost is charged when a re-solved plan differs from the previous slot's (§ E5 is
+ * No switching cost is charged when a re-solved plan differs from the previous slot's (E5's definition is
  * silent; the rental of each slot is that slot's plan).
  */
 import type { CostTerms } from '../solvers/problem/evaluator.ts';

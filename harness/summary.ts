@@ -1,5 +1,5 @@
 /**
- * raw.csv → summary.csv (EXPERIMENTS.md "Aggregates"): one row per group of raw rows, with the
+ * raw.csv → summary.csv (docs/experiments.md): one row per group of raw rows, with the
  * columns of `SUMMARY_COLUMNS` in harness/columns.ts. Pure functions of the raw rows, so a report
  * re-rendered from the same raw.csv gives the same summary.
  */

@@ -1,5 +1,5 @@
 // `alloc-bench evaluate`: the nominal evaluation of a plan and, with --inflation, its stage-2
-// stress statistics (FORMULATION §8).
+// stress statistics (docs/model.md §8).
 import type { Argv, CommandModule } from 'yargs';
 import { evaluate } from '../../solvers/problem/evaluator.ts';
 import { InputError } from '../../solvers/problem/errors.ts';
