@@ -35,6 +35,8 @@ export interface RollingInput {
   exactSolverSpec?: string;
   /** Overrides the exact solver's `time_limit_s`. */
   exactTimeLimitS?: number;
+  /** Called after every slot with the slots played and the slots of all the days. */
+  onSlot?: (done: number, total: number) => void;
   /** A trace's arrival counts per 5 minutes (tiled or truncated to a day); default the diurnal curve. */
   profile5min?: readonly number[];
   /** Solver specs of the heuristic policies (default `agh` and `gh`). */
@@ -83,7 +85,8 @@ export async function runRollingHorizon(input: RollingInput): Promise<RollingRow
   const scoring = withDemand(day, 1, SLOT_H);
   const compiled = new WeakMap<Plan, CompiledPlan>(); // a static plan is compiled once
   const rows: RollingRow[] = [];
-  for (const { sigma, path } of input.days) {
+  const slotsTotal = input.days.length * SLOTS_PER_DAY;
+  for (const [dayIndex, { sigma, path }] of input.days.entries()) {
     const { plan, log } = shared ?? newPolicy();
     const { multiplier } = demandPath(seed, sigma, path, profile);
     const demand = new Float64Array(day.types.length);
@@ -100,6 +103,7 @@ export async function runRollingHorizon(input: RollingInput): Promise<RollingRow
       requests += out.demand_per_h;
       violating += out.violating_per_h + out.planned_unmet_per_h;
       unmet += out.planned_unmet_per_h;
+      input.onSlot?.(dayIndex * SLOTS_PER_DAY + t + 1, slotsTotal);
     }
     const failure = log.firstFailure;
     rows.push({

@@ -115,7 +115,7 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
     const label = describeCell(cell);
     progress.start(label);
     const job: CellJob = { experiment: config.experiment, profilePath, cell };
-    const rows = (await runCellIsolated(job)).map((r) => encodeRow(r, columns));
+    const rows = (await runCellIsolated(job, (steps) => progress.steps(label, steps))).map((r) => encodeRow(r, columns));
     appender.append(rows);
     manifest.cells_done++;
     progress.finish(label, [...new Set(rows.map((r) => r.status))].join(','));
