@@ -7,6 +7,7 @@ import { stoppedEarly, type RenderedChart } from './charts.ts';
 import { COLUMN_SECTIONS, ENCODING_NOTE } from './columns-doc.ts';
 import { COST_TERM_NAMES, SUMMARY_COLUMNS, type CellKind, type ColumnDef } from './columns.ts';
 import type { Manifest } from './manifest.ts';
+import { finding } from './findings.ts';
 import { keyColumns, type Row, type Value } from './summary.ts';
 
 export interface ExperimentText {
@@ -186,12 +187,55 @@ h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-to
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{font-weight:bold}dd{margin:0;word-break:break-word}
 blockquote{margin:1em 0;padding:.5em 1em;border-left:4px solid #4c78a8;background:#f4f7fb}
 .charts{display:flex;flex-wrap:wrap;gap:1em}figure.chart{margin:0}figure.chart svg{max-width:100%;height:auto}
-figcaption,.note{font-size:.85em;color:#555}
+figcaption,.note{font-size:.85em;color:#555}p.finding{margin:.5em 0 1em}
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
 th,td{border:1px solid #ddd;padding:.2em .5em;text-align:right;white-space:nowrap}th{background:#f0f0f0}
 table.keyed td:first-child,table.keyed th:first-child{position:sticky;left:0;z-index:1;text-align:left;background:#fff;box-shadow:1px 0 0 #ccc}
 table.keyed th:first-child{background:#f0f0f0}
 #columns td{white-space:normal;text-align:left}`;
+
+function findingLine(experiment: string, summary: readonly Row[]): string {
+  const line = finding(experiment, summary);
+  return line ? `<p class="finding"><strong>This run:</strong> ${esc(line)}</p>` : '';
+}
+
+/** Each experiment's chart that answers the paper's claim: the one the index page shows. */
+const HEADLINE_CHART: Record<string, string> = { e1: 'gap', e2: 'scenario-cost', e3: 'ablation-feasibility', e4: 'violation-vs-kappa', e5: 'rolling-cost' };
+
+export const headlineChart = (experiment: string, charts: readonly RenderedChart[]): RenderedChart | undefined =>
+  charts.find((c) => c.file === `${experiment}-${HEADLINE_CHART[experiment]}`) ?? charts.find((c) => c.experiment === experiment);
+
+export interface IndexEntry {
+  /** The run directory, relative to the index page. */
+  dir: string;
+  title: string;
+  experiment: string;
+  cells: number;
+  summary: readonly Row[];
+  charts: readonly RenderedChart[];
+}
+
+/** The page above several runs (`alloc-bench start`): per run its finding and headline chart, linking to its report. */
+export function indexHtml(title: string, note: string, entries: readonly IndexEntry[]): string {
+  const sections = entries.map((e) => {
+    const chart = headlineChart(e.experiment, e.charts);
+    const text = experimentText(e.experiment, 'solve');
+    const href = `${e.dir}/report.html`;
+    return `<section id="${esc(e.experiment)}"><h2><a href="${esc(href)}">${esc(e.title)}</a></h2>` +
+      (text.claim ? `<blockquote><strong>Paper:</strong> ${esc(text.claim)}</blockquote>` : '') +
+      findingLine(e.experiment, e.summary) +
+      (chart ? `<figure class="chart"><a href="${esc(href)}"><img src="${esc(`${e.dir}/charts/${chart.file}.svg`)}" alt="${esc(chart.title)}"></a><figcaption>${esc(chart.title)}</figcaption></figure>` : '') +
+      `<p class="note">${e.cells} cells · <a href="${esc(href)}">full report: all charts, summary table, provenance</a></p></section>`;
+  });
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${CSS}
+figure.chart img{width:100%;max-width:960px;height:auto}</style></head>
+<body><h1>${esc(title)}</h1>
+<p>${esc(note)}</p>
+${sections.join('\n')}
+</body></html>
+`;
+}
 
 export interface ReportInput {
   manifest: Manifest;
@@ -208,6 +252,7 @@ export function reportHtml({ manifest, kind, raw, summary, charts }: ReportInput
     const figures = charts.filter((c) => c.experiment === id).map(figure).join('\n');
     return `<section id="${esc(id)}"><h2>${esc(text.title)}</h2>` +
       (text.claim ? `<blockquote><strong>Paper:</strong> ${esc(text.claim)}</blockquote>` : '') +
+      findingLine(id, summary) +
       `<h3>Cells by status</h3>${statusCounts(raw.filter((r) => r.experiment === id))}` +
       (figures ? `<div class="charts">${figures}</div>` : '') +
       `<h3>Summary</h3>${summaryTable(kind, summary.filter((r) => r.experiment === id), text.columns)}</section>`;
