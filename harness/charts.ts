@@ -218,7 +218,8 @@ function barLayers(c: BarChart, ctx: Context): Layer[] {
 /** E3's grid: a row per solver, a column per family, shaded by the share of plans that break it. */
 function familyGridLayers(): Layer[] {
   const x = n('family', 'Constraint family', { sort: INFEASIBILITY_COLUMNS, axis: { labelAngle: -40 } });
-  const y = n('solver', 'Solver and ablation', { sort: null });
+  // No y title: the solver labels say it, and a title longer than a short panel would overlap the next.
+  const y = n('solver', '', { sort: null, title: null });
   return [
     { mark: { type: 'rect', stroke: '#fff', strokeWidth: 1 }, encoding: { x, y, color: q('share_broken', 'Share of plans', { scale: { domain: [0, 1], range: ['#f2f2f2', '#a50f15'] }, legend: { format: '.0%' } }) } },
     { mark: { type: 'text', fontSize: 10 }, encoding: { x, y, text: { field: 'text' }, color: { condition: { test: 'datum.share_broken > 0.5', value: '#fff' }, value: '#222' } } },
