@@ -46,6 +46,22 @@ describe('progress', () => {
     expect(out[1]).toBe('[1/2] agh-5min σ=0.05 path 0: completed (ETA 1m10s)\n');
   });
 
+  it('never promises the run sooner than its slowest running cell can finish', () => {
+    const { out, sink: s } = sink(false);
+    let now = 0;
+    const p = new Progress(4, 0, s, () => now);
+    p.start('slow');
+    p.start('quick 1');
+    now = 10_000;
+    p.finish('quick 1', 'completed');
+    p.start('quick 2');
+    now = 20_000;
+    p.finish('quick 2', 'completed');
+    now = 40_000;
+    p.steps('slow', { done: 10, total: 100, unit: 'slots' }); // 360 s left for it alone
+    expect(out.at(-1)).toBe('  … slow: 10/100 slots, cell ETA 6m00s (all cells: ETA 6m00s)\n');
+  });
+
   it("shows a running cell's steps on the live line", () => {
     const { out, sink: s } = sink(true);
     let now = 0;

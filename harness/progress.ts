@@ -76,22 +76,30 @@ export class Progress {
     if (this.out.isTTY) this.out.write('\n');
   }
 
+  /** Time a running cell still needs at its pace so far (ms), or null before its first step. */
+  private cellLeft(cell: Running): number | null {
+    const s = cell.steps;
+    return s && s.done > 0 ? ((this.now() - cell.started) / s.done) * (s.total - s.done) : null;
+  }
+
   /** "120/288 slots, cell ETA 3m10s" */
   private cellState(cell: Running): string {
     const s = cell.steps;
     if (!s) return 'running';
-    const left = s.done > 0 ? formatDuration(((this.now() - cell.started) / s.done) * (s.total - s.done)) : '?';
-    return `${s.done}/${s.total} ${s.unit}, cell ETA ${left}`;
+    const left = this.cellLeft(cell);
+    return `${s.done}/${s.total} ${s.unit}, cell ETA ${left === null ? '?' : formatDuration(left)}`;
   }
 
-  /** Cells still to run, at the pace so far; a running cell's reported steps count as its finished share. */
+  /** Cells still to run, at the pace so far (a running cell's reported steps count as its finished share), and no less than the slowest running cell needs. */
   private eta(): string {
     const left = this.total - this.skipped - this.done;
     if (left === 0) return '0s';
     const partial = [...this.running.values()].reduce((a, c) => a + (c.steps && c.steps.total > 0 ? c.steps.done / c.steps.total : 0), 0);
     const finished = this.done + partial;
-    if (finished === 0) return '?';
-    return formatDuration(((this.now() - this.started) / finished) * (left - partial));
+    // The run lasts at least as long as its slowest running cell: finished short cells must not hide a long one.
+    const longest = Math.max(0, ...[...this.running.values()].map((c) => this.cellLeft(c) ?? 0));
+    if (finished === 0) return longest > 0 ? formatDuration(longest) : '?';
+    return formatDuration(Math.max(longest, ((this.now() - this.started) / finished) * (left - partial)));
   }
 
   private redraw(): void {
