@@ -133,7 +133,8 @@ def show_chart(name):
     """The chart's Vega-Lite spec for Jupyter's built-in renderer; its PNG for viewers without one."""
     spec = json.loads((RUN / "charts" / f"{name}.vl.json").read_text())
     png = base64.b64encode((RUN / "charts" / f"{name}.png").read_bytes()).decode()
-    display({${py(mime)}: spec, "image/png": png, "text/plain": spec["title"]}, raw=True)`;
+    title = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
+    display({${py(mime)}: spec, "image/png": png, "text/plain": title}, raw=True)`;
   const imports = mime === null ? '' : 'import base64\nimport json\n';
   return `${imports}from pathlib import Path
 
