@@ -97,9 +97,17 @@ const charts = [...document.querySelectorAll('figure.chart')].map((f) => {
   const strokes = [...new Set([...svg.querySelectorAll('.role-mark path')].map((p) => p.getAttribute('stroke') || p.getAttribute('fill')))];
   return { id: f.id, left: box.left, right: box.right, width: box.width, height: box.height, legend, strokes };
 });
+// The summary table scrolled sideways: its first column (the row's name) stays in view.
+const scroller = [...document.querySelectorAll('.scroll')].find((d) => d.querySelector('table.keyed'));
+let sticky = null;
+if (scroller) {
+  scroller.scrollLeft = 10000;
+  const cell = scroller.querySelector('tbody td');
+  sticky = { scrolled: scroller.scrollLeft, offset: cell.getBoundingClientRect().left - scroller.getBoundingClientRect().left };
+}
 const out = document.createElement('pre');
 out.id = 'layout';
-out.textContent = JSON.stringify({ page, scrollWidth: document.documentElement.scrollWidth, charts });
+out.textContent = JSON.stringify({ page, scrollWidth: document.documentElement.scrollWidth, charts, sticky });
 document.body.append(out);
 </script>`;
 
@@ -107,6 +115,7 @@ interface Layout {
   page: number;
   scrollWidth: number;
   charts: { id: string; left: number; right: number; width: number; height: number; legend: Record<string, string>; strokes: string[] }[];
+  sticky: { scrolled: number; offset: number } | null;
 }
 
 describe.skipIf(!chromium)('report.html in headless Chromium', () => {
@@ -149,6 +158,9 @@ describe.skipIf(!chromium)('report.html in headless Chromium', () => {
       expect(c.left, c.id).toBeGreaterThanOrEqual(0);
       expect(c.right, `${c.id} is wider than the page`).toBeLessThanOrEqual(layout.page);
     }
+    // the summary table scrolls sideways, and its row names stay at its left edge
+    expect(layout.sticky!.scrolled).toBeGreaterThan(100);
+    expect(Math.abs(layout.sticky!.offset)).toBeLessThan(2);
     // agh has one colour in every chart's legend, and that colour is drawn in each chart
     const runtime = layout.charts.find((c) => c.id === 'chart-e1-runtime')!;
     const gap = layout.charts.find((c) => c.id === 'chart-e1-gap')!;
