@@ -181,7 +181,7 @@ function yEncoding(y: LineChart['y'], field: string, ctx: Context): Encoding {
 function lineLayers(c: LineChart, ctx: Context): Layer[] {
   const x = c.x.ordinal
     ? n(c.x.field, c.x.title, { sort: null, type: 'ordinal', axis: { labelAngle: c.x.slant ? -30 : 0 } })
-    : q(c.x.field, c.x.title);
+    : q(c.x.field, c.x.title, { scale: { zero: false, padding: 12 } }); // κ from 1: the first point clear of the y axis
   const y = yEncoding(c.y, c.y.field, ctx);
   const color = colorOf(c.color, ctx);
   const layers: Layer[] = [];

@@ -8,8 +8,10 @@ import type { Row } from './summary.ts';
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-const pct = (x: number) => `${Math.abs(x) >= 10 ? Math.round(x * 100).toLocaleString('en-US') : Number((x * 100).toPrecision(2))}%`;
-const signedPct = (x: number) => `${x >= 0 ? '+' : '−'}${pct(Math.abs(x))}`;
+/** Below this a share is floating-point noise (AGH:noM2's cost equal to AGH's up to 1e-16): 0. */
+const NOISE = 1e-9;
+const pct = (x: number) => Math.abs(x) < NOISE ? '0%' : `${Math.abs(x) >= 10 ? Math.round(x * 100).toLocaleString('en-US') : Number((x * 100).toPrecision(2))}%`;
+const signedPct = (x: number) => (Math.abs(x) < NOISE ? '±0%' : `${x >= 0 ? '+' : '−'}${pct(Math.abs(x))}`);
 const usd = (x: number) => `$${Math.round(x).toLocaleString('en-US')}`;
 const secs = (x: number) => `${Number(x.toPrecision(2))} s`;
 
@@ -93,16 +95,23 @@ function e4(rows: readonly Row[]): string | null {
   return parts.length ? `At κ = ${kappa}: ${parts.join('; ')}.` : null;
 }
 
-/** E5: at the largest σ, rolling AGH's day cost and spread against the static AGH plan. */
+/** E5: at the largest σ, rolling AGH's day cost and spread against each static plan (the paper's comparison). */
 function e5(rows: readonly Row[]): string | null {
   const sigma = maxOf(rows, 'sigma');
   const at = (p: string) => rows.find((r) => r.sigma === sigma && r.policy === p);
-  const [roll, stat] = [at('agh-5min'), at('agh-24h')];
-  const [c, c0] = [num(roll?.day_cost_usd), num(stat?.day_cost_usd)];
-  if (c === null || c0 === null || c0 === 0) return null;
-  const [s, s0] = [num(roll?.day_cost_std_usd), num(stat?.day_cost_std_usd)];
-  const spread = s !== null && s0 !== null ? `, day-cost std ${usd(s)} against ${usd(s0)}` : '';
-  return `At σ = ${sigma}: agh-5min's day cost ${usd(c)}, ${signedPct((c - c0) / c0)} against agh-24h's ${usd(c0)}${spread}.`;
+  const roll = at('agh-5min');
+  const c = num(roll?.day_cost_usd);
+  if (c === null) return null;
+  const statics = ['agh-24h', 'dm-24h', 'peak-static'].flatMap((p) => {
+    const c0 = num(at(p)?.day_cost_usd);
+    return c0 ? [{ p, c0, s0: num(at(p)?.day_cost_std_usd) }] : [];
+  });
+  if (!statics.length) return null;
+  const costs = statics.map(({ p, c0 }) => `${signedPct((c - c0) / c0)} against ${p}'s ${usd(c0)}`).join(', ');
+  const s = num(roll?.day_cost_std_usd);
+  const spreads = statics.filter((x) => x.s0 !== null).map((x) => `${x.p} ${usd(x.s0!)}`);
+  const spread = s !== null && spreads.length ? `; day-cost std ${usd(s)} (${spreads.join(', ')})` : '';
+  return `At σ = ${sigma}: agh-5min's day cost ${usd(c)}, ${costs}${spread}.`;
 }
 
 const FINDINGS: Record<string, (rows: readonly Row[]) => string | null> = { e1, e2, e3, e4, e5 };

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { RAW_COLUMNS, SUMMARY_COLUMNS } from './columns.ts';
 import { encodeRow, writeRawCsv } from './raw-csv.ts';
 import { e1Rows, e3Rows, e5Rows, writeRun } from './report-fixture.ts';
+import { indexHtml } from './report-html.ts';
 import { renderReport } from './report.ts';
 import { decodeRow } from './summary.ts';
 
@@ -46,6 +47,8 @@ describe('renderReport', () => {
     expect(html).toContain('Test CPU @ 2.0GHz × 2');
     expect(html).toContain('Heuristic solve cells first');
     expect(html).toContain('260× faster');
+    // what this run found, under the claim
+    expect(html).toContain('<strong>This run:</strong> agh: mean gap at most 10%');
     // censored times and bound-only gaps are shown as bounds
     expect(html).toContain('<td>≥ 30</td>');
     expect(html).toContain('<td>≤ 0.25</td>');
@@ -67,6 +70,21 @@ describe('renderReport', () => {
     await renderReport(dir);
     expect(chartStems(dir)).toEqual(['e1-runtime']);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).not.toContain('e1-speedup');
+  });
+
+  it("makes an index page of several runs: each one's finding and headline chart, linking to its report", { timeout: 60_000 }, async () => {
+    const e1 = run('e1', 'solve', e1Rows());
+    const e5 = run('e5', 'rolling', e5Rows());
+    const [r1, r5] = [await renderReport(e1), await renderReport(e5)];
+    const html = indexHtml('quick', 'note', [
+      { dir: 'e1', title: 'E1', experiment: 'e1', cells: 12, summary: r1.rows, charts: r1.rendered },
+      { dir: 'e5', title: 'E5', experiment: 'e5', cells: 4, summary: r5.rows, charts: r5.rendered },
+    ]);
+    expect(html).toContain('<img src="e1/charts/e1-gap.svg" alt="Optimality gap vs instance size">');
+    expect(html).toContain('<img src="e5/charts/e5-rolling-cost.svg"');
+    expect(html).toContain('<a href="e1/report.html">');
+    expect(html).toContain("<strong>This run:</strong> At σ = 0.05: agh-5min&#39;s day cost".replace('&#39;', "'"));
+    expect(html).not.toMatch(/tmp|<script/);
   });
 
   it('renders a rolling-horizon run', { timeout: 60_000 }, async () => {
