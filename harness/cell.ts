@@ -14,6 +14,7 @@ import { stressTest } from '../solvers/problem/stress.ts';
 import { loadProfileBundle, type ProfileBundle } from '../traces/profile.ts';
 import type { Cell, RollingCellConfig, SolveCellConfig } from './grid.ts';
 import type { RawRow } from './raw-csv.ts';
+import type { CellSteps } from './progress.ts';
 import { runRollingHorizon, type RollingDay } from './rolling-horizon.ts';
 import { POLICY_SOLVER } from './rolling-policies.ts';
 
@@ -29,7 +30,10 @@ const TIMING_METHOD = { heuristic: 'warm_worker', exact: 'isolated_exact' } as c
 
 const profiles = new Map<string, ProfileBundle>();
 
-export async function runCell(job: CellJob): Promise<RawRow[]> {
+/** Steps of a long cell as it runs (a rolling cell: slots played of all its days' slots). */
+export type CellProgress = (steps: CellSteps) => void;
+
+export async function runCell(job: CellJob, onProgress?: CellProgress): Promise<RawRow[]> {
   const started = performance.now();
   const { config } = job.cell;
   let profile = profiles.get(job.profilePath);
@@ -39,7 +43,7 @@ export async function runCell(job: CellJob): Promise<RawRow[]> {
     sizes: i.sizes, seed: i.seed, scenario: i.scenario, sloMode: i.slo_mode, demandScale: i.demand_scale,
     profile, profileName: `profile sha256:${i.profile_sha256.slice(0, 16)}`,
   });
-  const rows = config.kind === 'solve' ? await solveRows(job, config, instance) : await rollingRows(job, config, instance);
+  const rows = config.kind === 'solve' ? await solveRows(job, config, instance) : await rollingRows(job, config, instance, onProgress);
   const cell_time_s = (performance.now() - started) / 1000;
   return rows.map((r) => ({ ...r, cell_time_s }));
 }
@@ -184,8 +188,9 @@ function stage2Columns(instance: Instance, r: SolveResult, config: SolveCellConf
   };
 }
 
-async function rollingRows(job: CellJob, config: RollingCellConfig, instance: Instance): Promise<RawRow[]> {
+async function rollingRows(job: CellJob, config: RollingCellConfig, instance: Instance, onProgress?: CellProgress): Promise<RawRow[]> {
   const rows = await runRollingHorizon({
+    onSlot: onProgress && ((done, total) => onProgress({ done, total, unit: 'slots' })),
     instance,
     days: config.days,
     policy: config.policy,

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { SERIES_COLORS, seriesName } from './chart-style.ts';
 import { chartsFor, renderChart, type Chart } from './charts.ts';
 import { RAW_COLUMNS, SUMMARY_COLUMNS, type CellKind } from './columns.ts';
 import { encodeRow, type RawRow } from './raw-csv.ts';
@@ -60,6 +61,57 @@ describe('chart selection', () => {
     for (const [summary, kind] of [[e2, 'solve'], [e3, 'solve'], [e4, 'solve'], [e5, 'rolling']] as const) {
       for (const c of chartsFor(kind, summary)) expectDataFromSummary(c, summary, kind);
     }
+  });
+});
+
+type Spec = { title: string | { text: string; subtitle: string[] }; layer?: Layer[]; spec?: { layer: Layer[] } };
+type Layer = { mark: { type: string }; encoding: Record<string, { field?: string; scale?: { type?: string; domain?: string[]; range?: string[] } }>; transform?: unknown[] };
+const layersOf = (c: Chart) => { const s = c.spec as unknown as Spec; return s.layer ?? s.spec!.layer; };
+const subtitleOf = (c: Chart) => { const t = (c.spec as unknown as Spec).title; return typeof t === 'string' ? [] : t.subtitle; };
+
+describe('chart style', () => {
+  const all = [
+    ...chartsFor('solve', summaryOf('solve', [...e1Rows(), ...e2Rows(), ...e3Rows(), ...e4Rows()])),
+    ...chartsFor('rolling', summaryOf('rolling', e5Rows())),
+  ];
+
+  it('gives a solver one colour in every chart: the fixed colour of chart-style.ts', () => {
+    const seen = new Map<string, Set<string>>();
+    for (const c of all) {
+      for (const l of layersOf(c)) {
+        const scale = l.encoding.color?.scale;
+        if (!['solver', 'policy'].includes(l.encoding.color?.field ?? '') || !scale?.domain) continue;
+        scale.domain.forEach((name, n) => (seen.get(name) ?? seen.set(name, new Set()).get(name)!).add(scale.range![n]));
+      }
+    }
+    expect([...seen.keys()]).toEqual(expect.arrayContaining(['gh', 'agh', 'glpk', 'agh:noM1', 'agh-5min']));
+    for (const [name, colors] of seen) expect([...colors], name).toEqual([SERIES_COLORS[name]]);
+  });
+
+  it('names a solver without its time limit and shows the limit in the subtitle', () => {
+    expect(seriesName('highs:time_limit_s=600')).toBe('highs');
+    expect(seriesName('agh:noM2,time_limit_s=5')).toBe('agh:noM2');
+    const rows = e1Rows().map((r) => (r.solver === 'glpk' ? { ...r, solver_label: `glpk:time_limit_s=${r.size_i === 6 ? 600 : 120}` } : r));
+    const gap = chartsFor('solve', summaryOf('solve', rows)).find((c) => c.file === 'e1-gap')!;
+    expect(new Set(dataOf(gap).map((v) => v.solver))).toEqual(new Set(['gh', 'agh', 'glpk']));
+    expect(subtitleOf(gap)[0]).toBe('Time limit of glpk: 600 s at 6×6×10; 120 s at 20×20×20.');
+  });
+
+  it('rings series that stopped at a time limit and says so', () => {
+    const runtime = all.find((c) => c.file === 'e1-runtime')!;
+    expect(dataOf(runtime).filter((v) => v.stopped).map((v) => `${v.solver} ${v.size}`)).toEqual(['glpk 20×20×20']);
+    expect(layersOf(runtime).some((l) => l.transform)).toBe(true);
+    expect(subtitleOf(runtime).join(' ')).toMatch(/Ringed/);
+  });
+
+  it("E1's gap and E3's cost use a symlog axis; E3 shows which families the ablations break", () => {
+    for (const file of ['e1-gap', 'e3-ablation-cost']) {
+      const c = all.find((x) => x.file === file)!;
+      expect(layersOf(c).find((l) => l.mark.type !== 'point')!.encoding.y.scale!.type, file).toBe('symlog');
+    }
+    const grid = dataOf(all.find((c) => c.file === 'e3-ablation-feasibility')!);
+    const broken = grid.filter((v) => Number(v.plans_broken) > 0).map((v) => `${v.solver} ${v.family} ${v.text}`);
+    expect(broken.sort()).toEqual(['agh:noM1 infeasible plan 2/2', 'agh:noM1 memory 2/2', 'agh:noM3 delay_slo 2/2', 'agh:noM3 infeasible plan 2/2']);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * The charts of a run (EXPERIMENTS.md): Vega-Lite specs whose data are summary rows inlined
+ * The charts of a run (docs/experiments.md): Vega-Lite specs whose data are summary rows inlined
  * verbatim (only label fields are added), compiled with vega-lite, rendered headless by vega to
  * SVG and by sharp to PNG. A chart is made only when its experiment is in the run and its data
  * are present, so a partial run never shows an empty chart.
@@ -7,7 +7,9 @@
 import sharp from 'sharp';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { CONSTRAINT_FAMILIES } from '../solvers/problem/evaluator.ts';
 import { writeFileAtomic } from '../solvers/problem/files.ts';
+import { labelTimeLimit, seriesColors, seriesName } from './chart-style.ts';
 import type { CellKind } from './columns.ts';
 import type { Row } from './summary.ts';
 import { CHART_FONT, useChartTextMetrics } from './text-metrics.ts';
@@ -42,7 +44,16 @@ const panelPart: Record<PanelKey, (r: Row) => string | null> = {
   kappa: (r) => (has(r, 'kappa') ? `κ = ${r.kappa}` : null),
 };
 
-/** The fields a chart plots, copied from its summary rows, plus the `size` and `panel` labels. */
+const count = (r: Row, f: string) => (typeof r[f] === 'number' ? (r[f] as number) : 0);
+
+/** Some row of the group stopped early: an exact solve at its time limit, a heuristic at its safety time cap. */
+export const stoppedEarly = (r: Row): boolean =>
+  count(r, 'time_limit_feasible_count') + count(r, 'time_limit_no_solution_count') + count(r, 'time_cap_hit_count') > 0;
+
+/**
+ * The fields a chart plots, copied from its summary rows, plus labels: `size`, `panel`, the
+ * series name `solver` (the label without its time limit) and `stopped` (stoppedEarly).
+ */
 function chartData(rows: readonly Row[], fields: readonly string[], onAxes: readonly PanelKey[]): { values: Row[]; panelled: boolean } {
   const free = PANEL_KEYS.filter((k) => !onAxes.includes(k));
   const label = (r: Row) => free.map((k) => panelPart[k](r)).filter((x) => x !== null).join(', ');
@@ -50,6 +61,10 @@ function chartData(rows: readonly Row[], fields: readonly string[], onAxes: read
   const values = rows.map((r) => {
     const v: Row = { size: sizeLabel(r) };
     for (const f of fields) v[f] = r[f];
+    if (fields.includes('solver_label')) {
+      v.solver = seriesName(String(r.solver_label));
+      v.stopped = stoppedEarly(r);
+    }
     if (panelled) v.panel = label(r);
     return v;
   });
@@ -63,15 +78,46 @@ function firstKappa(rows: readonly Row[]): Row[] {
   return rows.filter((r) => r.kappa === first || (first === null && !has(r, 'kappa')));
 }
 
+/** E3's grid of (solver, family): one datum per summary row and column of INFEASIBILITY_COLUMNS. */
+const INFEASIBLE = 'infeasible plan';
+const INFEASIBILITY_COLUMNS = [INFEASIBLE, ...CONSTRAINT_FAMILIES];
+
+function byFamily(values: Row[]): Row[] {
+  return values.flatMap((v) => {
+    const rows = Number(v.rows);
+    const broken = new Map(String(v.violated_families ?? '').split(';').filter(Boolean).map((p) => {
+      const [f, n] = p.split('=');
+      return [f, Number(n)] as const;
+    }));
+    broken.set(INFEASIBLE, Math.round(rows * (1 - Number(v.feasible_share))));
+    return INFEASIBILITY_COLUMNS.map((family) => {
+      const n = broken.get(family) ?? 0;
+      return { ...v, family, plans_broken: n, share_broken: rows > 0 ? n / rows : 0, text: n === 0 ? '0' : `${n}/${rows}` };
+    });
+  });
+}
+
 // ─── spec builders ──────────────────────────────────────────────────────────────────────────
 
 type Encoding = Record<string, unknown>;
-type Layer = { mark: unknown; encoding: Encoding };
+type Layer = { mark: unknown; encoding: Encoding; transform?: unknown[] };
 
 const q = (field: string, title: string, extra: Encoding = {}) => ({ field, type: 'quantitative', title, ...extra });
 const n = (field: string, title: string, extra: Encoding = {}) => ({ field, type: 'nominal', title, ...extra });
 const PERCENT = { axis: { format: '.0%' } };
 const LOG = { scale: { type: 'log' } };
+
+/**
+ * A symmetric-log axis (linear near 0, logarithmic beyond `constant`), ticked at 0 and the powers
+ * of ten up to the data's maximum: shows a heuristic's 1% gap beside another's 10,000%.
+ */
+function symlog(values: readonly Row[], field: string, percent: boolean): Encoding {
+  const constant = percent ? 0.001 : 10;
+  const top = Math.max(constant, ...values.map((v) => (typeof v[field] === 'number' ? (v[field] as number) : 0)));
+  const ticks = [0];
+  for (let t = 10 * constant; ticks.length < 3 || ticks[ticks.length - 1] < top; t *= 10) ticks.push(t);
+  return { scale: { type: 'symlog', constant, domain: [0, ticks[ticks.length - 1]] }, axis: { values: ticks, format: percent ? ',~%' : ',.0f' } };
+}
 
 /** No label limits: text is measured with the font's real widths (text-metrics.ts), so nothing needs truncating. */
 const CONFIG = {
@@ -79,17 +125,25 @@ const CONFIG = {
   axis: { labelLimit: 0, titleLimit: 0, labelFontSize: 11, titleFontSize: 12 },
   legend: { labelLimit: 0, titleLimit: 0, labelFontSize: 11, titleFontSize: 12, symbolOpacity: 1 },
   header: { labelLimit: 0, labelFontSize: 12 },
-  title: { fontSize: 14, anchor: 'start', limit: 0 },
+  title: { fontSize: 14, anchor: 'start', limit: 0, subtitleFontSize: 11, subtitleColor: '#444', subtitlePadding: 4, offset: 10 },
 };
 
-function assemble(title: string, values: Row[], panelled: boolean, layers: Layer[]): TopLevelSpec {
-  const body = { width: 360, height: 220, layer: layers };
-  const spec = panelled
-    ? { facet: { field: 'panel', type: 'nominal', title: null, sort: null }, columns: 3, spec: body, resolve: { scale: { y: 'independent' } } }
-    : body;
+/** Marks of a chart, given its data (axes may depend on the values) and its series colours. */
+interface Context {
+  values: readonly Row[];
+  /** `scale` of the series colour: the fixed colours (chart-style.ts) of the series present. */
+  colors: { domain: string[]; range: string[] };
+}
+
+function assemble(title: string, subtitle: string[], values: Row[], panelled: boolean, layers: Layer[], size: { width: unknown; height: unknown }): TopLevelSpec {
+  const body = { ...size, layer: layers };
+  // Panels share their scales (vega-lite's default for facets): bars and lines compare across them.
+  const spec = panelled ? { facet: { field: 'panel', type: 'nominal', title: null, sort: null }, columns: 3, spec: body } : body;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
+    title: subtitle.length ? { text: title, subtitle } : title,
+    // Nothing touches the frame: room around the title, the axes and the legend.
+    padding: 14,
     data: { values },
     ...spec,
     config: CONFIG,
@@ -99,7 +153,7 @@ function assemble(title: string, values: Row[], panelled: boolean, layers: Layer
 interface LineChart {
   /** `ordinal`: evenly spaced categories in data order (sizes, σ), with slanted labels when `slant`. */
   x: { field: string; title: string; ordinal?: boolean; slant?: boolean };
-  y: { field: string; title: string; log?: boolean; percent?: boolean };
+  y: { field: string; title: string; log?: boolean; symlog?: boolean; percent?: boolean };
   color: { field: string; title: string };
   /** Boolean column shown as point shape (censored time, gap against a bound). */
   flag?: { field: string; title: string };
@@ -108,16 +162,31 @@ interface LineChart {
   error?: string;
 }
 
-function lineLayers(c: LineChart): Layer[] {
+const colorOf = (c: { field: string; title: string }, ctx: Context) => n(c.field, c.title, { sort: null, scale: ctx.colors });
+
+/** A ring around the points (or bar tops) of series that stopped early (stoppedEarly). */
+function stoppedRing(encoding: Encoding): Layer {
+  return {
+    transform: [{ filter: 'datum.stopped' }],
+    mark: { type: 'point', shape: 'circle', filled: false, size: 260, strokeWidth: 1.6, color: '#222', opacity: 1 },
+    encoding,
+  };
+}
+
+function yEncoding(y: LineChart['y'], field: string, ctx: Context): Encoding {
+  const extra = y.symlog ? symlog(ctx.values, y.field, Boolean(y.percent)) : { ...(y.log ? LOG : {}), ...(y.percent ? PERCENT : {}) };
+  return q(field, y.title, extra);
+}
+
+function lineLayers(c: LineChart, ctx: Context): Layer[] {
   const x = c.x.ordinal
     ? n(c.x.field, c.x.title, { sort: null, type: 'ordinal', axis: { labelAngle: c.x.slant ? -30 : 0 } })
-    : q(c.x.field, c.x.title);
-  const yExtra = { ...(c.y.log ? LOG : {}), ...(c.y.percent ? PERCENT : {}) };
-  const y = q(c.y.field, c.y.title, yExtra);
-  const color = n(c.color.field, c.color.title, { sort: null });
+    : q(c.x.field, c.x.title, { scale: { zero: false, padding: 12 } }); // κ from 1: the first point clear of the y axis
+  const y = yEncoding(c.y, c.y.field, ctx);
+  const color = colorOf(c.color, ctx);
   const layers: Layer[] = [];
   if (c.band) {
-    layers.push({ mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: q(c.band.lo, c.y.title, yExtra), y2: { field: c.band.hi }, color } });
+    layers.push({ mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: yEncoding(c.y, c.band.lo, ctx), y2: { field: c.band.hi }, color } });
   }
   if (c.error) layers.push({ mark: { type: 'errorbar', ticks: { size: 10 } }, encoding: { x, y, yError: { field: c.error }, color } });
   layers.push({ mark: { type: 'line' }, encoding: { x, y, color } });
@@ -125,30 +194,39 @@ function lineLayers(c: LineChart): Layer[] {
     ? { shape: n(c.flag.field, c.flag.title, { scale: { domain: [false, true], range: ['circle', 'triangle-up'] }, legend: { labelExpr: "datum.label === 'true' ? 'yes' : 'no'" } }) }
     : {};
   layers.push({ mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y, color, ...shape } });
+  if (c.color.field === 'solver') layers.push(stoppedRing({ x, y }));
   return layers;
 }
 
 interface BarChart {
   x: { field: string; title: string };
-  y: { field: string; title: string; percent?: boolean };
+  y: { field: string; title: string; percent?: boolean; symlog?: boolean };
   color: { field: string; title: string };
 }
 
-function barLayers(c: BarChart): Layer[] {
-  const color = n(c.color.field, c.color.title, { sort: null });
-  return [{
-    mark: { type: 'bar' },
-    encoding: {
-      x: n(c.x.field, c.x.title, { sort: null, axis: { labelAngle: -30 } }),
-      // Bars side by side within a category, unless the colour is the category itself.
-      ...(c.color.field === c.x.field ? {} : { xOffset: { field: c.color.field, sort: null } }),
-      y: q(c.y.field, c.y.title, c.y.percent ? PERCENT : {}),
-      color,
-    },
-  }];
+function barLayers(c: BarChart, ctx: Context): Layer[] {
+  const x = n(c.x.field, c.x.title, { sort: null, axis: { labelAngle: -30 } });
+  // Bars side by side within a category, unless the colour is the category itself.
+  const offset = c.color.field === c.x.field ? {} : { xOffset: { field: c.color.field, sort: null } };
+  const y = yEncoding(c.y, c.y.field, ctx);
+  return [
+    { mark: { type: 'bar' }, encoding: { x, ...offset, y, color: colorOf(c.color, ctx) } },
+    stoppedRing({ x, ...offset, y }),
+  ];
 }
 
-// ─── the charts of EXPERIMENTS.md ───────────────────────────────────────────────────────────
+/** E3's grid: a row per solver, a column per family, shaded by the share of plans that break it. */
+function familyGridLayers(): Layer[] {
+  const x = n('family', 'Constraint family', { sort: INFEASIBILITY_COLUMNS, axis: { labelAngle: -40 } });
+  // No y title: the solver labels say it, and a title longer than a short panel would overlap the next.
+  const y = n('solver', '', { sort: null, title: null });
+  return [
+    { mark: { type: 'rect', stroke: '#fff', strokeWidth: 1 }, encoding: { x, y, color: q('share_broken', 'Share of plans', { scale: { domain: [0, 1], range: ['#f2f2f2', '#a50f15'] }, legend: { format: '.0%' } }) } },
+    { mark: { type: 'text', fontSize: 10 }, encoding: { x, y, text: { field: 'text' }, color: { condition: { test: 'datum.share_broken > 0.5', value: '#fff' }, value: '#222' } } },
+  ];
+}
+
+// ─── the charts of the experiments (docs/experiments.md) ────────────────────────────────────
 
 interface ChartDef {
   name: string;
@@ -161,20 +239,27 @@ interface ChartDef {
   requires: string;
   fields: readonly string[];
   onAxes: readonly PanelKey[];
-  layers: Layer[];
+  /** Data in another shape than one datum per summary row (E3's family grid). */
+  reshape?: (values: Row[]) => Row[];
+  /** Plot size of one panel (default 340 × 220 pixels). */
+  size?: { width: unknown; height: unknown };
+  /** What a reader needs to know to read the axes (a symlog scale). */
+  note?: string;
+  layers: (ctx: Context) => Layer[];
 }
 
-const SOLVER = { field: 'solver_label', title: 'Solver' };
+const SOLVER = { field: 'solver', title: 'Solver' };
 const SIZE_X = { field: 'size', title: 'Instance size I×J×K', ordinal: true, slant: true };
 const KAPPA_X = { field: 'kappa', title: 'Inflation κ' };
 const SCALING = ['e1', 'sweep'];
+const SYMLOG_NOTE = 'y axis: symmetric log scale (linear near 0), so small and huge values both show.';
 
 function line(def: Omit<ChartDef, 'layers'>, chart: LineChart): ChartDef {
-  return { ...def, layers: lineLayers(chart) };
+  return { ...def, layers: (ctx) => lineLayers(chart, ctx) };
 }
 
 function bar(def: Omit<ChartDef, 'layers'>, chart: BarChart): ChartDef {
-  return { ...def, layers: barLayers(chart) };
+  return { ...def, layers: (ctx) => barLayers(chart, ctx) };
 }
 
 const CHARTS: ChartDef[] = [
@@ -187,8 +272,8 @@ const CHARTS: ChartDef[] = [
     { x: SIZE_X, y: { field: 'speedup_geomean', title: 'Speedup, geometric mean (×, log)', log: true }, color: SOLVER, flag: { field: 'speedup_censored', title: 'Exact time censored (lower bound)' } },
   ),
   line(
-    { name: 'gap', kind: 'solve', experiments: SCALING, title: 'Optimality gap vs instance size', select: firstKappa, requires: 'gap_mean', fields: ['solver_label', 'gap_mean', 'gap_upper_bound'], onAxes: ['size', 'kappa'] },
-    { x: SIZE_X, y: { field: 'gap_mean', title: 'Mean optimality gap', percent: true }, color: SOLVER, flag: { field: 'gap_upper_bound', title: 'Against bound (upper bound)' } },
+    { name: 'gap', kind: 'solve', experiments: SCALING, title: 'Optimality gap vs instance size', select: firstKappa, requires: 'gap_mean', fields: ['solver_label', 'gap_mean', 'gap_upper_bound'], onAxes: ['size', 'kappa'], note: SYMLOG_NOTE },
+    { x: SIZE_X, y: { field: 'gap_mean', title: 'Mean optimality gap (symlog)', percent: true, symlog: true }, color: SOLVER, flag: { field: 'gap_upper_bound', title: 'Against bound (upper bound)' } },
   ),
   bar(
     { name: 'scenario-cost', kind: 'solve', experiments: ['e2'], title: 'Realised cost per scenario', requires: 'realised_cost_mean_usd', fields: ['scenario', 'solver_label', 'realised_cost_mean_usd'], onAxes: ['scenario'] },
@@ -199,13 +284,16 @@ const CHARTS: ChartDef[] = [
     { x: { field: 'scenario', title: 'Scenario' }, y: { field: 'violation_rate_mean', title: 'Mean SLO-violation rate', percent: true }, color: SOLVER },
   ),
   bar(
-    { name: 'ablation-cost', kind: 'solve', experiments: ['e3'], title: 'Planned cost per ablation', select: firstKappa, requires: 'cost_usd', fields: ['solver_label', 'cost_usd'], onAxes: ['kappa'] },
-    { x: { field: 'solver_label', title: 'Solver and ablation' }, y: { field: 'cost_usd', title: 'Mean planned cost (USD)' }, color: SOLVER },
+    { name: 'ablation-cost', kind: 'solve', experiments: ['e3'], title: 'Planned cost per ablation', select: firstKappa, requires: 'cost_usd', fields: ['solver_label', 'cost_usd'], onAxes: ['kappa'], note: SYMLOG_NOTE },
+    { x: { field: 'solver', title: 'Solver and ablation' }, y: { field: 'cost_usd', title: 'Mean planned cost (USD, symlog)', symlog: true }, color: SOLVER },
   ),
-  bar(
-    { name: 'ablation-feasibility', kind: 'solve', experiments: ['e3'], title: 'Feasible plans per ablation', select: firstKappa, requires: 'feasible_share', fields: ['solver_label', 'feasible_share'], onAxes: ['kappa'] },
-    { x: { field: 'solver_label', title: 'Solver and ablation' }, y: { field: 'feasible_share', title: 'Share of feasible plans', percent: true }, color: SOLVER },
-  ),
+  {
+    name: 'ablation-feasibility', kind: 'solve', experiments: ['e3'], title: 'Infeasible plans and the constraint families they break, per ablation',
+    select: firstKappa, requires: 'feasible_share', fields: ['solver_label', 'rows', 'feasible_share', 'violated_families'], onAxes: ['kappa'],
+    reshape: byFamily, size: { width: { step: 30 }, height: { step: 20 } },
+    note: 'Cell: plans of the group that break the family (of all plans); 0 everywhere means every plan is feasible.',
+    layers: familyGridLayers,
+  },
   line(
     { name: 'cost-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Realised cost vs inflation (band: mean p5–p95)', requires: 'realised_cost_mean_usd', fields: ['solver_label', 'kappa', 'realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd'], onAxes: ['kappa'] },
     { x: KAPPA_X, y: { field: 'realised_cost_mean_usd', title: 'Realised cost (USD)' }, color: SOLVER, band: { lo: 'realised_cost_p5_usd', hi: 'realised_cost_p95_usd' } },
@@ -224,17 +312,54 @@ const CHARTS: ChartDef[] = [
   ),
 ];
 
-/** The charts the summary rows of a run support, in the order of EXPERIMENTS.md. */
+/** The series a chart colours: solvers (without time limit) or E5's policies. */
+const seriesOf = (kind: CellKind, r: Row) => (kind === 'solve' ? seriesName(String(r.solver_label)) : String(r.policy));
+
+const joinList = (xs: string[]) => (xs.length <= 4 ? xs.join(', ') : `${xs[0]}, ${xs[1]} … ${xs[xs.length - 1]} (${xs.length})`);
+
+/** "Time limit: glpk, highs 600 s at 6×6×10, 8×8×10; 120 s at …" — the limit is not a series. */
+function timeLimitLine(rows: readonly Row[]): string | null {
+  const bySeconds = new Map<number, { solvers: Set<string>; sizes: Set<string> }>();
+  for (const r of rows) {
+    const limit = labelTimeLimit(String(r.solver_label ?? ''));
+    if (limit === null) continue;
+    const entry = bySeconds.get(limit) ?? { solvers: new Set(), sizes: new Set() };
+    entry.solvers.add(seriesName(String(r.solver_label)));
+    entry.sizes.add(sizeLabel(r));
+    bySeconds.set(limit, entry);
+  }
+  if (bySeconds.size === 0) return null;
+  const solvers = [...new Set([...bySeconds.values()].flatMap((e) => [...e.solvers]))];
+  const parts = [...bySeconds].map(([s, e]) => (bySeconds.size === 1 ? `${s} s` : `${s} s at ${joinList([...e.sizes])}`));
+  return `Time limit of ${solvers.join(', ')}: ${parts.join('; ')}.`;
+}
+
+const STOPPED_NOTE = 'Ringed: some run of the solver stopped early — an exact solve at its time limit, a heuristic at its safety time cap.';
+
+/** The charts the summary rows of a run support, in the order of docs/experiments.md. */
 export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
   const experiments = [...new Set(summary.map((r) => String(r.experiment)))];
+  const palette = seriesColors(summary.map((r) => seriesOf(kind, r)));
   const charts: Chart[] = [];
   for (const experiment of experiments) {
     for (const def of CHARTS.filter((d) => d.kind === kind && d.experiments.includes(experiment))) {
       const mine = summary.filter((r) => r.experiment === experiment);
       const rows = (def.select ? def.select(mine) : mine).filter((r) => has(r, def.requires));
       if (rows.length === 0) continue;
-      const { values, panelled } = chartData(rows, def.fields, def.onAxes);
-      charts.push({ file: `${experiment}-${def.name}`, experiment, title: def.title, spec: assemble(def.title, values, panelled, def.layers) });
+      const data = chartData(rows, def.fields, def.onAxes);
+      const values = def.reshape ? def.reshape(data.values) : data.values;
+      const series = [...new Set(rows.map((r) => seriesOf(kind, r)))];
+      const colors = { domain: series, range: series.map((s) => palette.get(s)!) };
+      const layers = def.layers({ values, colors });
+      const ringed = layers.some((l) => l.transform) && values.some((v) => v.stopped === true);
+      const subtitle = [
+        timeLimitLine(rows),
+        ringed ? STOPPED_NOTE : null,
+        def.note ?? null,
+        data.panelled && !def.reshape ? 'Panels share one y scale.' : null,
+      ].filter((s): s is string => s !== null);
+      const spec = assemble(def.title, subtitle, values, data.panelled, layers, def.size ?? { width: 340, height: 220 });
+      charts.push({ file: `${experiment}-${def.name}`, experiment, title: def.title, spec });
     }
   }
   return charts;

@@ -1,5 +1,5 @@
 /**
- * The one documented place of CSV columns (EXPERIMENTS.md, "Output conventions"). Names are
+ * The one documented place of CSV columns (docs/experiments.md, "Outputs of every run"). Names are
  * snake_case with their unit in the name; the order here is the column order of the files.
  *
  * Encoding in every CSV: numbers as JavaScript prints them (full precision), booleans as
@@ -48,7 +48,7 @@ const CELL_COLUMNS: ColumnDef[] = [
   col('size_j', 'integer', '', 'J: models'),
   col('size_k', 'integer', '', 'K: GPU tiers'),
   col('seed', 'integer', '', 'Instance generator seed'),
-  col('scenario', 'string', '', 'S1…S5 (FORMULATION §9)'),
+  col('scenario', 'string', '', 'S1…S5 (docs/model.md §6)'),
   col('slo_mode', 'string', '', 'average | per-route'),
 ];
 
@@ -73,7 +73,7 @@ export const SOLVE_COLUMNS: readonly ColumnDef[] = [
   col('timing_method', 'string', '', 'warm_worker: heuristic timed inside its worker after one untimed warm-up solve; isolated_exact: the exact solver\'s own isolated-process wall time (includes process start and model load)'),
   col('cell_time_s', 'number', 's', 'Wall time of the whole cell (generation, solve, evaluation, stage 2, worker start)', true),
   col('has_plan', 'boolean', '', 'Whether the solver returned a plan (all cost columns are empty otherwise)'),
-  col('feasible', 'boolean', '', 'Evaluator verdict on the plan (FORMULATION §10)'),
+  col('feasible', 'boolean', '', 'Evaluator verdict on the plan (docs/model.md §7)'),
   col('violated_families', 'string', '', 'Constraint families the plan breaks, ";"-joined (evaluator order)'),
   col('violation_count', 'integer', '', 'Number of violated constraint rows'),
   col('cost_usd', 'number', 'USD', 'Planned cost over the horizon by the evaluator (sum of the five terms)'),
@@ -90,7 +90,7 @@ export const SOLVE_COLUMNS: readonly ColumnDef[] = [
   col('model_nonzeros', 'integer', '', 'Constraint-matrix nonzeros after reduction'),
   col('model_rows_full', 'integer', '', 'MILP rows before reduction'),
   col('model_cols_full', 'integer', '', 'MILP columns before reduction'),
-  col('kappa', 'number', '', 'Stage-2 inflation κ (FORMULATION §8); empty when the grid asks for no stage 2'),
+  col('kappa', 'number', '', 'Stage-2 inflation κ (docs/model.md §8); empty when the grid asks for no stage 2'),
   col('stage2_scenarios', 'integer', '', 'Sampled stage-2 scenarios S'),
   col('stage2_seed', 'integer', '', 'Seed of the stage-2 sampler'),
   col('realised_cost_mean_usd', 'number', 'USD', 'Mean realised cost over the stage-2 scenarios'),
@@ -177,6 +177,7 @@ export const SUMMARY_SOLVE_COLUMNS: readonly ColumnDef[] = [
   ...keyOf(SOLVE_COLUMNS, ['experiment', 'size_i', 'size_j', 'size_k', 'scenario', 'slo_mode', 'solver_label', 'solver_kind', 'kappa']),
   col('rows', 'integer', '', 'Raw rows in the group: one per instance (seed)'),
   ...SOLVE_STATUSES.map((s) => col(`${s}_count`, 'integer', '', `Rows with status ${s}`)),
+  col('time_cap_hit_count', 'integer', '', 'Rows whose heuristic stopped at its wall-clock safety cap (time_cap_hit): their plans depend on machine speed and load'),
   statOf(SOLVE_COLUMNS, 'solve_time_s', 'mean'),
   statOf(SOLVE_COLUMNS, 'solve_time_s', 'median'),
   col('solve_time_censored', 'boolean', '', 'Some solve of the group stopped at its time limit: its solve time, and so the mean and median, are lower bounds'),

@@ -1,5 +1,5 @@
 /**
- * Demand over one day for the rolling horizon (EXPERIMENTS.md E5): 288 five-minute slots,
+ * Demand over one day for the rolling horizon (docs/experiments.md, E5): 288 five-minute slots,
  * λ_i(t) = λ_i · profile(t) · exp(σ·Z_t − σ²/2), Z a stationary AR(1) with coefficient 0.5 and unit
  * variance. One Z per path is shared by all query types (a common demand shock: the day is busy or
  * quiet for every service at once), so a path is one multiplier per slot.

@@ -4,14 +4,15 @@
  * status and message when the cell threw, crashed or overran — the sweep goes on either way.
  */
 import { runIsolated } from '../solvers/exact/isolate.ts';
-import { failureRows, type CellJob } from './cell.ts';
+import { failureRows, type CellJob, type CellProgress } from './cell.ts';
 import type { RawRow } from './raw-csv.ts';
 
 const CELL_MODULE = new URL('./cell.ts', import.meta.url).href;
 
-export async function runCellIsolated(job: CellJob): Promise<RawRow[]> {
+export async function runCellIsolated(job: CellJob, onProgress?: CellProgress): Promise<RawRow[]> {
   const limitS = job.cell.config.hard_limit_s;
-  const out = await runIsolated<RawRow[]>({ module: CELL_MODULE, fn: 'runCell', input: job }, limitS);
+  const task = { module: CELL_MODULE, fn: 'runCell', input: job, onProgress: onProgress as ((p: unknown) => void) | undefined };
+  const out = await runIsolated<RawRow[]>(task, limitS);
   if (out.ok) return out.value;
   // A hang is censored like a solver time-out without a plan; a crash or a throw is an error.
   const status = out.reason === 'hard_limit' ? 'time_limit_no_solution' : 'error';

@@ -1,5 +1,5 @@
 /**
- * manifest.json of a run directory (EXPERIMENTS.md, "Output conventions"): what was asked (command
+ * manifest.json of a run directory (docs/experiments.md, "Outputs of every run"): what was asked (command
  * line, preset, the full resolved config, shard), on what (git commit, package and Node versions,
  * CPU), when (start, resumes, end) and how timings were taken. Written atomically at every change.
  */

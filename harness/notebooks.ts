@@ -133,7 +133,8 @@ def show_chart(name):
     """The chart's Vega-Lite spec for Jupyter's built-in renderer; its PNG for viewers without one."""
     spec = json.loads((RUN / "charts" / f"{name}.vl.json").read_text())
     png = base64.b64encode((RUN / "charts" / f"{name}.png").read_bytes()).decode()
-    display({${py(mime)}: spec, "image/png": png, "text/plain": spec["title"]}, raw=True)`;
+    title = spec["title"]["text"] if isinstance(spec["title"], dict) else spec["title"]
+    display({${py(mime)}: spec, "image/png": png, "text/plain": title}, raw=True)`;
   const imports = mime === null ? '' : 'import base64\nimport json\n';
   return `${imports}from pathlib import Path
 
@@ -166,8 +167,8 @@ function chartCell(runDir: string, chart: Chart): Cell {
   if (!existsSync(file('vl.json')) || !existsSync(file('png'))) {
     throw new InputError(`${runDir}: charts/${chart.file}.vl.json or .png is missing; run 'alloc-bench report ${runDir}' first`);
   }
-  const spec = JSON.parse(readFileSync(file('vl.json'), 'utf8')) as { title: string };
-  const data = { [vegaLiteMime(spec)]: spec, 'image/png': readFileSync(file('png')).toString('base64'), 'text/plain': lines(spec.title) };
+  const spec = JSON.parse(readFileSync(file('vl.json'), 'utf8')) as { [k: string]: Json };
+  const data = { [vegaLiteMime(spec)]: spec, 'image/png': readFileSync(file('png')).toString('base64'), 'text/plain': lines(chart.title) };
   return code(`chart-${chart.file}`, `show_chart(${py(chart.file)})`, [{ output_type: 'display_data', data, metadata: {} }]);
 }
 

@@ -1,5 +1,5 @@
 /**
- * The experiments of EXPERIMENTS.md as grids: `full` has the paper's settings, `quick` fits the
+ * The experiments of docs/experiments.md as grids: `full` has the paper's settings, `quick` fits the
  * whole `alloc-bench start` (E1–E5 quick, one after the other) into 10–20 minutes on 2 cores.
  * Quick trims seeds, sizes for the exact solvers (only those they can finish or nearly finish
  * within the quick limit), exact time limits, stage-2 scenarios and E5's σ grid and paths.

@@ -27,6 +27,52 @@ describe('progress', () => {
     expect(out.at(-1)).toBe('\n');
   });
 
+  it("logs a long cell's step counter and its own ETA at most every 30 s, and counts its share in the overall ETA", () => {
+    const { out, sink: s } = sink(false);
+    let now = 0;
+    const p = new Progress(2, 0, s, () => now);
+    p.start('agh-5min σ=0.05 path 0');
+    now = 10_000;
+    p.steps('agh-5min σ=0.05 path 0', { done: 72, total: 288, unit: 'slots' });
+    expect(out).toEqual([]); // too soon after the start
+    now = 60_000;
+    p.steps('agh-5min σ=0.05 path 0', { done: 144, total: 288, unit: 'slots' });
+    // half the cell in 60 s: 60 s left for it; half of one of two cells done: 3 × 60 s left overall
+    expect(out).toEqual(['  … agh-5min σ=0.05 path 0: 144/288 slots, cell ETA 1m00s (all cells: ETA 3m00s)\n']);
+    now = 70_000;
+    p.steps('agh-5min σ=0.05 path 0', { done: 168, total: 288, unit: 'slots' });
+    expect(out).toHaveLength(1);
+    p.finish('agh-5min σ=0.05 path 0', 'completed');
+    expect(out[1]).toBe('[1/2] agh-5min σ=0.05 path 0: completed (ETA 1m10s)\n');
+  });
+
+  it('never promises the run sooner than its slowest running cell can finish', () => {
+    const { out, sink: s } = sink(false);
+    let now = 0;
+    const p = new Progress(4, 0, s, () => now);
+    p.start('slow');
+    p.start('quick 1');
+    now = 10_000;
+    p.finish('quick 1', 'completed');
+    p.start('quick 2');
+    now = 20_000;
+    p.finish('quick 2', 'completed');
+    now = 40_000;
+    p.steps('slow', { done: 10, total: 100, unit: 'slots' }); // 360 s left for it alone
+    expect(out.at(-1)).toBe('  … slow: 10/100 slots, cell ETA 6m00s (all cells: ETA 6m00s)\n');
+  });
+
+  it("shows a running cell's steps on the live line", () => {
+    const { out, sink: s } = sink(true);
+    let now = 0;
+    const p = new Progress(1, 0, s, () => now);
+    p.start('e5');
+    now = 30_000;
+    p.steps('e5', { done: 96, total: 288, unit: 'slots' });
+    p.close();
+    expect(out.at(-2)).toBe('\r\x1b[K0/1 cells, ETA 1m00s  e5 96/288 slots, cell ETA 1m00s');
+  });
+
   it('formats durations', () => {
     expect([formatDuration(4_400), formatDuration(125_000), formatDuration(7_500_000)]).toEqual(['4s', '2m05s', '2h05m']);
   });

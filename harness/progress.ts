@@ -1,6 +1,7 @@
 /**
- * Sweep progress on stderr: one live, rewritten line on a terminal; plain log lines (one per
- * finished cell) otherwise, so CI logs and redirected output stay readable.
+ * Sweep progress on stderr: one live, rewritten line on a terminal; plain log lines otherwise (one
+ * per finished cell, and for a long cell that reports its steps — E5's 288 slots a day — a line
+ * at most every LOG_EVERY_MS), so CI logs and redirected output stay readable.
  */
 export interface ProgressSink {
   isTTY: boolean;
@@ -8,10 +9,26 @@ export interface ProgressSink {
   columns?: number;
 }
 
+/** Steps of a running cell, as the cell reports them (e.g. slots played of all its days' slots). */
+export interface CellSteps {
+  done: number;
+  total: number;
+  unit: string;
+}
+
+interface Running {
+  started: number;
+  steps?: CellSteps;
+  logged: number;
+}
+
+/** A long cell's progress line in a log: at most this often. */
+const LOG_EVERY_MS = 30_000;
+
 export class Progress {
   private done = 0;
-  private readonly running = new Map<string, number>();
-  private readonly started = Date.now();
+  private readonly running = new Map<string, Running>();
+  private readonly started: number;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -19,7 +36,9 @@ export class Progress {
     /** Cells already finished before this process started (resume): not counted in the ETA. */
     private readonly skipped: number,
     private readonly out: ProgressSink = process.stderr,
+    private readonly now: () => number = Date.now,
   ) {
+    this.started = now();
     if (out.isTTY) {
       this.timer = setInterval(() => this.redraw(), 1000);
       this.timer.unref();
@@ -27,8 +46,21 @@ export class Progress {
   }
 
   start(label: string): void {
-    this.running.set(label, Date.now());
+    const t = this.now();
+    this.running.set(label, { started: t, logged: t });
     if (this.out.isTTY) this.redraw();
+  }
+
+  /** A running cell reports its steps; the cell's own ETA follows from its pace so far. */
+  steps(label: string, steps: CellSteps): void {
+    const cell = this.running.get(label);
+    if (!cell) return;
+    cell.steps = steps;
+    if (this.out.isTTY) return this.redraw();
+    const t = this.now();
+    if (t - cell.logged < LOG_EVERY_MS || steps.done >= steps.total) return;
+    cell.logged = t;
+    this.out.write(`  … ${label}: ${this.cellState(cell)} (all cells: ETA ${this.eta()})\n`);
   }
 
   finish(label: string, outcome: string): void {
@@ -44,15 +76,34 @@ export class Progress {
     if (this.out.isTTY) this.out.write('\n');
   }
 
+  /** Time a running cell still needs at its pace so far (ms), or null before its first step. */
+  private cellLeft(cell: Running): number | null {
+    const s = cell.steps;
+    return s && s.done > 0 ? ((this.now() - cell.started) / s.done) * (s.total - s.done) : null;
+  }
+
+  /** "120/288 slots, cell ETA 3m10s" */
+  private cellState(cell: Running): string {
+    const s = cell.steps;
+    if (!s) return 'running';
+    const left = this.cellLeft(cell);
+    return `${s.done}/${s.total} ${s.unit}, cell ETA ${left === null ? '?' : formatDuration(left)}`;
+  }
+
+  /** Cells still to run, at the pace so far (a running cell's reported steps count as its finished share), and no less than the slowest running cell needs. */
   private eta(): string {
     const left = this.total - this.skipped - this.done;
     if (left === 0) return '0s';
-    if (this.done === 0) return '?';
-    return formatDuration(((Date.now() - this.started) / this.done) * left);
+    const partial = [...this.running.values()].reduce((a, c) => a + (c.steps && c.steps.total > 0 ? c.steps.done / c.steps.total : 0), 0);
+    const finished = this.done + partial;
+    // The run lasts at least as long as its slowest running cell: finished short cells must not hide a long one.
+    const longest = Math.max(0, ...[...this.running.values()].map((c) => this.cellLeft(c) ?? 0));
+    if (finished === 0) return longest > 0 ? formatDuration(longest) : '?';
+    return formatDuration(Math.max(longest, ((this.now() - this.started) / finished) * (left - partial)));
   }
 
   private redraw(): void {
-    const current = [...this.running.keys()].join(' | ') || '—';
+    const current = [...this.running].map(([label, c]) => (c.steps ? `${label} ${this.cellState(c)}` : label)).join(' | ') || '—';
     const line = `${this.skipped + this.done}/${this.total} cells, ETA ${this.eta()}  ${current}`;
     const width = (this.out.columns ?? 120) - 1;
     this.out.write(`\r\x1b[K${line.length > width ? `${line.slice(0, width - 1)}…` : line}`);

@@ -3,22 +3,23 @@
  * the run's provenance, one section per experiment — the paper's claim next to our charts and
  * summary table — and the documentation of the CSV columns. Pure: data in, HTML text out.
  */
-import type { RenderedChart } from './charts.ts';
+import { stoppedEarly, type RenderedChart } from './charts.ts';
 import { COLUMN_SECTIONS, ENCODING_NOTE } from './columns-doc.ts';
 import { COST_TERM_NAMES, SUMMARY_COLUMNS, type CellKind, type ColumnDef } from './columns.ts';
 import type { Manifest } from './manifest.ts';
+import { finding } from './findings.ts';
 import { keyColumns, type Row, type Value } from './summary.ts';
 
 export interface ExperimentText {
   title: string;
-  /** What the paper reports (EXPERIMENTS.md), or null for an ad-hoc sweep. */
+  /** What the paper reports (docs/experiments.md), or null for an ad-hoc sweep. */
   claim: string | null;
   /** Summary columns of the section's table (after the key columns that vary). */
   columns: string[];
 }
 
 const COST_TERMS = COST_TERM_NAMES('');
-const SCALING_COLUMNS = ['rows', 'optimal_count', 'time_limit_feasible_count', 'time_limit_no_solution_count', 'error_count', 'solve_time_s', 'solve_time_median_s', 'speedup_geomean', 'speedup_median', 'gap_mean', 'gap_max', 'feasible_share', 'cost_usd'];
+const SCALING_COLUMNS = ['rows', 'optimal_count', 'time_limit_feasible_count', 'time_limit_no_solution_count', 'time_cap_hit_count', 'error_count', 'solve_time_s', 'solve_time_median_s', 'speedup_geomean', 'speedup_median', 'gap_mean', 'gap_max', 'feasible_share', 'cost_usd'];
 const STAGE2_COLUMNS = ['realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd', 'violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95', 'violation_any_share'];
 
 const EXPERIMENTS: Record<string, ExperimentText> = {
@@ -59,10 +60,16 @@ export const experimentText = (id: string, kind: CellKind): ExperimentText => EX
 
 export const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-/** Display form only: 4 significant digits; the CSVs keep full precision. */
-function show(v: Value): string {
+/** Below this magnitude a figure is floating-point noise (a gap of 3.5e-17, a cost of 2.8e-12 USD): shown as 0. */
+const NOISE = 1e-9;
+
+/** Display form only: 4 significant digits, noise as 0; the CSVs keep full precision. */
+export function show(v: Value): string {
   if (v === null) return '';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+  if (typeof v === 'number') {
+    if (Number.isInteger(v)) return String(v);
+    return Math.abs(v) < NOISE ? '0' : String(Number(v.toPrecision(4)));
+  }
   return String(v);
 }
 
@@ -82,10 +89,11 @@ function cell(r: Row, name: string): string {
   return esc(sign + show(r[name]));
 }
 
-function table(headers: { name: string; title?: string }[], rows: string[][]): string {
+/** `keyed`: the first column names the row and stays in view when the table scrolls sideways. */
+function table(headers: { name: string; title?: string }[], rows: string[][], keyed = false): string {
   const th = headers.map((h) => `<th${h.title ? ` title="${esc(h.title)}"` : ''}>${esc(h.name)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<div class="scroll"><table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+  return `<div class="scroll"><table${keyed ? ' class="keyed"' : ''}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 /** The columns of an experiment's summary table: key columns that vary, then the experiment's columns that have data; `constant`: the keys with one value. */
@@ -97,15 +105,39 @@ export function summaryView(kind: CellKind, rows: readonly Row[], columns: strin
   return { shown: [...varying, ...columns.filter((n) => rows.some((r) => r[n] !== null && r[n] !== ''))], constant };
 }
 
+const SIZE_KEYS = ['size_i', 'size_j', 'size_k'];
+
+/**
+ * The row's name in the table's first column: the key values that vary, the size as I×J×K, and
+ * a † when some run of the group stopped early (stoppedEarly) — one narrow column that stays in
+ * view, instead of six key columns that scroll away.
+ */
+function rowName(r: Row, keys: readonly string[]): string {
+  const parts = keys.filter((n) => !SIZE_KEYS.includes(n)).map((n) => show(r[n]));
+  if (keys.some((n) => SIZE_KEYS.includes(n))) parts.unshift(`${r.size_i}×${r.size_j}×${r.size_k}`);
+  return esc(parts.join(' · ')) + (stoppedEarly(r) ? ' †' : '');
+}
+
 /** The section's summary table, constant keys in the caption. */
 function summaryTable(kind: CellKind, rows: readonly Row[], columns: string[]): string {
   const defs = new Map<string, ColumnDef>(SUMMARY_COLUMNS[kind].map((c) => [c.name, c]));
   const { shown, constant } = summaryView(kind, rows, columns);
+  const keys = new Set(keyColumns(kind));
+  const varying = shown.filter((n) => keys.has(n));
+  const values = shown.filter((n) => !keys.has(n));
+  const keyHeader = [...(varying.some((n) => SIZE_KEYS.includes(n)) ? ['size'] : []), ...varying.filter((n) => !SIZE_KEYS.includes(n))].join(' · ');
   const caption = constant.map((n) => `${n} = ${show(rows[0][n])}`).join(', ');
+  const stopped = rows.some(stoppedEarly);
   return (
     (caption ? `<p class="note">All rows: ${esc(caption)}.</p>` : '') +
-    table(shown.map((n) => ({ name: n, title: defs.get(n)?.description })), rows.map((r) => shown.map((n) => cell(r, n)))) +
-    '<p class="note">≥: a lower bound (an exact solve stopped at its time limit); ≤: an upper bound (gap against the best bound, no proven optimum). Full precision and all columns: summary.csv.</p>'
+    table(
+      [...(varying.length ? [{ name: keyHeader || 'row' }] : []), ...values.map((n) => ({ name: n, title: defs.get(n)?.description }))],
+      rows.map((r) => [...(varying.length ? [rowName(r, varying)] : []), ...values.map((n) => cell(r, n))]),
+      varying.length > 0,
+    ) +
+    '<p class="note">' +
+    (stopped ? '†: some run of the group stopped early — an exact solve at its time limit (the time_limit_* counts) or a heuristic at its wall-clock safety cap (time_cap_hit_count); its figures depend on that limit. ' : '') +
+    '≥: a lower bound (an exact solve stopped at its time limit); ≤: an upper bound (gap against the best bound, no proven optimum). Full precision and all columns: summary.csv.</p>'
   );
 }
 
@@ -155,10 +187,55 @@ h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-to
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{font-weight:bold}dd{margin:0;word-break:break-word}
 blockquote{margin:1em 0;padding:.5em 1em;border-left:4px solid #4c78a8;background:#f4f7fb}
 .charts{display:flex;flex-wrap:wrap;gap:1em}figure.chart{margin:0}figure.chart svg{max-width:100%;height:auto}
-figcaption,.note{font-size:.85em;color:#555}
+figcaption,.note{font-size:.85em;color:#555}p.finding{margin:.5em 0 1em}
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
 th,td{border:1px solid #ddd;padding:.2em .5em;text-align:right;white-space:nowrap}th{background:#f0f0f0}
+table.keyed td:first-child,table.keyed th:first-child{position:sticky;left:0;z-index:1;text-align:left;background:#fff;box-shadow:1px 0 0 #ccc}
+table.keyed th:first-child{background:#f0f0f0}
 #columns td{white-space:normal;text-align:left}`;
+
+function findingLine(experiment: string, summary: readonly Row[]): string {
+  const line = finding(experiment, summary);
+  return line ? `<p class="finding"><strong>This run:</strong> ${esc(line)}</p>` : '';
+}
+
+/** Each experiment's chart that answers the paper's claim: the one the index page shows. */
+const HEADLINE_CHART: Record<string, string> = { e1: 'gap', e2: 'scenario-cost', e3: 'ablation-feasibility', e4: 'violation-vs-kappa', e5: 'rolling-cost' };
+
+export const headlineChart = (experiment: string, charts: readonly RenderedChart[]): RenderedChart | undefined =>
+  charts.find((c) => c.file === `${experiment}-${HEADLINE_CHART[experiment]}`) ?? charts.find((c) => c.experiment === experiment);
+
+export interface IndexEntry {
+  /** The run directory, relative to the index page. */
+  dir: string;
+  title: string;
+  experiment: string;
+  cells: number;
+  summary: readonly Row[];
+  charts: readonly RenderedChart[];
+}
+
+/** The page above several runs (`alloc-bench start`): per run its finding and headline chart, linking to its report. */
+export function indexHtml(title: string, note: string, entries: readonly IndexEntry[]): string {
+  const sections = entries.map((e) => {
+    const chart = headlineChart(e.experiment, e.charts);
+    const text = experimentText(e.experiment, 'solve');
+    const href = `${e.dir}/report.html`;
+    return `<section id="${esc(e.experiment)}"><h2><a href="${esc(href)}">${esc(e.title)}</a></h2>` +
+      (text.claim ? `<blockquote><strong>Paper:</strong> ${esc(text.claim)}</blockquote>` : '') +
+      findingLine(e.experiment, e.summary) +
+      (chart ? `<figure class="chart"><a href="${esc(href)}"><img src="${esc(`${e.dir}/charts/${chart.file}.svg`)}" alt="${esc(chart.title)}"></a><figcaption>${esc(chart.title)}</figcaption></figure>` : '') +
+      `<p class="note">${e.cells} cells · <a href="${esc(href)}">full report: all charts, summary table, provenance</a></p></section>`;
+  });
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${CSS}
+figure.chart img{width:100%;max-width:960px;height:auto}</style></head>
+<body><h1>${esc(title)}</h1>
+<p>${esc(note)}</p>
+${sections.join('\n')}
+</body></html>
+`;
+}
 
 export interface ReportInput {
   manifest: Manifest;
@@ -175,6 +252,7 @@ export function reportHtml({ manifest, kind, raw, summary, charts }: ReportInput
     const figures = charts.filter((c) => c.experiment === id).map(figure).join('\n');
     return `<section id="${esc(id)}"><h2>${esc(text.title)}</h2>` +
       (text.claim ? `<blockquote><strong>Paper:</strong> ${esc(text.claim)}</blockquote>` : '') +
+      findingLine(id, summary) +
       `<h3>Cells by status</h3>${statusCounts(raw.filter((r) => r.experiment === id))}` +
       (figures ? `<div class="charts">${figures}</div>` : '') +
       `<h3>Summary</h3>${summaryTable(kind, summary.filter((r) => r.experiment === id), text.columns)}</section>`;

@@ -6,17 +6,20 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeSubdir, writeFileAtomic } from '../solvers/problem/files.ts';
-import { chartsFor, writeCharts } from './charts.ts';
+import { chartsFor, writeCharts, type RenderedChart } from './charts.ts';
 import { RAW_COLUMNS, SUMMARY_COLUMNS } from './columns.ts';
 import { readManifest } from './manifest.ts';
 import { encodeRow, readRawCsv, writeRawCsv } from './raw-csv.ts';
 import { reportHtml } from './report-html.ts';
-import { decodeRow, summarise } from './summary.ts';
+import { decodeRow, summarise, type Row } from './summary.ts';
 
 export interface ReportFiles {
   summary: string;
   charts: string[];
   html: string;
+  /** The summary rows and the charts, for pages that show the run (the index of `start`). */
+  rows: Row[];
+  rendered: RenderedChart[];
 }
 
 export async function renderReport(runDir: string): Promise<ReportFiles> {
@@ -35,7 +38,7 @@ export async function renderReport(runDir: string): Promise<ReportFiles> {
 
   const htmlPath = join(runDir, 'report.html');
   writeFileAtomic(htmlPath, reportHtml({ manifest, kind, raw, summary, charts }));
-  return { summary: summaryPath, charts: charts.map((c) => join(chartsDir, `${c.file}.svg`)), html: htmlPath };
+  return { summary: summaryPath, charts: charts.map((c) => join(chartsDir, `${c.file}.svg`)), html: htmlPath, rows: summary, rendered: charts };
 }
 
 /** A chart an earlier render made but whose data this run no longer has must not linger. */

@@ -222,8 +222,11 @@ describe('runRollingHorizon', () => {
 
     it('a re-solving policy re-solves every slot of every day, after one warm-up', async () => {
       const solve = vi.spyOn(gh, 'solve');
-      const rows = await runRollingHorizon({ instance, days: days.slice(0, 2), seed: 1, policy: 'gh-5min' });
+      const slots: [number, number][] = [];
+      const rows = await runRollingHorizon({ instance, days: days.slice(0, 2), seed: 1, policy: 'gh-5min', onSlot: (done, total) => slots.push([done, total]) });
       expect(solve).toHaveBeenCalledTimes(1 + 2 * SLOTS_PER_DAY);
+      // the slot counter runs over all the cell's days, once per slot
+      expect(slots).toEqual(Array.from({ length: 2 * SLOTS_PER_DAY }, (_, n) => [n + 1, 2 * SLOTS_PER_DAY]));
       expect(rows.map((r) => r.solver_calls)).toEqual([SLOTS_PER_DAY, SLOTS_PER_DAY]);
     });
   });

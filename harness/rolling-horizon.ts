@@ -1,12 +1,12 @@
 /**
- * Days of the rolling horizon (EXPERIMENTS.md E5), each a (σ, demand path) under one policy: the
+ * Days of the rolling horizon (docs/experiments.md, E5), each a (σ, demand path) under one policy: the
  * policy plans slot by slot (harness/rolling-policies.ts), and each slot is scored on its realised demand
  * over ΔT = 5 min by the stage-2 scenario engine with κ = 1 and a demand factor — the evaluator's
  * cost terms, with capacity overflow dropped and SLO breaches shed, both paid as unmet.
  *
  * Scoring instance: the day's data over one slot at nominal λ; the realised λ(t) enters as the
  * demand factor, so every plan, whatever demand it was made for, is scored on the same instance.
- * No switching cost is charged when a re-solved plan differs from the previous slot's (§ E5 is
+ * No switching cost is charged when a re-solved plan differs from the previous slot's (E5's definition is
  * silent; the rental of each slot is that slot's plan).
  */
 import type { CostTerms } from '../solvers/problem/evaluator.ts';
@@ -35,6 +35,8 @@ export interface RollingInput {
   exactSolverSpec?: string;
   /** Overrides the exact solver's `time_limit_s`. */
   exactTimeLimitS?: number;
+  /** Called after every slot with the slots played and the slots of all the days. */
+  onSlot?: (done: number, total: number) => void;
   /** A trace's arrival counts per 5 minutes (tiled or truncated to a day); default the diurnal curve. */
   profile5min?: readonly number[];
   /** Solver specs of the heuristic policies (default `agh` and `gh`). */
@@ -83,7 +85,8 @@ export async function runRollingHorizon(input: RollingInput): Promise<RollingRow
   const scoring = withDemand(day, 1, SLOT_H);
   const compiled = new WeakMap<Plan, CompiledPlan>(); // a static plan is compiled once
   const rows: RollingRow[] = [];
-  for (const { sigma, path } of input.days) {
+  const slotsTotal = input.days.length * SLOTS_PER_DAY;
+  for (const [dayIndex, { sigma, path }] of input.days.entries()) {
     const { plan, log } = shared ?? newPolicy();
     const { multiplier } = demandPath(seed, sigma, path, profile);
     const demand = new Float64Array(day.types.length);
@@ -100,6 +103,7 @@ export async function runRollingHorizon(input: RollingInput): Promise<RollingRow
       requests += out.demand_per_h;
       violating += out.violating_per_h + out.planned_unmet_per_h;
       unmet += out.planned_unmet_per_h;
+      input.onSlot?.(dayIndex * SLOTS_PER_DAY + t + 1, slotsTotal);
     }
     const failure = log.firstFailure;
     rows.push({

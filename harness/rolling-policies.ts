@@ -1,5 +1,5 @@
 /**
- * The planning policies of the rolling horizon (EXPERIMENTS.md E5). A policy is a function from a
+ * The planning policies of the rolling horizon (docs/experiments.md, E5). A policy is a function from a
  * slot and the demand observed so far to the plan that runs in that slot.
  *
  * - agh-5min / gh-5min: re-solve every slot on the slot's horizon and budget, with the previous

@@ -1,5 +1,5 @@
 /**
- * raw.csv → summary.csv (EXPERIMENTS.md "Aggregates"): one row per group of raw rows, with the
+ * raw.csv → summary.csv (docs/experiments.md): one row per group of raw rows, with the
  * columns of `SUMMARY_COLUMNS` in harness/columns.ts. Pure functions of the raw rows, so a report
  * re-rendered from the same raw.csv gives the same summary.
  */
@@ -190,6 +190,7 @@ function summariseSolveGroup(rows: Row[], refs: Map<string, ExactReference>): Ro
     ...statistics('solve', rows.filter((r) => r.status !== 'error')),
     rows: rows.length,
     ...Object.fromEntries(SOLVE_STATUSES.map((s) => [`${s}_count`, rows.filter((r) => r.status === s).length])),
+    time_cap_hit_count: rows.filter((r) => r.time_cap_hit === true).length,
     solve_time_censored: rows.filter(isTimed).some(isCensored),
     speedup_pairs: speedups.length,
     speedup_geomean: geomean(ratios),

@@ -126,7 +126,7 @@ async function runLocked(opts: SweepOptions, cells: Cell[], mine: Cell[], jobs: 
     const label = describeCell(cell);
     progress.start(label);
     const job: CellJob = { experiment: config.experiment, profilePath, cell };
-    const rows = (await runCellIsolated(job)).map((r) => encodeRow(r, columns));
+    const rows = (await runCellIsolated(job, (steps) => progress.steps(label, steps))).map((r) => encodeRow(r, columns));
     appender.append(rows);
     manifest.cells_done++;
     progress.finish(label, [...new Set(rows.map((r) => r.status))].join(','));

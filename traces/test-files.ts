@@ -8,12 +8,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = dirname(dirname(fileURLToPath(import.meta.url)));
-export const SHARED_TRACES = join(REPO, '..', 'shared', 'traces');
-export const CODE = join(SHARED_TRACES, 'AzureLLMInferenceTrace_code.csv');
-export const CONV = join(SHARED_TRACES, 'AzureLLMInferenceTrace_conv.csv');
+const FILES = ['AzureLLMInferenceTrace_code.csv', 'AzureLLMInferenceTrace_conv.csv'];
+/** Where `traces download` puts them; else the project's shared copy beside the repository. */
+const CANDIDATES = [join(REPO, 'traces', 'data'), join(REPO, '..', 'shared', 'traces')];
+export const SHARED_TRACES = CANDIDATES.find((d) => FILES.every((f) => existsSync(join(d, f)))) ?? CANDIDATES[0];
+export const CODE = join(SHARED_TRACES, FILES[0]);
+export const CONV = join(SHARED_TRACES, FILES[1]);
 export const HAVE_TRACES = existsSync(CODE) && existsSync(CONV);
 /** Test-name suffix that makes a skip visible in the report. */
-export const REAL = `the real 2023 traces${HAVE_TRACES ? '' : ` (SKIPPED: ${SHARED_TRACES} not found)`}`;
+export const REAL = `the real 2023 traces${HAVE_TRACES ? '' : ` (SKIPPED: ${SHARED_TRACES} not found; fetch them with 'alloc-bench traces download')`}`;
 
 /** A temporary folder and a writer of small CSV files into it; call `cleanup` in afterAll. */
 export function scratchCsvDir(prefix: string): { dir: string; csvFile: (name: string, text: string) => string; cleanup: () => void } {

@@ -1,5 +1,5 @@
 // `alloc-bench evaluate`: the nominal evaluation of a plan and, with --inflation, its stage-2
-// stress statistics (FORMULATION §8).
+// stress statistics (docs/model.md §8).
 import type { Argv, CommandModule } from 'yargs';
 import { evaluate } from '../../solvers/problem/evaluator.ts';
 import { InputError } from '../../solvers/problem/errors.ts';
@@ -36,7 +36,7 @@ export const evaluateCommand: CommandModule<object, Args> = {
     }
     const nominal = evaluate(inst, plan);
     if (args.inflation === undefined) {
-      process.stdout.write(args.json ? `${JSON.stringify(nominal, null, 2)}\n` : `${formatEvaluation(nominal)}\n`);
+      process.stdout.write(args.json ? `${JSON.stringify(nominal, null, 2)}\n` : `${formatEvaluation(nominal, inst.system.horizon_h)}\n`);
       return;
     }
     const options = checkStressOptions({
@@ -48,7 +48,7 @@ export const evaluateCommand: CommandModule<object, Args> = {
     process.stdout.write(
       args.json
         ? `${JSON.stringify({ nominal, stage2 }, null, 2)}\n`
-        : `${formatEvaluation(nominal)}\n\n${formatStress(stage2)}\n`,
+        : `${formatEvaluation(nominal, inst.system.horizon_h)}\n\n${formatStress(stage2, inst.system.horizon_h)}\n`,
     );
   },
 };
@@ -60,12 +60,12 @@ function number(text: string, flag: string): number {
 }
 
 /** Stage-2 statistics as a small table: mean, p5, p95 of the cost, its terms and the violation rate. */
-function formatStress(s: StressResult): string {
+function formatStress(s: StressResult, horizonH: number): string {
   const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
   const row = (label: string, st: Stat, f: (x: number) => string) =>
     `  ${label.padEnd(15)}${[st.mean, st.p5, st.p95].map((x) => f(x).padStart(13)).join('')}`;
   return [
-    `stage 2     κ = ${s.inflation}, ${s.scenarios} scenarios, seed ${s.seed} (${s.slo_mode} SLO mode)`,
+    `stage 2     κ = ${s.inflation}, ${s.scenarios} scenarios, seed ${s.seed} (${s.slo_mode} SLO mode); costs per ${horizonH} h horizon`,
     `  ${''.padEnd(15)}${['mean', 'p5', 'p95'].map((h) => h.padStart(13)).join('')}`,
     row('cost', s.cost_usd, usd),
     row('rental', s.terms.rental_usd, usd),

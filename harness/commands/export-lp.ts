@@ -1,5 +1,5 @@
 // `alloc-bench export-lp`: the reduced MILP of an instance as a CPLEX LP file that glpsol, cbc
-// and HiGHS all read (SOLVERS.md).
+// and HiGHS all read.
 import type { Argv, CommandModule } from 'yargs';
 import { toLpText } from '../../solvers/exact/lp-format.ts';
 import { buildModel, modelSize } from '../../solvers/exact/model.ts';

@@ -1,4 +1,4 @@
-// `alloc-bench generate`: one instance (FORMULATION §6, §9) as JSON, on stdout or into a file.
+// `alloc-bench generate`: one instance (docs/model.md §6) as JSON, on stdout or into a file.
 import { relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
@@ -25,13 +25,13 @@ const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export const generateCommand: CommandModule<object, GenerateArgs> = {
   command: 'generate',
-  describe: 'Generate a problem instance from the trace profile (FORMULATION §6)',
+  describe: 'Generate a problem instance from the trace profile (docs/model.md §6)',
   builder: (y) =>
     y
       .option('size', { type: 'string', demandOption: true, describe: 'I,J,K: query types, models, tiers (e.g. 6,6,10)' })
       .option('seed', { type: 'string', default: '1', describe: 'Instance seed (non-negative integer)' })
       .option('scenario', { choices: Object.keys(SCENARIOS), default: 'S1', describe: 'S1 baseline, S2 tight SLOs, S3 critical budget, S4 high penalty, S5 = S3 + S4' })
-      .option('slo-mode', { choices: ['average', 'per-route'], default: 'average', describe: 'average: mean delay and error per type within the SLO; per-route: every used route (§4)' })
+      .option('slo-mode', { choices: ['average', 'per-route'], default: 'average', describe: 'average: mean delay and error per type within the SLO; per-route: every used route meets both SLOs on its own (docs/model.md §4)' })
       .option('profile', { type: 'string', default: DEFAULT_PROFILE_PATH, defaultDescription: 'traces/profiles/azure-2023.json', describe: 'Trace calibration profile bundle' })
       .option('demand-scale', { type: 'string', default: String(SYSTEM_DEFAULTS.demand_scale), describe: 'Multiplier of the trace rates' })
       .option('out', { type: 'string', describe: 'Write the instance here (atomically) instead of to stdout' }) as Argv<GenerateArgs>,

@@ -1,4 +1,4 @@
-// `alloc-bench run <preset>`: one experiment of EXPERIMENTS.md (E1–E5), full or --quick.
+// `alloc-bench run <preset>`: one experiment of docs/experiments.md (E1–E5), full or --quick.
 import type { Argv, CommandModule } from 'yargs';
 import { resolveGrid } from '../grid.ts';
 import { getPreset, PRESETS } from '../presets.ts';

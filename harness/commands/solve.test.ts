@@ -79,7 +79,7 @@ describe('alloc-bench export-lp and solvers', () => {
     const out = await cli('export-lp', instPath, '--out', lpPath);
     expect(out.status, out.stderr).toBe(0);
     const text = readFileSync(lpPath, 'utf8');
-    expect(text).toMatch(/^\\ .*\nMinimize\n obj:/);
+    expect(text).toMatch(/^\\ .*\n\\ Variable key.*\n(\\ .*\n)+Minimize\n obj:/); // name, key of the variable names, model
     expect(text.endsWith('End\n')).toBe(true);
     expect(out.stderr).toMatch(/wrote .*model\.lp: \d+ rows, \d+ columns/);
   });

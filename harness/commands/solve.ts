@@ -79,9 +79,9 @@ export const solveCommand: CommandModule<object, Args> = {
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     } else {
       const lines = [`solver      ${spec.label}`, `status      ${result.status}${result.message ? ` — ${result.message}` : ''}`];
-      lines.push(ev ? formatEvaluation(ev) : 'plan        none');
+      lines.push(ev ? formatEvaluation(ev, inst.system.horizon_h) : 'plan        none');
       if (result.bound_usd !== undefined) {
-        lines.push(`bound       ${usd(result.bound_usd)}${result.gap !== undefined ? `   gap ${(100 * result.gap).toFixed(4)}%` : ''}`);
+        lines.push(`bound       ${usd(result.bound_usd)} per ${inst.system.horizon_h} h horizon${result.gap !== undefined ? `   gap ${(100 * result.gap).toFixed(4)}%` : ''}`);
       }
       lines.push(`time        ${result.wall_time_s.toFixed(2)} s`);
       if (args.out && result.plan) lines.push(`plan        written to ${args.out}`);

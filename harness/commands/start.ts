@@ -1,39 +1,47 @@
 // `alloc-bench start` (npm start): the quick variants of E1–E5 on the embedded default profile,
 // into results/latest/ — built in a temporary directory and swapped in only once complete, so
-// results/latest/ is always a whole set from one run.
+// results/latest/ is always a whole set from one run. Reports are announced with their final
+// paths, after the swap.
 import { existsSync, renameSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { writeFileAtomic } from '../../solvers/problem/files.ts';
 import { resolveGrid } from '../grid.ts';
 import { PRESETS } from '../presets.ts';
+import { indexHtml, type IndexEntry } from '../report-html.ts';
+import { renderReport } from '../report.ts';
 import { RESULTS_DIR } from '../sweep-cli.ts';
 import { runSweep } from '../sweep.ts';
 
 export const startCommand: CommandModule = {
   command: 'start',
-  describe: 'Run the quick versions of E1–E5 into results/latest/ with their reports (about 15 minutes on 2 cores)',
+  describe: 'Run the quick versions of E1–E5 into results/latest/ with their reports and an index page (about 15 minutes on 2 cores)',
   handler: async () => {
     const started = Date.now();
     const latest = join(RESULTS_DIR, 'latest');
     const tmp = join(RESULTS_DIR, `.latest-${process.pid}.tmp`);
     rmSync(tmp, { recursive: true, force: true });
-    const links: string[] = [];
-    for (const preset of PRESETS) {
-      process.stderr.write(`== ${preset.title} (quick)\n`);
+    const entries: IndexEntry[] = [];
+    for (const [n, preset] of PRESETS.entries()) {
+      process.stderr.write(`== ${preset.title} (quick; experiment ${n + 1} of ${PRESETS.length})\n`);
+      const outDir = join(tmp, preset.name);
       const { manifest } = await runSweep({
-        grid: resolveGrid(preset.quick), outDir: join(tmp, preset.name), jobs: availableParallelism(),
-        commandLine: process.argv.slice(2), preset: preset.name, quick: true,
+        grid: resolveGrid(preset.quick), outDir, jobs: availableParallelism(),
+        commandLine: process.argv.slice(2), preset: preset.name, quick: true, report: false,
       });
-      links.push(`<li><a href="${preset.name}/report.html">${preset.title}</a> — ${manifest.cells_done} cells</li>`);
+      const report = await renderReport(outDir);
+      entries.push({ dir: preset.name, title: preset.title, experiment: preset.name, cells: manifest.cells_done, summary: report.rows, charts: report.rendered });
     }
-    // The entry page: each experiment's own report holds its tables and charts.
-    writeFileAtomic(join(tmp, 'report.html'), `<!doctype html><meta charset="utf-8"><title>alloc-bench quick results</title>\n<h1>alloc-bench: quick E1–E5</h1>\n<p>Finished ${new Date().toISOString()}.</p>\n<ul>\n${links.join('\n')}\n</ul>\n`);
+    const note = `Quick versions of E1–E5, finished ${new Date().toISOString()}. Each section: the paper's claim, what this run found, and the chart that answers it; the full report of each experiment is one click away.`;
+    writeFileAtomic(join(tmp, 'report.html'), indexHtml('alloc-bench: quick E1–E5', note, entries));
     const old = join(RESULTS_DIR, `.latest-${process.pid}.old`);
     if (existsSync(latest)) renameSync(latest, old);
     renameSync(tmp, latest);
     rmSync(old, { recursive: true, force: true });
+    const shown = (p: string) => relative(process.cwd(), p) || p;
+    for (const e of entries) process.stderr.write(`report: ${shown(join(latest, e.dir, 'report.html'))}\n`);
+    process.stderr.write(`index:  ${shown(join(latest, 'report.html'))}\n`);
     process.stderr.write(`results/latest/ complete in ${((Date.now() - started) / 60000).toFixed(1)} min\n`);
   },
 };

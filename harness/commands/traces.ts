@@ -22,7 +22,7 @@ interface DownloadArgs {
 
 const calibrateCommand: CommandModule<object, CalibrateArgs> = {
   command: 'calibrate <csv...>',
-  describe: 'Profile Azure LLM inference trace CSVs (FORMULATION §7)',
+  describe: 'Profile Azure LLM inference trace CSVs into a calibration profile (docs/model.md §6)',
   builder: (y) =>
     y
       .positional('csv', { type: 'string', array: true, demandOption: true })

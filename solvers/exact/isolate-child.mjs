@@ -24,7 +24,8 @@ process.once('message', async ({ module, fn, input }) => {
   let reply;
   try {
     const mod = await import(module);
-    reply = { ok: true, value: await mod[fn](input) };
+    // The second argument lets a long task report its progress over the same channel.
+    reply = { ok: true, value: await mod[fn](input, (progress) => process.send({ progress })) };
   } catch (err) {
     reply = { ok: false, message: err instanceof Error ? `${err.name}: ${err.message}` : String(err) };
   }

@@ -18,6 +18,23 @@ describe('runIsolated', () => {
     expect(out).toMatchObject({ ok: true, value: { incumbent: 15, bound: 10 } });
   });
 
+  it("passes what the function reports through its second argument to onProgress, before its value", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isolate-progress-'));
+    try {
+      writeFileSync(join(dir, 'job.mjs'), `
+        export async function count(n, report) {
+          for (let i = 1; i <= n; i++) report({ done: i, total: n });
+          return 'counted';
+        }`);
+      const seen: unknown[] = [];
+      const out = await runIsolated<string>({ module: pathToFileURL(join(dir, 'job.mjs')).href, fn: 'count', input: 3, onProgress: (p) => seen.push(p) }, 30);
+      expect(out).toMatchObject({ ok: true, value: 'counted' });
+      expect(seen).toEqual([1, 2, 3].map((done) => ({ done, total: 3 })));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('kills a hang at the hard limit, from outside', async () => {
     const t0 = performance.now();
     const out = await runIsolated({ module: FAKES, fn: 'hanging', input: null }, 3);

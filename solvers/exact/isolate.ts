@@ -17,6 +17,8 @@ export interface IsolatedTask {
   fn: string;
   /** Structured-clonable argument. */
   input: unknown;
+  /** Called with what the function reports through its second argument, `(progress) => void`, while it runs. */
+  onProgress?: (progress: unknown) => void;
 }
 
 export type IsolatedOutcome<T> =
@@ -68,7 +70,8 @@ export function runIsolated<T>(task: IsolatedTask, hardLimitS: number): Promise<
       settle({ ok: false, reason: 'hard_limit', message: `killed at the hard limit of ${hardLimitS} s`, wall_time_s: elapsed() });
     }, hardLimitS * 1000);
 
-    child.on('message', (reply: { ok: true; value: T } | { ok: false; message: string }) => {
+    child.on('message', (reply: { ok: true; value: T } | { ok: false; message: string } | { progress: unknown }) => {
+      if ('progress' in reply) return void (settled ? undefined : task.onProgress?.(reply.progress));
       settle(reply.ok ? { ok: true, value: reply.value, wall_time_s: elapsed() } : { ok: false, reason: 'threw', message: reply.message, wall_time_s: elapsed() });
     });
     child.on('error', (err) => {

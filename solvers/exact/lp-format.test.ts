@@ -28,7 +28,18 @@ describe('toLpText', () => {
     for (const row of rows) expect(row).toMatch(new RegExp(String.raw`^ ?\w+:( ${term})+ (<=|=) -?\d[\d.e+-]*$`));
   });
 
-  it('is read back by HiGHS with the same dimensions', async () => {
+  it('starts with a key of the variable names as `\\` comments', () => {
+    const key = lines.slice(0, lines.indexOf('Minimize'));
+    expect(key.every((l) => l.startsWith('\\ '))).toBe(true);
+    expect(key).toContain('\\ types i: 0 Summarization, 1 Code_Gen, 2 Translation, 3 Math_Solving, 4 Image_Gen, 5 Video_Gen');
+    // every configuration that has a replica column is named
+    const named = new Set(key.flatMap((l) => /^\\ {3}c=(\d+) \S+@\S+ n\d m\d$/.exec(l)?.[1] ?? []));
+    const replicaCols = model.cols.filter((c) => c.name.startsWith('r_')).map((c) => c.name.slice(2));
+    expect(replicaCols.length).toBeGreaterThan(0);
+    expect([...named].sort()).toEqual([...replicaCols].sort());
+  });
+
+  it('is read back by HiGHS with the same dimensions, its key comments included', async () => {
     const highs = await highsLoader();
     const m = highs.createModel({ format: 'lp', data: text });
     try {

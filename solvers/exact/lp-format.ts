@@ -1,5 +1,5 @@
 /**
- * CPLEX LP text of a model, in the subset glpsol, cbc and HiGHS all read (SOLVERS.md): full
+ * CPLEX LP text of a model, in the subset glpsol, cbc and HiGHS all read: full
  * section names and `End`, a space between coefficient and name, no constants on the left, no
  * ranged rows, explicit bounds, lines wrapped well below 200 characters.
  */
@@ -39,7 +39,8 @@ export function toLpText(model: MilpModel): string {
       objCoefs.push(col.cost);
     }
   });
-  const out: string[] = [`\\ ${model.name}`, 'Minimize', ...linear(model, objCols, objCoefs, ' obj:'), 'Subject To'];
+  // A `\` starts a comment to the end of the line in the LP format: the key costs the readers nothing.
+  const out: string[] = [`\\ ${model.name}`, ...model.key.map((line) => `\\ ${line}`), 'Minimize', ...linear(model, objCols, objCoefs, ' obj:'), 'Subject To'];
   for (const row of model.rows) {
     const lines = linear(model, row.cols, row.coefs, ` ${row.name}:`);
     lines[lines.length - 1] += ` ${row.sense} ${num(row.rhs)}`;

@@ -49,6 +49,8 @@ export interface MilpModel {
   cols: Column[];
   rows: Row[];
   vars: VariableIndex;
+  /** What the indexed names mean (types, models, configurations): written as comments into LP files. */
+  key: string[];
 }
 
 export interface BuildOptions {
@@ -189,7 +191,29 @@ export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
     }
   }
 
-  return { name: inst.meta.id, cols, rows, vars };
+  return { name: inst.meta.id, cols, rows, vars, key: variableKey(inst, vars) };
+}
+
+/** The key of the column and row names: which type, model and configuration each index is. */
+function variableKey(inst: Instance, vars: VariableIndex): string[] {
+  const { configs } = derive(inst);
+  const layout = (c: number) => {
+    const cfg = configs[c];
+    return `${inst.models[cfg.j].name}@${inst.tiers[cfg.k].name} n${cfg.n} m${cfg.m}`;
+  };
+  const list = (names: string[]) => names.map((name, n) => `${n} ${name}`).join(', ');
+  return [
+    'Variable key (costs are $ over the horizon):',
+    '  x_<i>_<c>  share of type i\'s demand routed to configuration c;  u_<i>  share of type i left unserved',
+    '  r_<c>  replicas of configuration c;  w_<c>  c is the layout of its model-tier pair;  s_<j>  model j is stored',
+    'Rows: demand_<i>, layout_<pair>, linking lx_/lr_/lw_, throughput thr_<c> and KV memory kv_<c> (in replicas),',
+    '  pool_<g>, storage, budget, average-mode SLO rows sd_<i> (delay) and se_<i> (error)',
+    `types i: ${list(inst.types.map((t) => t.name))}`,
+    `models j: ${list(inst.models.map((m) => m.name))}`,
+    `GPU models g: ${list(inst.gpus.map((g) => g.name))}`,
+    'configurations c in this model (model@tier, TP degree n, PP depth m):',
+    ...configs.filter((cfg) => vars.r[cfg.index] >= 0).map((cfg) => `  c=${cfg.index} ${layout(cfg.index)}`),
+  ];
 }
 
 export function modelSize(model: MilpModel): ModelSize {

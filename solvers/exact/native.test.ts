@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { evaluate } from '../problem/evaluator.ts';
 import { parseGlpkLog } from './glpk-log.ts';
 import { buildModel } from './model.ts';
+import { toLpText } from './lp-format.ts';
 import { onPath, readCbc, readGlpsol } from './native.ts';
 import { cbcSolver, glpsolSolver, highsSolver } from './solvers.ts';
 import { testInstance, tinyInstance } from './test-instances.ts';
@@ -67,6 +68,8 @@ describe.each([
   if (!installed) console.warn(`native ${binary} cross-check SKIPPED: ${binary} is not on PATH (apt-get install ${binary === 'cbc' ? 'coinor-cbc' : 'glpk-utils'})`);
   it.skipIf(!installed)('reaches the same optimum as highs on (6,6,10) per-route', async () => {
     const inst = baseInstance;
+    // the LP file the binary reads carries the key of variable names as comments
+    expect(toLpText(buildModel(inst))).toMatch(/^\\ .*\n\\ Variable key/);
     reference ??= highsSolver.solve(inst, opts);
     const [ref, r] = [await reference, await solver.solve(inst, opts)];
     expect(r.status, r.message).toBe('optimal');

@@ -172,11 +172,23 @@ export function parsePlan(value: unknown, inst: Instance, source = 'plan'): Plan
 }
 
 export function loadInstance(path: string): Instance {
-  return parseInstance(readJson(path), path);
+  return parseInstance(expectKind(readJson(path), path, 'instance'), path);
 }
 
 export function loadPlan(path: string, inst: Instance): Plan {
-  return parsePlan(readJson(path), inst, path);
+  return parsePlan(expectKind(readJson(path), path, 'plan'), inst, path);
+}
+
+const KINDS = { instance: 'llm-alloc-bench/instance@1', plan: 'llm-alloc-bench/plan@1' } as const;
+
+/** A plan given where an instance is expected (or the reverse) — swapped arguments — is named as such. */
+function expectKind(json: unknown, path: string, want: keyof typeof KINDS): unknown {
+  const schema = typeof json === 'object' && json !== null ? (json as { schema?: unknown }).schema : undefined;
+  const other = want === 'instance' ? 'plan' : 'instance';
+  if (schema === KINDS[other]) {
+    throw new InputError(`${path}: this looks like ${other === 'instance' ? 'an instance' : 'a plan'}, not ${want === 'instance' ? 'an instance' : 'a plan'} (schema ${KINDS[other]}); are the arguments swapped?`);
+  }
+  return json;
 }
 
 function readJson(path: string): unknown {
