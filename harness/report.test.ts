@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -12,6 +11,7 @@ import { e1Rows, e3Rows, e5Rows, writeRun } from './report-fixture.ts';
 import { indexHtml } from './report-html.ts';
 import { renderReport } from './report.ts';
 import { decodeRow } from './summary.ts';
+import { runChild } from './test-cli.ts';
 
 const runs: string[] = [];
 const run = (...args: Parameters<typeof writeRun>) => {
@@ -148,17 +148,20 @@ interface Layout {
 describe.skipIf(!chromium)('report.html in headless Chromium', () => {
   const profile = mkdtempSync(join(tmpdir(), 'chromium-profile-'));
   runs.push(profile);
-  const browse = (page: string, ...extra: string[]) =>
-    execFileSync(chromium!, [
+  const browse = async (page: string, ...extra: string[]) => {
+    const r = await runChild(chromium!, [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
       '--disable-sync', '--no-first-run', `--user-data-dir=${profile}`, '--window-size=1280,2400', ...extra, pathToFileURL(page).href,
-    ], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    ], { timeoutMs: 60_000 });
+    expect(r.status, `chromium ${extra.join(' ')}: ${r.stderr}`).toBe(0);
+    return r.stdout;
+  };
 
   /** The report's layout as the browser computes it, at a 1280-pixel-wide window. */
-  function layoutOf(dir: string): Layout {
+  async function layoutOf(dir: string): Promise<Layout> {
     const measured = join(dir, 'measured.html');
     writeFileSync(measured, readFileSync(join(dir, 'report.html'), 'utf8').replace('</body>', `${MEASURE}</body>`));
-    const dom = browse(measured, '--dump-dom');
+    const dom = await browse(measured, '--dump-dom');
     const json = /<pre id="layout">([\s\S]*?)<\/pre>/.exec(dom)?.[1];
     expect(json, 'the measuring script ran').toBeDefined();
     return JSON.parse(json!.replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>')) as Layout;
@@ -168,7 +171,7 @@ describe.skipIf(!chromium)('report.html in headless Chromium', () => {
     const dir = run('e1', 'solve', e1Rows());
     await renderReport(dir);
     // The DOM the browser built: each chart's figure holds a parsed <svg> with its marks.
-    const dom = browse(join(dir, 'report.html'), '--dump-dom');
+    const dom = await browse(join(dir, 'report.html'), '--dump-dom');
     for (const stem of chartStems(dir)) {
       const figure = new RegExp(`<figure class="chart" id="chart-${stem}"><svg[^>]*>([\\s\\S]*?)</svg>`).exec(dom);
       expect(figure, stem).not.toBeNull();
@@ -176,7 +179,7 @@ describe.skipIf(!chromium)('report.html in headless Chromium', () => {
     }
     await new Promise((r) => setImmediate(r));
 
-    const layout = layoutOf(dir);
+    const layout = await layoutOf(dir);
     expect(layout.charts.map((c) => c.id).sort()).toEqual(chartStems(dir).map((s) => `chart-${s}`).sort());
     expect(layout.scrollWidth, 'no horizontal scrolling').toBeLessThanOrEqual(layout.page);
     for (const c of layout.charts) {
@@ -200,7 +203,7 @@ describe.skipIf(!chromium)('report.html in headless Chromium', () => {
     await new Promise((r) => setImmediate(r));
 
     const shot = join(dir, 'screenshot.png');
-    browse(join(dir, 'report.html'), `--screenshot=${shot}`);
+    await browse(join(dir, 'report.html'), `--screenshot=${shot}`);
     const meta = await sharp(shot).metadata();
     expect([meta.width, meta.height]).toEqual([1280, 2400]);
     const stats = await sharp(shot).stats();
@@ -212,10 +215,10 @@ describe.skipIf(!chromium)('report.html in headless Chromium', () => {
     const rows = e3Rows().flatMap((r) => ['S1', 'S2', 'S3', 'S4', 'S5'].map((scenario) => ({ ...r, scenario, instance_id: `${r.instance_id}-${scenario}`, cell_key: `${r.cell_key}-${scenario}` })));
     const dir = run('e3', 'solve', rows);
     await renderReport(dir);
-    const layout = layoutOf(dir);
+    const layout = await layoutOf(dir);
     expect(layout.charts.map((c) => c.id)).toEqual(['chart-e3-ablation-cost', 'chart-e3-ablation-feasibility']);
     expect(layout.scrollWidth).toBeLessThanOrEqual(layout.page);
     for (const c of layout.charts) expect(c.right, c.id).toBeLessThanOrEqual(layout.page);
-    if (process.env.REPORT_SCREENSHOT_DIR) browse(join(dir, 'report.html'), `--screenshot=${join(process.env.REPORT_SCREENSHOT_DIR, 'report-e3.png')}`);
+    if (process.env.REPORT_SCREENSHOT_DIR) await browse(join(dir, 'report.html'), `--screenshot=${join(process.env.REPORT_SCREENSHOT_DIR, 'report-e3.png')}`);
   });
 });

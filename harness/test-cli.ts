@@ -19,6 +19,8 @@ export interface ChildOptions {
   env?: NodeJS.ProcessEnv;
   /** Written to the child's standard input, which is then closed. */
   input?: string;
+  /** Killed (SIGKILL) after this many milliseconds; the result then has `signal` set. */
+  timeoutMs?: number;
 }
 
 export function runChild(command: string, args: string[], options: ChildOptions = {}): Promise<ChildResult> {
@@ -28,8 +30,9 @@ export function runChild(command: string, args: string[], options: ChildOptions 
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
     child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
-    child.on('error', reject);
-    child.on('close', (status, signal) => resolve({ pid: child.pid, status, signal, stdout, stderr }));
+    const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', (status, signal) => { clearTimeout(timer); resolve({ pid: child.pid, status, signal, stdout, stderr }); });
     child.stdin.on('error', () => {}); // a child that exits without reading its input is not a test failure
     child.stdin.end(options.input ?? '');
   });
