@@ -53,10 +53,20 @@ function runModel(highs: Highs, m: HighsModel, model: MilpModel, opts: BackendOp
     output_flag: false,
     ...(opts.seed !== undefined ? { random_seed: opts.seed } : {}),
   });
-  m.run();
+  if (opts.start) {
+    // The LP reader numbers columns by first appearance; place the start by name.
+    const indices = Int32Array.from(model.cols, (col) => m.getColByName(col.name));
+    m.setSolution({ indices, values: opts.start });
+  }
+  let first: number | undefined;
+  m.run({
+    [highs.constants.callbackType.mipImprovingSolution](event) {
+      first ??= event.data.objective_function_value;
+    },
+  });
   const status = m.getModelStatus();
   const hasSolution = m.info.get('primal_solution_status') === highs.constants.solutionStatus.feasible;
-  const result: BackendResult = { status: 'error' };
+  const result: BackendResult = { status: 'error', ...(first !== undefined ? { first_incumbent: first } : {}) };
   if (status === S.optimal) result.status = 'optimal';
   else if (status === S.infeasible) result.status = 'infeasible';
   else if (status === S.timeLimit) result.status = hasSolution ? 'time_limit_feasible' : 'time_limit_no_solution';

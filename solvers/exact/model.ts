@@ -53,6 +53,8 @@ export interface MilpModel {
   cols: Column[];
   rows: Row[];
   vars: VariableIndex;
+  /** Per configuration, the layout whose columns stand for it: itself, or the one dominating it. */
+  standIn: Int32Array;
 }
 
 export interface BuildOptions {
@@ -278,7 +280,12 @@ export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
     }
   }
 
-  return { name: inst.meta.id, cols, rows, vars };
+  const standIn = Int32Array.from(configs, (cfg) => {
+    let c = cfg.index;
+    while (tight && tight.dominatedBy[c] >= 0) c = tight.dominatedBy[c];
+    return c;
+  });
+  return { name: inst.meta.id, cols, rows, vars, standIn };
 }
 
 export function modelSize(model: MilpModel): ModelSize {

@@ -27,11 +27,21 @@ export function onPath(binary: string): boolean {
   });
 }
 
-/** Runs `binary` on `model.lp` in a fresh temporary directory; `read` gets the directory and the output. */
-async function withLpFile(model: MilpModel, binary: string, args: string[], read: (dir: string, output: string) => BackendResult): Promise<BackendResult> {
+/**
+ * Runs `binary` on `model.lp` (plus any `extra` files) in a fresh temporary directory; `read` gets
+ * the directory and the output.
+ */
+async function withLpFile(
+  model: MilpModel,
+  binary: string,
+  args: string[],
+  read: (dir: string, output: string) => BackendResult,
+  extra: Record<string, string> = {},
+): Promise<BackendResult> {
   const dir = mkdtempSync(join(tmpdir(), `alloc-${binary}-`));
   try {
     writeFileSync(join(dir, 'model.lp'), toLpText(model));
+    for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
     const { code, output } = await run(binary, args, dir);
     try {
       return read(dir, output);
@@ -96,15 +106,36 @@ export const solveWithCbc: Backend = (model, opts) =>
   withLpFile(
     model,
     'cbc',
-    ['model.lp', 'sec', seconds(opts), 'ratio', String(opts.gap), ...(opts.seed !== undefined ? ['randomCbcSeed', String(opts.seed)] : []), 'solve', 'solu', 'sol.txt'],
+    [
+      'model.lp',
+      // `mips` reads a start in the format of cbc's own solution file (`solu`).
+      ...(opts.start ? ['mips', 'start.txt'] : []),
+      ...(opts.threads !== undefined ? ['threads', String(opts.threads)] : []),
+      'sec', seconds(opts),
+      'ratio', String(opts.gap),
+      ...(opts.seed !== undefined ? ['randomCbcSeed', String(opts.seed)] : []),
+      'solve', 'solu', 'sol.txt',
+    ],
     (dir, output) => readCbc(model, output, readFileSync(join(dir, 'sol.txt'), 'utf8')),
+    opts.start ? { 'start.txt': cbcStart(model, opts.start) } : {},
   );
+
+/** A start as cbc writes solutions: a status line, then `index name value` per non-zero column. */
+export function cbcStart(model: MilpModel, values: Float64Array): string {
+  const lines = ['Feasible - objective value 0'];
+  values.forEach((v, n) => {
+    if (v !== 0) lines.push(`${n} ${model.cols[n].name} ${v}`);
+  });
+  return `${lines.join('\n')}\n`;
+}
 
 export function readCbc(model: MilpModel, log: string, solution: string): BackendResult {
   const first = solution.split('\n', 1)[0];
   const objective = Number(/objective value (\S+)/.exec(first)?.[1]);
   const lowerBound = /^Lower bound:\s+(\S+)/m.exec(log);
-  const result: BackendResult = { status: 'error' };
+  // The first incumbent: a start cbc accepted, or the first integer solution it found.
+  const firstFound = /MIPStart provided solution with cost (\S+)|Integer solution of (\S+)/.exec(log);
+  const result: BackendResult = { status: 'error', ...(firstFound ? { first_incumbent: Number(firstFound[1] ?? firstFound[2]) } : {}) };
   // Trap (SOLVERS.md): on a time-out without an integer solution the file carries the LP
   // relaxation's value; that is no plan.
   if (/no integer solution/.test(first)) result.status = 'time_limit_no_solution';
