@@ -37,6 +37,14 @@ describe('reading solver output', () => {
     expect(r.values![model.cols.findIndex((c) => c.name === u)]).toBe(0.75);
   });
 
+  it('cbc: stopped by our SIGINT at the time limit, it reports its incumbent as a time-limited plan', () => {
+    // As cbc 2.10.8 writes them after SIGINT.
+    const log = 'Result - User ctrl-cuser ctrl-c\n\nObjective value:                258.66608166\nLower bound:                    217.753\nGap:                            0.19\n';
+    const r = readCbc(model, log, `Stopped on iterations - objective value 258.66608166\n      3 ${x}   0.25  0\n`);
+    expect(r).toMatchObject({ status: 'time_limit_feasible', objective: 258.66608166, bound: 217.753 });
+    expect(r.values![model.cols.findIndex((c) => c.name === x)]).toBe(0.25);
+  });
+
   it('glpsol: maps column numbers to names through the written problem', () => {
     const problem = `p mip min 1 2\nn j 1 ${u}\nn j 2 ${x}\n`;
     const solution = 's mip 1 2 o 12.5\ni 1 1\nj 1 0.4\nj 2 0.6\ne o f\n';

@@ -37,12 +37,13 @@ async function withLpFile(
   args: string[],
   read: (dir: string, output: string) => BackendResult,
   extra: Record<string, string> = {},
+  interruptAt?: number,
 ): Promise<BackendResult> {
   const dir = mkdtempSync(join(tmpdir(), `alloc-${binary}-`));
   try {
     writeFileSync(join(dir, 'model.lp'), toLpText(model));
     for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
-    const { code, output } = await run(binary, args, dir);
+    const { code, output } = await run(binary, args, dir, interruptAt);
     try {
       return read(dir, output);
     } catch (err) {
@@ -54,9 +55,19 @@ async function withLpFile(
   }
 }
 
-function run(binary: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
+/**
+ * cbc checks its `sec` limit only between nodes and not in the root LP (one run overshot 60 s by
+ * 93 s). At the deadline plus this grace it gets SIGINT, on which it stops like on its own limit
+ * and writes its incumbent; the isolated child's hard limit (solvers.ts, at least 15 s past the
+ * limit) stays the backstop if it does not react.
+ */
+const INTERRUPT_GRACE_MS = 5000;
+
+function run(binary: string, args: string[], cwd: string, interruptAt?: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = interruptAt === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), Math.max(0, interruptAt - Date.now()));
+    child.on('close', () => clearTimeout(timer));
     const chunks: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => chunks.push(b));
     child.stderr.on('data', (b: Buffer) => chunks.push(b));
@@ -118,6 +129,7 @@ export const solveWithCbc: Backend = (model, opts) =>
     ],
     (dir, output) => readCbc(model, output, readFileSync(join(dir, 'sol.txt'), 'utf8')),
     opts.start ? { 'start.txt': cbcStart(model, opts.start) } : {},
+    opts.deadline_ms + INTERRUPT_GRACE_MS,
   );
 
 /** A start as cbc writes solutions: a status line, then `index name value` per non-zero column. */
@@ -140,7 +152,8 @@ export function readCbc(model: MilpModel, log: string, solution: string): Backen
   // relaxation's value; that is no plan.
   if (/no integer solution/.test(first)) result.status = 'time_limit_no_solution';
   else if (/^Optimal/.test(first)) result.status = 'optimal';
-  else if (/^Stopped on time/.test(first)) result.status = 'time_limit_feasible';
+  // `Stopped on time`, or `Stopped on iterations` after our SIGINT at the time limit.
+  else if (/^Stopped on (time|iterations)/.test(first)) result.status = 'time_limit_feasible';
   else if (/[Ii]nfeasible/.test(first)) result.status = 'infeasible';
   else result.message = `cbc: ${first}`;
   result.bound = lowerBound ? Number(lowerBound[1]) : result.status === 'optimal' ? objective : undefined;

@@ -66,7 +66,7 @@ export function exactSolver(spec: ExactSolverSpec): Solver {
     claimsFeasibility: () => true,
     async solve(instance: Instance, options: SolveOptions): Promise<SolveResult> {
       const timeLimit = Number(options.time_limit_s);
-      const warm = spec.warm ? String(options.warm) : '';
+      const warm = spec.warm && options.warm ? String(options.warm) : '';
       await checkWarmSpec(name, warm);
       if (binary && !onPath(binary)) {
         return { solver: name, status: 'error', plan: null, wall_time_s: 0, message: `${binary} is not installed (not on PATH; Debian package ${NATIVE_PACKAGES[binary]})` };
@@ -77,7 +77,7 @@ export function exactSolver(spec: ExactSolverSpec): Solver {
         instance,
         options: {
           ...backendOptions(timeLimit, Number(options.gap), seed ? Number(options.seed) : undefined),
-          ...(threads ? { threads: Number(options.threads) } : {}),
+          ...(threads && options.threads !== undefined ? { threads: Number(options.threads) } : {}),
         },
         ...(warm ? { warm } : {}),
       };

@@ -28,3 +28,16 @@ describe('warm start from a heuristic plan', () => {
     expect(evaluate(inst, warm.plan!).cost_usd).toBeCloseTo(cold.objective!, 4);
   });
 });
+
+describe('the warm option', () => {
+  it('must name a heuristic: bad input is refused before any solve starts', async () => {
+    const { parseSolverSpec } = await import('../registry.ts');
+    const inst = testInstance({ I: 6, J: 6, K: 10 }, 1, 'average');
+    const solve = (spec: string) => {
+      const { solver, options } = parseSolverSpec(spec);
+      return solver.solve(inst, options);
+    };
+    await expect(solve('highs:warm=glpk')).rejects.toThrow('warm=glpk must name a heuristic');
+    await expect(solve('cbc:warm=nope')).rejects.toThrow('unknown solver "nope"');
+  });
+});
