@@ -79,5 +79,38 @@ export function relaxed(model: MilpModel): MilpModel {
 export async function lpRelaxationBound(inst: Instance, timeLimitS: number): Promise<number | undefined> {
   const { solveWithHighs } = await import('./highs.ts');
   const r = await solveWithHighs(relaxed(buildModel(inst)), backendOptions(timeLimitS, 0));
+  if (r.status === 'error') throw new Error(r.message ?? 'HiGHS failed');
   return r.status === 'optimal' ? r.bound : undefined;
+}
+
+/** `lpRelaxationBound` as an isolated task (isolate.ts passes one argument). */
+export const lpRelaxationTask = (task: { instance: Instance; time_limit_s: number }) => lpRelaxationBound(task.instance, task.time_limit_s);
+
+export interface BoundReport {
+  per_type_usd: number;
+  /** LP relaxation, or why there is none. */
+  lp_usd?: number;
+  lp_note?: string;
+  milp_usd?: number;
+  best_usd: number;
+}
+
+/** Every bound asked for and the best of them; the LP runs in an isolated child (0 s: skipped). */
+export async function lowerBounds(inst: Instance, lpTimeLimitS: number, milpBound?: number): Promise<BoundReport> {
+  const per_type_usd = perTypeBound(inst);
+  const report: BoundReport = { per_type_usd, best_usd: per_type_usd };
+  if (lpTimeLimitS > 0) {
+    const { runIsolated } = await import('./isolate.ts');
+    const { hardLimitS } = await import('./solvers.ts');
+    const out = await runIsolated<number | undefined>(
+      { module: import.meta.url, fn: 'lpRelaxationTask', input: { instance: inst, time_limit_s: lpTimeLimitS } },
+      hardLimitS(lpTimeLimitS),
+    );
+    if (!out.ok) report.lp_note = out.message;
+    else if (out.value === undefined) report.lp_note = `not solved within ${lpTimeLimitS} s`;
+    else report.lp_usd = out.value;
+  } else report.lp_note = 'skipped';
+  if (milpBound !== undefined) report.milp_usd = milpBound;
+  report.best_usd = Math.max(per_type_usd, report.lp_usd ?? -Infinity, milpBound ?? -Infinity);
+  return report;
 }
