@@ -9,7 +9,7 @@ import type { OptionSpec, SolveOptions, SolveResult, Solver } from '../solver.ts
 import { backendOptions } from './backend.ts';
 import { runIsolated } from './isolate.ts';
 import { NATIVE_PACKAGES, onPath } from './native.ts';
-import type { BackendRef, ExactReply, ExactRequest } from './run-exact.ts';
+import type { BackendRef, ExactReply, ExactRequest, WarmFacts } from './run-exact.ts';
 
 /**
  * Grace past the time limit before the child is killed. The solvers check their clocks only now
@@ -95,12 +95,18 @@ export function exactSolver(spec: ExactSolverSpec): Solver {
         solver_objective_usd: r.objective,
         bound_usd: r.bound,
         gap: r.gap,
-        message: r.message,
+        message: [r.message, r.warm && warmNote(r.warm, r.first_incumbent)].filter(Boolean).join('; ') || undefined,
         model_size: r.model_size,
         diagnostics: { build_s: r.build_s, solve_s: r.solve_s, ...r.warm, ...(r.first_incumbent !== undefined ? { first_incumbent_usd: r.first_incumbent } : {}) },
       };
     },
   };
+}
+
+/** The warm start in the row's message (raw.csv has no column for it; the time is in the row's). */
+function warmNote(w: WarmFacts, first: number | undefined): string {
+  const firstNote = first === undefined ? '' : `, first incumbent $${first.toFixed(2)}`;
+  return `warm start ${w.warm_solver}: $${w.warm_cost_usd.toFixed(2)}${w.warm_feasible ? '' : ' (infeasible)'} in ${w.warm_s.toFixed(2)} s${firstNote}`;
 }
 
 const ref = (file: string, exported: string): BackendRef => ({ module: new URL(file, import.meta.url).href, name: exported });
