@@ -122,6 +122,9 @@ export const solveWithCbc: Backend = (model, opts) =>
       // `mips` reads a start in the format of cbc's own solution file (`solu`).
       ...(opts.start ? ['mips', 'start.txt'] : []),
       ...(opts.threads !== undefined ? ['threads', String(opts.threads)] : []),
+      // cbc's `sec` counts CPU seconds by default: on a loaded machine a 20 s limit stopped after
+      // 41 s of wall time. The user's limit is wall-clock.
+      'timeMode', 'elapsed',
       'sec', seconds(opts),
       'ratio', String(opts.gap),
       ...(opts.seed !== undefined ? ['randomCbcSeed', String(opts.seed)] : []),
