@@ -45,6 +45,14 @@ describe('reading solver output', () => {
     expect(r.values![model.cols.findIndex((c) => c.name === x)]).toBe(0.25);
   });
 
+  it('cbc: the first incumbent is the first integer solution, not the MIPStart line (its cost can be of the preprocessed model)', () => {
+    const log = 'Cbc0045I MIPStart provided solution with cost 368.426\nCbc0012I Integer solution of 1184.9455 found by Reduced search after 0 iterations\n' +
+      'Objective value:                1184.94553709\nLower bound:                    1063.244\n';
+    const r = readCbc(model, log, `Stopped on time - objective value 1184.94553709\n      3 ${x}   0.25  0\n`);
+    expect(r).toMatchObject({ status: 'time_limit_feasible', first_incumbent: 1184.9455, bound: 1063.244 });
+    expect(readCbc(model, 'Cbc0045I MIPStart provided solution with cost 258.666\n', 'Optimal - objective value 258.66608166\n').first_incumbent).toBe(258.666);
+  });
+
   it('glpsol: maps column numbers to names through the written problem', () => {
     const problem = `p mip min 1 2\nn j 1 ${u}\nn j 2 ${x}\n`;
     const solution = 's mip 1 2 o 12.5\ni 1 1\nj 1 0.4\nj 2 0.6\ne o f\n';
