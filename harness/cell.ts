@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { generateInstance, instanceId } from '../generators/instance.ts';
+import { perTypeBound } from '../solvers/exact/bound.ts';
 import { evaluate } from '../solvers/problem/evaluator.ts';
 import type { Instance } from '../solvers/problem/types.ts';
 import { parseSolverSpec } from '../solvers/registry.ts';
@@ -131,6 +132,9 @@ async function solveRows(job: CellJob, config: SolveCellConfig, instance: Instan
     solve_time_s = NaN;
   }
   const planned: RawRow = { ...baseRow(job), ...planColumns(instance, result), solve_time_s };
+  // A heuristic has no bound of its own: its row carries the instance's relaxation bound, so that
+  // the summary has a gap (an upper bound) at sizes no exact solver reaches. Not timed.
+  if (solver.kind === 'heuristic') planned.bound_usd = perTypeBound(instance);
   return kappaRows(config, (kappa) =>
     kappa === undefined || !result.plan ? { ...planned, kappa } : { ...planned, ...stage2Columns(instance, result, config, kappa) },
   );

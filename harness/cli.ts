@@ -10,6 +10,7 @@ import { solversCommand } from './commands/solvers.ts';
 import { solveCommand } from './commands/solve.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { exportLpCommand } from './commands/export-lp.ts';
+import { boundCommand } from './commands/bound.ts';
 import { benchCommand } from './commands/bench.ts';
 import { runCommand } from './commands/run.ts';
 import { sweepCommand } from './commands/sweep.ts';
@@ -27,6 +28,7 @@ const commands: CommandModule<any, any>[] = [
   solveCommand,
   evaluateCommand,
   exportLpCommand,
+  boundCommand,
   benchCommand,
   runCommand,
   sweepCommand,

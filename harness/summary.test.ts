@@ -57,6 +57,17 @@ describe('summary of solve rows (E1 fixture, computed by hand)', () => {
     expect(find(summary, { size_i: 20, solver_label: 'gh' })).toMatchObject({ gap_instances: 1, gap_upper_bound: true });
   });
 
+  it('takes the best bound of any row of the instance: a heuristic row\'s relaxation bound gives a gap where the exact solver has none', () => {
+    // size 20 seed 2: glpk found nothing; the heuristic rows carry a relaxation bound of 680.
+    // seed 1: the heuristics' 320 is below glpk's 400, which stays the reference.
+    const rows = e1Rows().map((r) => (r.size_i === 20 && r.solver_kind !== 'exact' ? { ...r, bound_usd: r.seed === 2 ? 680 : 320 } : r));
+    const agh20 = find(summarise('solve', decoded('solve', rows)), { size_i: 20, solver_label: 'agh' });
+    // (440 − 400) / 400 = 0.1 and (850 − 680) / 680 = 0.25
+    expect(agh20).toMatchObject({ gap_instances: 2, gap_upper_bound: true });
+    expect(agh20.gap_mean).toBeCloseTo(0.175, 12);
+    expect(agh20.gap_max).toBeCloseTo(0.25, 12);
+  });
+
   it('counts feasibility and violated families; averages the cost terms over rows with a plan', () => {
     const gh20 = find(summary, { size_i: 20, solver_label: 'gh' });
     expect(gh20).toMatchObject({ feasible_share: 0.5, violated_families: 'memory=1;delay_slo=1' });

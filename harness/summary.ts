@@ -121,7 +121,7 @@ interface ExactReference {
   time_censored: boolean;
   /** Lowest evaluator cost among proven-optimal exact plans. */
   optimum_usd: number | null;
-  /** Highest lower bound any exact solver reported. */
+  /** Highest lower bound of any row: exact solvers' bounds, heuristic rows' relaxation bound. */
   bound_usd: number | null;
 }
 
@@ -131,10 +131,11 @@ const instanceKey = (r: Row) => JSON.stringify([r.experiment, r.instance_id, r.k
 
 function exactReferences(rows: readonly Row[]): Map<string, ExactReference> {
   const refs = new Map<string, ExactReference>();
-  for (const group of groupBy(rows.filter((r) => r.solver_kind === 'exact'), ['experiment', 'instance_id', 'kappa'])) {
+  for (const group of groupBy(rows, ['experiment', 'instance_id', 'kappa'])) {
+    const exact = group.filter((r) => r.solver_kind === 'exact');
     // An uncensored time beats a censored one of equal length: it is a measurement, not a bound.
-    const fastest = group.filter(isTimed).sort((a, b) => num(a.solve_time_s)! - num(b.solve_time_s)! || +isCensored(a) - +isCensored(b))[0];
-    const optima = values(group.filter((r) => r.status === 'optimal'), 'cost_usd');
+    const fastest = exact.filter(isTimed).sort((a, b) => num(a.solve_time_s)! - num(b.solve_time_s)! || +isCensored(a) - +isCensored(b))[0];
+    const optima = values(exact.filter((r) => r.status === 'optimal'), 'cost_usd');
     const bounds = values(group, 'bound_usd');
     refs.set(instanceKey(group[0]), {
       time_s: fastest ? num(fastest.solve_time_s) : null,

@@ -60,6 +60,9 @@ describe('sweep', () => {
       expect(r.status).toBe('completed');
       expect(Number(r.cost_usd)).toBeGreaterThan(0);
       expect(r.timing_method).toBe('warm_worker');
+      // Heuristic rows carry the instance's relaxation bound, below any feasible plan's cost.
+      expect(Number(r.bound_usd)).toBeGreaterThan(0);
+      if (r.feasible === 'true') expect(Number(r.bound_usd)).toBeLessThanOrEqual(Number(r.cost_usd));
     }
   });
 

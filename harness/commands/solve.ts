@@ -74,6 +74,7 @@ export const solveCommand: CommandModule<object, Args> = {
         solver_objective_usd: result.solver_objective_usd ?? null,
         model_size: result.model_size ?? null,
         message: result.message ?? null,
+        diagnostics: result.diagnostics ?? null,
         plan_file: args.out && result.plan ? args.out : null,
       };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

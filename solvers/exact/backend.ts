@@ -12,6 +12,10 @@ export interface BackendOptions {
   /** Relative MIP gap at which a solve counts as optimal. */
   gap: number;
   seed?: number;
+  /** Threads the solver may use (cbc only). */
+  threads?: number;
+  /** Column values in model order offered as the first incumbent (a heuristic's plan). */
+  start?: Float64Array;
 }
 
 export type ExactStatus = Exclude<SolveStatus, 'completed'>;
@@ -24,6 +28,8 @@ export interface BackendResult {
   bound?: number;
   gap?: number;
   message?: string;
+  /** Objective of the first incumbent, when the back-end reports it (to check a start was taken). */
+  first_incumbent?: number;
 }
 
 /** Options for a solve that starts now and may take `timeLimitS` seconds. */

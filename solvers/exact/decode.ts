@@ -51,3 +51,37 @@ export function decodePlan(inst: Instance, model: MilpModel, values: ArrayLike<n
   }
   return plan;
 }
+
+/**
+ * A plan as column values of `model`, for a solver's start: the inverse of `decodePlan`. A layout
+ * the model dropped as dominated is replaced by its stand-in, replicas are capped at the model's
+ * bound (a plan never needs more, see `tightening`), a route with no column is left unserved.
+ * The start is a proposal: the solver checks it, and rejects it if it breaks a row.
+ */
+export function encodePlan(inst: Instance, model: MilpModel, plan: Plan): Float64Array {
+  const d = derive(inst);
+  const C = d.configs.length;
+  const { x, r, w, s, u } = model.vars;
+  const values = new Float64Array(model.cols.length);
+  const set = (col: number, v: number) => {
+    if (col >= 0) values[col] = Math.min(model.cols[col].ub, v);
+  };
+  for (const j of plan.stored_models) set(s[j], 1);
+  for (const dep of plan.deployments) {
+    const c = d.configIndex(dep);
+    if (c < 0 || dep.replicas < 1) continue;
+    const to = model.standIn[c];
+    set(w[to], 1);
+    set(r[to], dep.replicas);
+  }
+  const served = new Float64Array(d.I);
+  for (const route of plan.routes) {
+    const c = d.configIndex(route);
+    const col = c < 0 ? -1 : x[route.i * C + model.standIn[c]];
+    if (col < 0) continue;
+    values[col] += route.share;
+    served[route.i] += route.share;
+  }
+  for (let i = 0; i < d.I; i++) set(u[i], Math.max(0, 1 - served[i]));
+  return values;
+}

@@ -3,50 +3,88 @@
  * (reuse changed results and doubled memory), the model read from our LP text, the bound and
  * gap from `info`.
  */
-import highsModule from 'highs';
-import { secondsLeft, valuesByName, type Backend, type BackendResult } from './backend.ts';
+import highsModule, { type Highs, type Model as HighsModel } from 'highs';
+import { secondsLeft, valuesByName, type Backend, type BackendOptions, type BackendResult } from './backend.ts';
+import type { MilpModel } from './model.ts';
 import { toLpText } from './lp-format.ts';
 
 // The package's types describe its CommonJS build (loader at `.default`); under ESM Node loads
 // the .mjs build, whose default export is the loader itself.
 const highsLoader = highsModule as unknown as typeof highsModule.default;
 
+/** highs-js's WebAssembly memory cannot grow past 2 GiB (its getHeapMax). */
+const HEAP_CAP_BYTES = 2 ** 31;
+const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
+
+/**
+ * The row's message for a WebAssembly abort. An abort without a reason is HiGHS's C++ runtime
+ * terminating on an uncaught exception; with exceptions compiled out that is in practice a failed
+ * allocation (failed assertions carry a reason). Heap growth goes in 20% steps, so a failed
+ * allocation from a heap past half the cap is an allocation that would not fit below the cap.
+ */
+export function abortMessage(err: unknown, heapBytes: number): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const heap = `WebAssembly heap ${mib(heapBytes)} MiB of ${mib(HEAP_CAP_BYTES)} MiB`;
+  if (/^Aborted\(\)/.test(text) && heapBytes >= HEAP_CAP_BYTES / 2) return `out of memory (${heap})`;
+  return `HiGHS aborted: ${text.replace(/\. Build with -sASSERTIONS for more info\.$/, '')} (${heap})`;
+}
+
 export const solveWithHighs: Backend = async (model, opts) => {
   const highs = await highsLoader();
-  const S = highs.constants.modelStatus;
-  const m = highs.createModel({ format: 'lp', data: toLpText(model) });
+  let m: HighsModel | undefined;
   try {
-    m.options.set({
-      time_limit: secondsLeft(opts),
-      mip_rel_gap: opts.gap,
-      output_flag: false,
-      ...(opts.seed !== undefined ? { random_seed: opts.seed } : {}),
-    });
-    m.run();
-    const status = m.getModelStatus();
-    const hasSolution = m.info.get('primal_solution_status') === highs.constants.solutionStatus.feasible;
-    const result: BackendResult = { status: 'error' };
-    if (status === S.optimal) result.status = 'optimal';
-    else if (status === S.infeasible) result.status = 'infeasible';
-    else if (status === S.timeLimit) result.status = hasSolution ? 'time_limit_feasible' : 'time_limit_no_solution';
-    else result.message = `HiGHS stopped with model status ${status}`;
-    // A model without integer columns (nothing can be deployed) is solved as an LP, and the
-    // MIP figures stay at their defaults: an optimal LP is its own bound.
-    const isMip = model.cols.some((c) => c.kind !== 'continuous');
-    const objective = Number(m.info.get('objective_function_value'));
-    const bound = isMip ? Number(m.info.get('mip_dual_bound')) : result.status === 'optimal' ? objective : NaN;
-    if (Number.isFinite(bound)) result.bound = bound;
-    if (hasSolution && (result.status === 'optimal' || result.status === 'time_limit_feasible')) {
-      // The LP reader numbers columns by first appearance; map them back by name.
-      const { colValue } = m.getSolution();
-      const byName = new Map<string, number>();
-      for (let n = 0; n < colValue.length; n++) byName.set(m.getColName(n), colValue[n]);
-      result.values = valuesByName(model, (name) => byName.get(name));
-      result.objective = objective;
-      result.gap = isMip ? Number(m.info.get('mip_gap')) : 0;
-    }
-    return result;
+    m = highs.createModel({ format: 'lp', data: toLpText(model) });
+    return runModel(highs, m, model, opts);
+  } catch (err) {
+    if (!(err instanceof WebAssembly.RuntimeError)) throw err;
+    // After an abort the instance is unusable (dispose would throw): report and let it go.
+    m = undefined;
+    return { status: 'error', message: abortMessage(err, highs.memoryBytes) };
   } finally {
-    m.dispose();
+    m?.dispose();
   }
 };
+
+function runModel(highs: Highs, m: HighsModel, model: MilpModel, opts: BackendOptions): BackendResult {
+  const S = highs.constants.modelStatus;
+  m.options.set({
+    time_limit: secondsLeft(opts),
+    mip_rel_gap: opts.gap,
+    output_flag: false,
+    ...(opts.seed !== undefined ? { random_seed: opts.seed } : {}),
+  });
+  if (opts.start) {
+    // The LP reader numbers columns by first appearance; place the start by name.
+    const indices = Int32Array.from(model.cols, (col) => m.getColByName(col.name));
+    m.setSolution({ indices, values: opts.start });
+  }
+  let first: number | undefined;
+  m.run({
+    [highs.constants.callbackType.mipImprovingSolution](event) {
+      first ??= event.data.objective_function_value;
+    },
+  });
+  const status = m.getModelStatus();
+  const hasSolution = m.info.get('primal_solution_status') === highs.constants.solutionStatus.feasible;
+  const result: BackendResult = { status: 'error', ...(first !== undefined ? { first_incumbent: first } : {}) };
+  if (status === S.optimal) result.status = 'optimal';
+  else if (status === S.infeasible) result.status = 'infeasible';
+  else if (status === S.timeLimit) result.status = hasSolution ? 'time_limit_feasible' : 'time_limit_no_solution';
+  else result.message = `HiGHS stopped with model status ${status}`;
+  // A model without integer columns (nothing can be deployed) is solved as an LP, and the
+  // MIP figures stay at their defaults: an optimal LP is its own bound.
+  const isMip = model.cols.some((c) => c.kind !== 'continuous');
+  const objective = Number(m.info.get('objective_function_value'));
+  const bound = isMip ? Number(m.info.get('mip_dual_bound')) : result.status === 'optimal' ? objective : NaN;
+  if (Number.isFinite(bound)) result.bound = bound;
+  if (hasSolution && (result.status === 'optimal' || result.status === 'time_limit_feasible')) {
+    // The LP reader numbers columns by first appearance; map them back by name.
+    const { colValue } = m.getSolution();
+    const byName = new Map<string, number>();
+    for (let n = 0; n < colValue.length; n++) byName.set(m.getColName(n), colValue[n]);
+    result.values = valuesByName(model, (name) => byName.get(name));
+    result.objective = objective;
+    result.gap = isMip ? Number(m.info.get('mip_gap')) : 0;
+  }
+  return result;
+}

@@ -3,7 +3,7 @@ import { derive } from '../problem/derived.ts';
 import type { Instance } from '../problem/types.ts';
 import { backendOptions } from './backend.ts';
 import { solveWithHighs } from './highs.ts';
-import { buildModel, modelSize, modelSizes, type MilpModel } from './model.ts';
+import { buildModel, modelSize, modelSizes, tightening, type MilpModel } from './model.ts';
 import { testInstance, tinyInstance } from './test-instances.ts';
 
 
@@ -108,5 +108,47 @@ describe('model reduction keeps the optimum', () => {
     expect(reduced.status).toBe('optimal');
     expect(unreduced.status).toBe('optimal');
     expect(reduced.objective!).toBeCloseTo(unreduced.objective!, 6);
+  });
+});
+
+describe('tightening keeps the optimum', () => {
+  // The tiny corpus has no two layouts with the same n·m (see brute-force.test.ts for the
+  // tightened model against the enumeration); base-size instances exercise the dominance rule.
+  // Seeds whose loose model HiGHS solves in seconds (each solve blocks the worker).
+  it.each([2, 3, 4])('(6,6,10) seed %i per-route: same optimum with and without tightening', async (seed) => {
+    const inst = testInstance({ I: 6, J: 6, K: 10 }, seed, 'per-route', (['S2', 'S3', 'S5'] as const)[seed - 2]);
+    const tight = buildModel(inst);
+    const loose = buildModel(inst, { tighten: false });
+    // The tightening must be real: fewer layouts, and no replica bound looser than the pool's.
+    expect(columnsOf(tight, 'r_').length).toBeLessThan(columnsOf(loose, 'r_').length);
+    const ub = (m: MilpModel) => new Map(m.cols.filter((c) => c.name.startsWith('r_')).map((c) => [c.name, c.ub]));
+    const looseUb = ub(loose);
+    const tightUb = [...ub(tight)];
+    for (const [name, bound] of tightUb) expect(bound).toBeLessThanOrEqual(looseUb.get(name)!);
+    expect(tightUb.some(([name, bound]) => bound < looseUb.get(name)!)).toBe(true);
+    const a = await solveWithHighs(tight, backendOptions(60, 0));
+    const b = await solveWithHighs(loose, backendOptions(60, 0));
+    expect(a.status).toBe('optimal');
+    expect(b.status).toBe('optimal');
+    expect(a.objective!).toBeCloseTo(b.objective!, 6);
+  });
+
+  it('drops a layout only for a kept one of the same pair and width that is at least as good for every type', () => {
+    const inst = testInstance({ I: 6, J: 6, K: 10 }, 1, 'average');
+    const d = derive(inst);
+    const C = d.configs.length;
+    const open = (i: number, c: number) => Number.isFinite(d.kv_replicas[i * C + c]);
+    const { dominatedBy } = tightening(inst, open);
+    expect(dominatedBy.some((c) => c >= 0)).toBe(true);
+    dominatedBy.forEach((by, c) => {
+      if (by < 0) return;
+      expect(d.configs[by].pair).toBe(d.configs[c].pair);
+      expect(d.configs[by].gpus).toBe(d.configs[c].gpus);
+      for (let i = 0; i < d.I; i++) expect(d.delay_s[i * C + by]).toBeLessThanOrEqual(d.delay_s[i * C + c]);
+      // Following the chain ends at a layout nobody dominates.
+      let top = by;
+      for (let n = 0; n < C && dominatedBy[top] >= 0; n++) top = dominatedBy[top];
+      expect(dominatedBy[top]).toBe(-1);
+    });
   });
 });

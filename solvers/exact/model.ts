@@ -10,6 +10,10 @@
  * to constrain are dropped. `reduce: false` builds the unreduced model over all memory-valid
  * configurations (variables that must be 0 are fixed by bounds there), which is what the
  * "before" size reports and what the tests solve to show the reduction keeps the optimum.
+ *
+ * Tightening (`tighten`, on by default with `reduce`): smaller replica bounds, dominated layouts
+ * dropped and the cut w_c ≤ r_c, each of which keeps at least one optimal plan (see
+ * `tightening`); the tests solve with and without it to show the optimum does not move.
  */
 import { derive } from '../problem/derived.ts';
 import type { Instance } from '../problem/types.ts';
@@ -51,15 +55,97 @@ export interface MilpModel {
   vars: VariableIndex;
   /** What the indexed names mean (types, models, configurations): written as comments into LP files. */
   key: string[];
+  /** Per configuration, the layout whose columns stand for it: itself, or the one dominating it. */
+  standIn: Int32Array;
 }
 
 export interface BuildOptions {
   /** Drop variables that can never be non-zero and rows that cannot bind (default true). */
   reduce?: boolean;
+  /** Tighten replica bounds, drop dominated layouts, add w ≤ r (default: as `reduce`). */
+  tighten?: boolean;
+}
+
+/** Slack for the floors and ceilings below: a bound may only come out looser, never tighter. */
+const ROUNDING = 1e-9;
+
+export interface Tightening {
+  /** R̄_c used in the model: the pool's bound, tightened when `tighten` is on. */
+  replicas: number[];
+  /** Index of the layout that dominates c (same pair, dropped), or −1. */
+  dominatedBy: number[];
+  /** The cut w_c ≤ r_c holds at some optimum: every route on c needs capacity. */
+  layoutNeedsReplica: boolean[];
+}
+
+/**
+ * Reductions that keep an optimal plan (each argued on a plan of the full model):
+ *
+ * - Budget: r_c ≥ 1 forces w_c = 1 and s_j = 1, and every budget term is ≥ 0, so a feasible plan
+ *   has H·p_c·r_c + H·p_s·2P_j ≤ δ: r_c ≤ ⌊(δ − H·p_s·2P_j) / (H·p_c)⌋ (valid for every plan).
+ * - Demand: x_ic ≤ 1, so the throughput and KV rows never need more than
+ *   ⌈max(Σ_i load_ic, Σ_i kv_ic)⌉ replicas over the open routes i; replicas beyond that can be
+ *   removed from any plan without breaking a row (they appear with a positive coefficient only in
+ *   the pool and budget rows) or raising the cost, so some optimum respects the bound.
+ * - Dominance: two layouts of one (j,k) pair with the same n·m have the same price, Φ_c, free_c,
+ *   pool use and model. If c has, for every type, delay, throughput, KV and penalty coefficients
+ *   ≤ those of c′ and every route open on c′ is open on c, moving c′'s replicas and routes to c
+ *   keeps every row (SLO rows have coefficient (D−Δ)/Δ, error is per pair) and does not raise
+ *   the cost; one layout per pair means c is free to take them. c′ is dropped (ties: the lower
+ *   index is kept, so the relation is a strict order and an undominated layout always remains).
+ * - w_c ≤ r_c when every open route on c has a positive throughput or KV coefficient: then w_c = 1
+ *   with r_c = 0 routes nothing, and w_c = 0 (no cost) serves the same plan.
+ */
+export function tightening(inst: Instance, open: (i: number, c: number) => boolean): Tightening {
+  const d = derive(inst);
+  const { I, configs } = d;
+  const C = configs.length;
+  const H = inst.system.horizon_h;
+  const replicas = configs.map((cfg) => {
+    const spare = inst.system.budget_usd - H * d.model_storage_usd_per_h[cfg.j];
+    const byBudget = cfg.price_usd_per_h > 0 ? Math.floor((spare / (H * cfg.price_usd_per_h)) * (1 + ROUNDING) + ROUNDING) : Infinity;
+    let load = 0;
+    let kv = 0;
+    for (let i = 0; i < I; i++) {
+      if (!open(i, cfg.index)) continue;
+      load += d.load_replicas[i * C + cfg.index];
+      kv += d.kv_replicas[i * C + cfg.index];
+    }
+    // At least 1: this bound never removes a layout (a route with zero coefficients needs none).
+    const byDemand = Math.max(1, Math.ceil(Math.max(load, kv) * (1 + ROUNDING)));
+    return Math.max(0, Math.min(cfg.max_replicas, byBudget, byDemand));
+  });
+  // Per (i, c): the coefficients a layout must not exceed to dominate.
+  const coefs = [d.delay_s, d.load_replicas, d.kv_replicas, d.delay_penalty_usd_per_h];
+  const atMost = (c: number, c2: number) => {
+    for (let i = 0; i < I; i++) {
+      if (!open(i, c2)) continue;
+      if (!open(i, c)) return false;
+      for (const a of coefs) if (a[i * C + c] > a[i * C + c2]) return false;
+    }
+    return true;
+  };
+  const dominatedBy = configs.map((cfg) => {
+    for (const c of d.pairConfigs[cfg.pair]) {
+      if (c === cfg.index || configs[c].gpus !== cfg.gpus) continue;
+      // Equal coefficients both ways: the lower index dominates.
+      if (atMost(c, cfg.index) && (!atMost(cfg.index, c) || c < cfg.index)) return c;
+    }
+    return -1;
+  });
+  const layoutNeedsReplica = configs.map((cfg) => {
+    for (let i = 0; i < I; i++) {
+      const at = i * C + cfg.index;
+      if (open(i, cfg.index) && !(d.load_replicas[at] > 0 || d.kv_replicas[at] > 0)) return false;
+    }
+    return true;
+  });
+  return { replicas, dominatedBy, layoutNeedsReplica };
 }
 
 export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
   const reduce = opts.reduce ?? true;
+  const tighten = opts.tighten ?? reduce;
   const d = derive(inst);
   const { I, J, configs } = d;
   const C = configs.length;
@@ -79,7 +165,11 @@ export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
   // on an SLO-feasible route.
   const routeOpen = (i: number, c: number) =>
     Number.isFinite(d.kv_replicas[i * C + c]) && (!perRoute || d.sloFeasible(i, c));
-  const routeUsable = (i: number, c: number) => canDeploy[c] && routeOpen(i, c);
+  const deployOpen = (i: number, c: number) => canDeploy[c] && routeOpen(i, c);
+  const tight = tighten ? tightening(inst, deployOpen) : undefined;
+  const replicaBound = (c: number) => tight?.replicas[c] ?? configs[c].max_replicas;
+  // A dominated layout is dropped only when its dominator is itself kept (deployable with R̄ ≥ 1).
+  const routeUsable = (i: number, c: number) => deployOpen(i, c) && replicaBound(c) >= 1 && !(tight && tight.dominatedBy[c] >= 0);
 
   const cols: Column[] = [];
   const rows: Row[] = [];
@@ -115,7 +205,7 @@ export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
   };
   for (let c = 0; c < C; c++) {
     if (reduce && !used(c)) continue;
-    vars.r[c] = addCol(`r_${c}`, 'integer', 0, configs[c].max_replicas, H * configs[c].price_usd_per_h);
+    vars.r[c] = addCol(`r_${c}`, 'integer', 0, replicaBound(c), H * configs[c].price_usd_per_h);
     vars.w[c] = addCol(`w_${c}`, 'binary', 0, 1, 0);
   }
   for (let j = 0; j < J; j++) {
@@ -144,7 +234,8 @@ export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
       const x = vars.x[i * C + c];
       if (x >= 0) addRow(`lx_${i}_${c}`, '<=', 0, [[x, 1], [w, -1]]);
     }
-    addRow(`lr_${c}`, '<=', 0, [[vars.r[c], 1], [w, -configs[c].max_replicas]]);
+    addRow(`lr_${c}`, '<=', 0, [[vars.r[c], 1], [w, -replicaBound(c)]]);
+    if (tight?.layoutNeedsReplica[c]) addRow(`wr_${c}`, '<=', 0, [[w, 1], [vars.r[c], -1]]);
     addRow(`lw_${c}`, '<=', 0, [[w, 1], [vars.s[configs[c].j], -1]]);
   }
   // 4–5. Throughput and KV memory, in replicas of c.
@@ -191,7 +282,12 @@ export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
     }
   }
 
-  return { name: inst.meta.id, cols, rows, vars, key: variableKey(inst, vars) };
+  const standIn = Int32Array.from(configs, (cfg) => {
+    let c = cfg.index;
+    while (tight && tight.dominatedBy[c] >= 0) c = tight.dominatedBy[c];
+    return c;
+  });
+  return { name: inst.meta.id, cols, rows, vars, key: variableKey(inst, vars), standIn };
 }
 
 /** The key of the column and row names: which type, model and configuration each index is. */
@@ -206,7 +302,7 @@ function variableKey(inst: Instance, vars: VariableIndex): string[] {
     'Variable key (costs are $ over the horizon):',
     '  x_<i>_<c>  share of type i\'s demand routed to configuration c;  u_<i>  share of type i left unserved',
     '  r_<c>  replicas of configuration c;  w_<c>  c is the layout of its model-tier pair;  s_<j>  model j is stored',
-    'Rows: demand_<i>, layout_<pair>, linking lx_/lr_/lw_, throughput thr_<c> and KV memory kv_<c> (in replicas),',
+    'Rows: demand_<i>, layout_<pair>, linking lx_/lr_/lw_ (and wr_: a chosen layout has a replica), throughput thr_<c> and KV memory kv_<c> (in replicas),',
     '  pool_<g>, storage, budget, average-mode SLO rows sd_<i> (delay) and se_<i> (error)',
     `types i: ${list(inst.types.map((t) => t.name))}`,
     `models j: ${list(inst.models.map((m) => m.name))}`,

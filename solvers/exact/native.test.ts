@@ -38,6 +38,22 @@ describe('reading solver output', () => {
     expect(r.values![model.cols.findIndex((c) => c.name === u)]).toBe(0.75);
   });
 
+  it('cbc: stopped by our SIGINT at the time limit, it reports its incumbent as a time-limited plan', () => {
+    // As cbc 2.10.8 writes them after SIGINT.
+    const log = 'Result - User ctrl-cuser ctrl-c\n\nObjective value:                258.66608166\nLower bound:                    217.753\nGap:                            0.19\n';
+    const r = readCbc(model, log, `Stopped on iterations - objective value 258.66608166\n      3 ${x}   0.25  0\n`);
+    expect(r).toMatchObject({ status: 'time_limit_feasible', objective: 258.66608166, bound: 217.753 });
+    expect(r.values![model.cols.findIndex((c) => c.name === x)]).toBe(0.25);
+  });
+
+  it('cbc: the first incumbent is the first integer solution, not the MIPStart line (its cost can be of the preprocessed model)', () => {
+    const log = 'Cbc0045I MIPStart provided solution with cost 368.426\nCbc0012I Integer solution of 1184.9455 found by Reduced search after 0 iterations\n' +
+      'Objective value:                1184.94553709\nLower bound:                    1063.244\n';
+    const r = readCbc(model, log, `Stopped on time - objective value 1184.94553709\n      3 ${x}   0.25  0\n`);
+    expect(r).toMatchObject({ status: 'time_limit_feasible', first_incumbent: 1184.9455, bound: 1063.244 });
+    expect(readCbc(model, 'Cbc0045I MIPStart provided solution with cost 258.666\n', 'Optimal - objective value 258.66608166\n').first_incumbent).toBe(258.666);
+  });
+
   it('glpsol: maps column numbers to names through the written problem', () => {
     const problem = `p mip min 1 2\nn j 1 ${u}\nn j 2 ${x}\n`;
     const solution = 's mip 1 2 o 12.5\ni 1 1\nj 1 0.4\nj 2 0.6\ne o f\n';

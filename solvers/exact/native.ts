@@ -27,12 +27,23 @@ export function onPath(binary: string): boolean {
   });
 }
 
-/** Runs `binary` on `model.lp` in a fresh temporary directory; `read` gets the directory and the output. */
-async function withLpFile(model: MilpModel, binary: string, args: string[], read: (dir: string, output: string) => BackendResult): Promise<BackendResult> {
+/**
+ * Runs `binary` on `model.lp` (plus any `extra` files) in a fresh temporary directory; `read` gets
+ * the directory and the output.
+ */
+async function withLpFile(
+  model: MilpModel,
+  binary: string,
+  args: string[],
+  read: (dir: string, output: string) => BackendResult,
+  extra: Record<string, string> = {},
+  interruptAt?: number,
+): Promise<BackendResult> {
   const dir = mkdtempSync(join(tmpdir(), `alloc-${binary}-`));
   try {
     writeFileSync(join(dir, 'model.lp'), toLpText(model));
-    const { code, output } = await run(binary, args, dir);
+    for (const [name, text] of Object.entries(extra)) writeFileSync(join(dir, name), text);
+    const { code, output } = await run(binary, args, dir, interruptAt);
     try {
       return read(dir, output);
     } catch (err) {
@@ -44,9 +55,19 @@ async function withLpFile(model: MilpModel, binary: string, args: string[], read
   }
 }
 
-function run(binary: string, args: string[], cwd: string): Promise<{ code: number | null; output: string }> {
+/**
+ * cbc checks its `sec` limit only between nodes and not in the root LP (one run overshot 60 s by
+ * 93 s). At the deadline plus this grace it gets SIGINT, on which it stops like on its own limit
+ * and writes its incumbent; the isolated child's hard limit (solvers.ts, at least 15 s past the
+ * limit) stays the backstop if it does not react.
+ */
+const INTERRUPT_GRACE_MS = 5000;
+
+function run(binary: string, args: string[], cwd: string, interruptAt?: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const timer = interruptAt === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), Math.max(0, interruptAt - Date.now()));
+    child.on('close', () => clearTimeout(timer));
     const chunks: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => chunks.push(b));
     child.stderr.on('data', (b: Buffer) => chunks.push(b));
@@ -54,6 +75,13 @@ function run(binary: string, args: string[], cwd: string): Promise<{ code: numbe
     child.on('close', (code) => resolve({ code, output: Buffer.concat(chunks).toString() }));
   });
 }
+
+/**
+ * Share of the time left that cbc is given as its own limit. Its preprocessing, root heuristics
+ * and post-processing do not look at the clock: at (20,20,20) on a loaded machine, a 40 s limit
+ * ended after 70 s (root heuristic until 51 s, then 18 s to undo preprocessing and write out).
+ */
+const CBC_TIME_SHARE = 0.8;
 
 /** Both binaries take whole seconds. */
 const seconds = (opts: BackendOptions) => String(Math.max(1, Math.floor(secondsLeft(opts))));
@@ -96,20 +124,48 @@ export const solveWithCbc: Backend = (model, opts) =>
   withLpFile(
     model,
     'cbc',
-    ['model.lp', 'sec', seconds(opts), 'ratio', String(opts.gap), ...(opts.seed !== undefined ? ['randomCbcSeed', String(opts.seed)] : []), 'solve', 'solu', 'sol.txt'],
+    [
+      'model.lp',
+      // `mips` reads a start in the format of cbc's own solution file (`solu`).
+      ...(opts.start ? ['mips', 'start.txt'] : []),
+      ...(opts.threads !== undefined ? ['threads', String(opts.threads)] : []),
+      // cbc's `sec` counts CPU seconds by default: on a loaded machine a 20 s limit stopped after
+      // 41 s of wall time. The user's limit is wall-clock.
+      'timeMode', 'elapsed',
+      'sec', String(Math.max(1, Math.floor(CBC_TIME_SHARE * secondsLeft(opts)))),
+      'ratio', String(opts.gap),
+      ...(opts.seed !== undefined ? ['randomCbcSeed', String(opts.seed)] : []),
+      'solve', 'solu', 'sol.txt',
+    ],
     (dir, output) => readCbc(model, output, readFileSync(join(dir, 'sol.txt'), 'utf8')),
+    opts.start ? { 'start.txt': cbcStart(model, opts.start) } : {},
+    opts.deadline_ms + INTERRUPT_GRACE_MS,
   );
+
+/** A start as cbc writes solutions: a status line, then `index name value` per non-zero column. */
+export function cbcStart(model: MilpModel, values: Float64Array): string {
+  const lines = ['Feasible - objective value 0'];
+  values.forEach((v, n) => {
+    if (v !== 0) lines.push(`${n} ${model.cols[n].name} ${v}`);
+  });
+  return `${lines.join('\n')}\n`;
+}
 
 export function readCbc(model: MilpModel, log: string, solution: string): BackendResult {
   const first = solution.split('\n', 1)[0];
   const objective = Number(/objective value (\S+)/.exec(first)?.[1]);
   const lowerBound = /^Lower bound:\s+(\S+)/m.exec(log);
-  const result: BackendResult = { status: 'error' };
+  // The first incumbent: a start cbc accepted, or the first integer solution it found.
+  // (The cost on the MIPStart line can be of the preprocessed model: 368 for a start of $1190 at
+  // (20,20,20), whose first "Integer solution" was 1185.)
+  const firstFound = /Integer solution of (\S+)/.exec(log) ?? /MIPStart provided solution with cost (\S+)/.exec(log);
+  const result: BackendResult = { status: 'error', ...(firstFound ? { first_incumbent: Number(firstFound[1]) } : {}) };
   // Trap (SOLVERS.md): on a time-out without an integer solution the file carries the LP
   // relaxation's value; that is no plan.
   if (/no integer solution/.test(first)) result.status = 'time_limit_no_solution';
   else if (/^Optimal/.test(first)) result.status = 'optimal';
-  else if (/^Stopped on time/.test(first)) result.status = 'time_limit_feasible';
+  // `Stopped on time`, or `Stopped on iterations` after our SIGINT at the time limit.
+  else if (/^Stopped on (time|iterations)/.test(first)) result.status = 'time_limit_feasible';
   else if (/[Ii]nfeasible/.test(first)) result.status = 'infeasible';
   else result.message = `cbc: ${first}`;
   result.bound = lowerBound ? Number(lowerBound[1]) : result.status === 'optimal' ? objective : undefined;

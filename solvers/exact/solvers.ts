@@ -3,12 +3,13 @@
  * child (`isolate.ts`) under a hard limit of the user's time limit plus a grace period, so a
  * back-end that overruns, aborts or hangs costs one result.
  */
+import { InputError } from '../problem/errors.ts';
 import type { Instance } from '../problem/types.ts';
 import type { OptionSpec, SolveOptions, SolveResult, Solver } from '../solver.ts';
 import { backendOptions } from './backend.ts';
 import { runIsolated } from './isolate.ts';
 import { NATIVE_PACKAGES, onPath } from './native.ts';
-import type { BackendRef, ExactReply, ExactRequest } from './run-exact.ts';
+import type { BackendRef, ExactReply, ExactRequest, WarmFacts } from './run-exact.ts';
 
 /**
  * Grace past the time limit before the child is killed. The solvers check their clocks only now
@@ -24,6 +25,11 @@ const COMMON_OPTIONS: Record<string, OptionSpec> = {
   gap: { type: 'number', default: 1e-4, min: 0, max: 1, description: 'Relative MIP gap at which the solve counts as optimal' },
 };
 const seedOption = (min: number, description: string): OptionSpec => ({ type: 'integer', default: min, min, max: 2147483647, description });
+const WARM_OPTION: OptionSpec = {
+  type: 'string',
+  default: '',
+  description: 'Heuristic spec (e.g. agh) whose plan is the first incumbent; its time counts against time_limit_s (default: cold start)',
+};
 
 const RUN_EXACT = new URL('./run-exact.ts', import.meta.url).href;
 
@@ -35,19 +41,33 @@ export interface ExactSolverSpec {
   seed?: OptionSpec;
   /** Native binary the back-end runs, checked on PATH before starting a child. */
   binary?: keyof typeof NATIVE_PACKAGES;
+  /** The `warm` option: the back-end takes a start. */
+  warm?: boolean;
+  /** The `threads` option, for back-ends that can run in parallel. */
+  threads?: OptionSpec;
+}
+
+/** A warm-start spec must name a heuristic; checked before a child is started (bad input: exit 2). */
+async function checkWarmSpec(solver: string, warm: string): Promise<void> {
+  if (!warm) return;
+  const { parseSolverSpec } = await import('../registry.ts');
+  const { solver: heuristic } = parseSolverSpec(warm);
+  if (heuristic.kind === 'exact') throw new InputError(`solver ${solver}: warm=${warm} must name a heuristic, not an exact solver`);
 }
 
 export function exactSolver(spec: ExactSolverSpec): Solver {
-  const { name, seed, binary } = spec;
+  const { name, seed, binary, threads } = spec;
   return {
     name,
     description: spec.description,
     kind: 'exact',
-    options: seed ? { ...COMMON_OPTIONS, seed } : COMMON_OPTIONS,
+    options: { ...COMMON_OPTIONS, ...(seed ? { seed } : {}), ...(spec.warm ? { warm: WARM_OPTION } : {}), ...(threads ? { threads } : {}) },
     deterministic: true,
     claimsFeasibility: () => true,
     async solve(instance: Instance, options: SolveOptions): Promise<SolveResult> {
       const timeLimit = Number(options.time_limit_s);
+      const warm = spec.warm && options.warm ? String(options.warm) : '';
+      await checkWarmSpec(name, warm);
       if (binary && !onPath(binary)) {
         return { solver: name, status: 'error', plan: null, wall_time_s: 0, message: `${binary} is not installed (not on PATH; Debian package ${NATIVE_PACKAGES[binary]})` };
       }
@@ -55,7 +75,11 @@ export function exactSolver(spec: ExactSolverSpec): Solver {
         backend: spec.backend,
         label: name,
         instance,
-        options: backendOptions(timeLimit, Number(options.gap), seed ? Number(options.seed) : undefined),
+        options: {
+          ...backendOptions(timeLimit, Number(options.gap), seed ? Number(options.seed) : undefined),
+          ...(threads && options.threads !== undefined ? { threads: Number(options.threads) } : {}),
+        },
+        ...(warm ? { warm } : {}),
       };
       const out = await runIsolated<ExactReply>({ module: RUN_EXACT, fn: 'solveExact', input: request }, hardLimitS(timeLimit));
       if (!out.ok) {
@@ -71,12 +95,18 @@ export function exactSolver(spec: ExactSolverSpec): Solver {
         solver_objective_usd: r.objective,
         bound_usd: r.bound,
         gap: r.gap,
-        message: r.message,
+        message: [r.message, r.warm && warmNote(r.warm, r.first_incumbent)].filter(Boolean).join('; ') || undefined,
         model_size: r.model_size,
-        diagnostics: { build_s: r.build_s, solve_s: r.solve_s },
+        diagnostics: { build_s: r.build_s, solve_s: r.solve_s, ...r.warm, ...(r.first_incumbent !== undefined ? { first_incumbent_usd: r.first_incumbent } : {}) },
       };
     },
   };
+}
+
+/** The warm start in the row's message (raw.csv has no column for it; the time is in the row's). */
+function warmNote(w: WarmFacts, first: number | undefined): string {
+  const firstNote = first === undefined ? '' : `, first incumbent $${first.toFixed(2)}`;
+  return `warm start ${w.warm_solver}: $${w.warm_cost_usd.toFixed(2)}${w.warm_feasible ? '' : ' (infeasible)'} in ${w.warm_s.toFixed(2)} s${firstNote}`;
 }
 
 const ref = (file: string, exported: string): BackendRef => ({ module: new URL(file, import.meta.url).href, name: exported });
@@ -91,6 +121,7 @@ export const highsSolver = exactSolver({
   description: 'Exact MILP with highs-js (HiGHS in WebAssembly)',
   backend: ref('./highs.ts', 'solveWithHighs'),
   seed: seedOption(0, 'Random seed of HiGHS (random_seed)'),
+  warm: true,
 });
 export const glpsolSolver = exactSolver({
   name: 'glpsol',
@@ -105,4 +136,7 @@ export const cbcSolver = exactSolver({
   // cbc reads randomCbcSeed 0 as "seed from the time of day": not reproducible, so not offered.
   seed: seedOption(1, 'Random seed of cbc\'s heuristics (randomCbcSeed)'),
   binary: 'cbc',
+  warm: true,
+  // This cbc build (2.10, Debian) runs its branch and bound on several threads (log: Cbc0030I per thread).
+  threads: { type: 'integer', default: 1, min: 1, max: 64, description: 'Threads for cbc\'s branch and bound (E1 uses 2, one per core)' },
 });

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../problem/evaluator.ts';
+import { backendOptions } from './backend.ts';
+import { onPath } from './native.ts';
+import { solveExact, type ExactRequest } from './run-exact.ts';
+import { testInstance } from './test-instances.ts';
+
+const ref = (exported: string, file: string) => ({ module: new URL(file, import.meta.url).href, name: exported });
+const BACKENDS = [
+  { name: 'highs', backend: ref('solveWithHighs', './highs.ts') },
+  ...(onPath('cbc') ? [{ name: 'cbc', backend: ref('solveWithCbc', './native.ts') }] : []),
+];
+
+describe('warm start from a heuristic plan', () => {
+  it.each(BACKENDS)('$name takes agh\'s plan as its first incumbent and reaches the cold optimum', async ({ name, backend }) => {
+    const inst = testInstance({ I: 6, J: 6, K: 10 }, 3, 'per-route', 'S3');
+    const request = (warm?: string): ExactRequest => ({ backend, label: name, instance: inst, options: backendOptions(60, 0), ...(warm ? { warm } : {}) });
+    const cold = await solveExact(request());
+    await new Promise((r) => setImmediate(r));
+    const warm = await solveExact(request('agh'));
+    expect(cold.status).toBe('optimal');
+    expect(warm.status).toBe('optimal');
+    expect(warm.warm).toMatchObject({ warm_solver: 'agh', warm_feasible: true });
+    expect(warm.warm!.warm_s).toBeGreaterThan(0);
+    // Accepted: nothing worse than the heuristic's plan was ever the incumbent (cbc prints 6 digits).
+    expect(warm.first_incumbent!).toBeLessThanOrEqual(warm.warm!.warm_cost_usd * (1 + 1e-5));
+    expect(warm.objective!).toBeCloseTo(cold.objective!, 6);
+    expect(evaluate(inst, warm.plan!).cost_usd).toBeCloseTo(cold.objective!, 4);
+  });
+});
+
+describe('the warm option', () => {
+  it('must name a heuristic: bad input is refused before any solve starts', async () => {
+    const { parseSolverSpec } = await import('../registry.ts');
+    const inst = testInstance({ I: 6, J: 6, K: 10 }, 1, 'average');
+    const solve = (spec: string) => {
+      const { solver, options } = parseSolverSpec(spec);
+      return solver.solve(inst, options);
+    };
+    await expect(solve('highs:warm=glpk')).rejects.toThrow('warm=glpk must name a heuristic');
+    await expect(solve('cbc:warm=nope')).rejects.toThrow('unknown solver "nope"');
+  });
+});
