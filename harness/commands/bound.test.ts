@@ -1,24 +1,22 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { perTypeBound } from '../../solvers/exact/bound.ts';
 import { tinyInstance } from '../../solvers/exact/test-instances.ts';
+import { runCli } from '../test-cli.ts';
 
-const BIN = fileURLToPath(new URL('../bin.mjs', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'alloc-bench-bound-'));
 const instPath = join(dir, 'instance.json');
 const inst = tinyInstance(2, 'average', 'S2');
 writeFileSync(instPath, JSON.stringify(inst));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, 'bound', instPath, ...args], { encoding: 'utf8' });
+const run = (...args: string[]) => runCli(['bound', instPath, ...args]);
 
 describe('alloc-bench bound', () => {
-  it('reports the per-type and LP relaxations and a given MILP bound, and the best of them', () => {
-    const out = run('--json', '--milp-bound', '1');
+  it('reports the per-type and LP relaxations and a given MILP bound, and the best of them', async () => {
+    const out = await run('--json', '--milp-bound', '1');
     expect(out.status, out.stderr).toBe(0);
     const r = JSON.parse(out.stdout);
     expect(r.per_type_usd).toBeCloseTo(perTypeBound(inst), 9);
@@ -27,8 +25,8 @@ describe('alloc-bench bound', () => {
     expect(r.best_usd).toBe(Math.max(r.per_type_usd, r.lp_usd, 1));
   });
 
-  it('skips the LP with --lp-time-limit 0 and says so in the table', () => {
-    const out = run('--lp-time-limit', '0');
+  it('skips the LP with --lp-time-limit 0 and says so in the table', async () => {
+    const out = await run('--lp-time-limit', '0');
     expect(out.status, out.stderr).toBe(0);
     expect(out.stdout).toMatch(/^LP relaxation +– \(skipped\)$/m);
     expect(out.stdout).toMatch(/^best lower bound +\$\d+\.\d\d$/m);
