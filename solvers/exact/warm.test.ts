@@ -24,8 +24,11 @@ describe('warm start from a heuristic plan', () => {
     expect(warm.warm!.warm_s).toBeGreaterThan(0);
     // Accepted: nothing worse than the heuristic's plan was ever the incumbent (cbc prints 6 digits).
     expect(warm.first_incumbent!).toBeLessThanOrEqual(warm.warm!.warm_cost_usd * (1 + 1e-5));
-    expect(warm.objective!).toBeCloseTo(cold.objective!, 6);
-    expect(evaluate(inst, warm.plan!).cost_usd).toBeCloseTo(cold.objective!, 4);
+    // Equal optima within the evaluator's tolerance (1e-6 relative): the two runs may return
+    // different optimal plans, and cbc's solution file rounds values (seen: 2e-8 relative apart).
+    const within = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(b)));
+    within(warm.objective!, cold.objective!);
+    within(evaluate(inst, warm.plan!).cost_usd, cold.objective!);
   });
 });
 
