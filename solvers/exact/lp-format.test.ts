@@ -28,6 +28,17 @@ describe('toLpText', () => {
     for (const row of rows) expect(row).toMatch(new RegExp(String.raw`^ ?\w+:( ${term})+ (<=|=) -?\d[\d.e+-]*$`));
   });
 
+  it('writes models as large as (30,30,30) and beyond (no argument spread of all bound lines)', () => {
+    // 400k continuous columns in one row: more bound lines than one call's arguments may hold.
+    const n = 400_000;
+    const cols = Array.from({ length: n }, (_, c) => ({ name: `x${c}`, kind: 'continuous' as const, lb: 0, ub: 1, cost: 1 }));
+    const big = { ...model, cols, rows: [{ name: 'cap', sense: '<=' as const, rhs: 1, cols: [0, n - 1], coefs: [1, 1] }] };
+    const bigLines = toLpText(big).split('\n');
+    const bounds = bigLines.slice(bigLines.indexOf('Bounds') + 1, bigLines.indexOf('End'));
+    expect(bounds).toHaveLength(n);
+    expect(bounds[n - 1]).toBe(' 0 <= x399999 <= 1');
+  });
+
   it('starts with a key of the variable names as `\\` comments', () => {
     const key = lines.slice(0, lines.indexOf('Minimize'));
     expect(key.every((l) => l.startsWith('\\ '))).toBe(true);

@@ -39,15 +39,25 @@ export function toLpText(model: MilpModel): string {
       objCoefs.push(col.cost);
     }
   });
+  // Lines are appended one by one: spreading a (30,30,30) model's 100k+ bound lines into one
+  // push() call overflows the stack.
+  const out: string[] = [`\\ ${model.name}`];
+  const append = (lines: Iterable<string>) => {
+    for (const line of lines) out.push(line);
+  };
   // A `\` starts a comment to the end of the line in the LP format: the key costs the readers nothing.
-  const out: string[] = [`\\ ${model.name}`, ...model.key.map((line) => `\\ ${line}`), 'Minimize', ...linear(model, objCols, objCoefs, ' obj:'), 'Subject To'];
+  append(model.key.map((line) => `\\ ${line}`));
+  out.push('Minimize');
+  append(linear(model, objCols, objCoefs, ' obj:'));
+  out.push('Subject To');
   for (const row of model.rows) {
     const lines = linear(model, row.cols, row.coefs, ` ${row.name}:`);
     lines[lines.length - 1] += ` ${row.sense} ${num(row.rhs)}`;
-    out.push(...lines);
+    append(lines);
   }
   // Binary columns take their [0, 1] bounds from the Binary section.
-  out.push('Bounds', ...model.cols.filter((c) => c.kind !== 'binary').map(bound));
+  out.push('Bounds');
+  for (const col of model.cols) if (col.kind !== 'binary') out.push(bound(col));
   for (const [section, kind] of [['General', 'integer'], ['Binary', 'binary']] as const) {
     const names = model.cols.filter((c) => c.kind === kind).map((c) => c.name);
     if (names.length === 0) continue;
