@@ -24,7 +24,8 @@ import { parseSizes } from '../generators/sizes.ts';
 import { hardLimitS as exactHardLimitS } from '../solvers/exact/solvers.ts';
 import { InputError } from '../solvers/problem/errors.ts';
 import type { ScenarioId, SloMode } from '../solvers/problem/types.ts';
-import { listSolvers, parseSolverSpec } from '../solvers/registry.ts';
+import { parseSolverSpec } from '../solvers/registry.ts';
+export { splitSolverList } from '../solvers/registry.ts';
 import type { SolveOptions } from '../solvers/solver.ts';
 import { DEFAULT_PROFILE_PATH } from '../traces/profile.ts';
 import { cellKey, sha256Hex } from './cell-key.ts';
@@ -354,22 +355,6 @@ function slurmShard(env: NodeJS.ProcessEnv): Shard {
 
 export function inShard(cell: Cell, shard: Shard | undefined): boolean {
   return !shard || cell.index % shard.count === shard.index - 1;
-}
-
-/**
- * Splits `--solvers gh,agh:noM1,noM2,highs:time_limit_s=30` into specs: after a spec with
- * options, a piece continues it unless it names a registered solver, so options keep their commas.
- */
-export function splitSolverList(text: string): string[] {
-  const names = new Set(listSolvers().map((s) => s.name));
-  const specs: string[] = [];
-  for (const piece of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const name = piece.split(':')[0];
-    const last = specs.length - 1;
-    if (names.has(name) || last < 0 || !specs[last].includes(':')) specs.push(piece);
-    else specs[last] += `,${piece}`;
-  }
-  return specs;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -106,3 +106,19 @@ function splitOnce(s: string, sep: string): [string, string | undefined] {
   const at = s.indexOf(sep);
   return at < 0 ? [s, undefined] : [s.slice(0, at), s.slice(at + 1)];
 }
+
+/**
+ * Splits `--solvers gh,agh:noM1,noM2,highs:time_limit_s=30` into specs: after a spec with
+ * options, a piece continues it unless it names a registered solver, so options keep their commas.
+ */
+export function splitSolverList(text: string): string[] {
+  const names = new Set(listSolvers().map((s) => s.name));
+  const specs: string[] = [];
+  for (const piece of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const name = piece.split(':')[0];
+    const last = specs.length - 1;
+    if (names.has(name) || last < 0 || !specs[last].includes(':')) specs.push(piece);
+    else specs[last] += `,${piece}`;
+  }
+  return specs;
+}

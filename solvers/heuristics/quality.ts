@@ -26,7 +26,7 @@ import { generateInstance, type Sizes } from '../../generators/instance.ts';
 import { evaluate } from '../problem/evaluator.ts';
 import { InputError } from '../problem/errors.ts';
 import type { Instance, ScenarioId, SloMode } from '../problem/types.ts';
-import { listSolvers, parseSolverSpec } from '../registry.ts';
+import { listSolvers, parseSolverSpec, splitSolverList } from '../registry.ts';
 import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../traces/profile.ts';
 
 export interface HeuristicResult {
@@ -235,13 +235,19 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     sizes: values.sizes ? parseSizes([...values.sizes, ...positionals]) : DEFAULTS.sizes,
     scenarios: (values.scenarios?.split(',') as ScenarioId[] | undefined) ?? DEFAULTS.scenarios,
     modes: (values.modes?.split(',') as SloMode[] | undefined) ?? DEFAULTS.modes,
-    // Spec lists split like the sweep's --solvers would be ambiguous with options; separate by spaces or ';'.
-    solvers: values.solvers?.split(/[;\s]+/).filter(Boolean) ?? DEFAULTS.solvers,
+    solvers: values.solvers ? splitSolverList(values.solvers) : DEFAULTS.solvers,
     timeLimitS: Number(values['time-limit']),
     cache: values.cache,
   };
   const json = values.json === true;
-  if (!json) console.log(header(opts.solvers));
-  const rows = await qualityRows(opts, json ? undefined : (r) => console.log(formatRow(r)));
-  console.log(json ? JSON.stringify(rows, null, 2) : `\n${summary(rows)}`);
+  try {
+    opts.solvers.forEach((s) => parseSolverSpec(s));
+    if (!json) console.log(header(opts.solvers));
+    const rows = await qualityRows(opts, json ? undefined : (r) => console.log(formatRow(r)));
+    console.log(json ? JSON.stringify(rows, null, 2) : `\n${summary(rows)}`);
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    console.error(`quality: ${err.message}`);
+    process.exitCode = 2;
+  }
 }
