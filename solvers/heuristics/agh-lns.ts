@@ -11,7 +11,8 @@
  *   — remove whole types or deployments, re-place under a randomised M2, targeted insertion of
  *   unmet demand — each round followed by the local search; optional threshold accepting;
  * - re-deploy (redeploy.ts): on the cheapest result, deployment changes each priced exactly by
- *   re-solving all routing with the routing LP; and up to (10,10,10), deployment starts (one-replica
+ *   re-solving all routing with the routing LP (skipped where a cheap lower bound on that LP shows
+ *   the change cannot improve); and up to (10,10,10), deployment starts (one-replica
  *   plans grown by re-deploy steps), the cheapest few finished the same way.
  * Effort is bounded by step counts scaled with I·J·K; the time budget is a safety cap only.
  * See README.md.
