@@ -35,7 +35,7 @@ export const aghLns: Solver = {
   options: {
     ...AGH_OPTIONS,
     mix_delay: { type: 'boolean', default: true, description: 'average mode: local search may route a share of a type onto a deployed layout too slow for it alone, paid by delay slack' },
-    ruin_steps: { type: 'integer', default: -1, min: -1, max: 1_000_000, description: 'ruin-and-recreate steps per round (−1: scaled with the instance size)' },
+    ruin_steps: { type: 'integer', default: -1, min: -1, max: 1_000_000, description: 'cap on ruin-and-recreate steps per round; a round also ends after a quarter of it without a new best (−1: scaled with the instance size)' },
     ruin_rounds: { type: 'integer', default: -1, min: -1, max: 1000, description: 'cap on rounds of ruin-and-recreate followed by local search per chain (−1: 4 up to base size, else 1)' },
     ruin_chains: { type: 'integer', default: -1, min: -1, max: 100, description: 'polished starts that get a ruin-and-recreate chain (−1: all up to base size, else the best one)' },
     ruin_threshold: { type: 'number', default: 0, min: 0, max: 1, description: 'ruin-and-recreate threshold accepting: a step may raise the objective by this fraction of the best, falling linearly to 0 over a round' },
