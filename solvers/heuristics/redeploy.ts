@@ -10,8 +10,8 @@
  * lower bound on that LP (routingLowerBound, sloLowerBound) already shows it cannot improve,
  * which settles most neighbours without an LP. The best improving neighbour is applied; replicas
  * then shrink to what the new loads need. agh-lns runs the steps twice: with the plain
- * neighbourhood, then with `finer` layout changes (another layout may take one replica more
- * than the GPUs it replaces) once the plain one stalls.
+ * neighbourhood, then with `finer` layout changes (another layout may take one replica more or
+ * fewer than the GPUs it replaces) once the plain one stalls.
  */
 import { yieldToEventLoop } from '../yield.ts';
 import { routingLp, simplex, type FixedDeployment } from '../problem/routing-lp.ts';
@@ -43,7 +43,7 @@ function deploymentsOf(s: PlanState): Deployments {
 
 /**
  * The single changes of `cur`: drop a pair, ±1 replica, another layout, a new pair with one
- * replica; `finer` adds, for another layout, one replica more than the GPUs it replaces.
+ * replica; `finer` adds, for another layout, one replica more or fewer than the GPUs it replaces.
  */
 function singleChanges(s: PlanState, cur: Deployments, finer: boolean): Change[] {
   const { configs, pairConfigs } = s.pre.d;
@@ -63,10 +63,12 @@ function singleChanges(s: PlanState, cur: Deployments, finer: boolean): Change[]
     for (const c of layouts) {
       if (c === now.c) continue;
       // The other layout with about as many GPUs as now (rounded both ways; with `finer`, one
-      // replica more: a finer layout that serves what the old one could not), and with one replica.
+      // replica more — a finer layout that serves what the old one could not — or one fewer —
+      // fewer GPUs that free budget for a partner change: S5 per-route seed 6's optimum turns a
+      // TP4 replica into three TP1 ones), and with one replica.
       const per = configs[c].gpus;
       const rs = new Set([1, Math.floor(gpus / per), Math.ceil(gpus / per)]);
-      if (finer) rs.add(Math.ceil(gpus / per) + 1);
+      if (finer) rs.add(Math.ceil(gpus / per) + 1).add(Math.floor(gpus / per) - 1);
       for (const r of rs) if (r >= 1 && r <= configs[c].max_replicas) options.push({ p, c, r });
     }
   }
