@@ -11,7 +11,8 @@
  *   — remove whole types or deployments, re-place under a randomised M2, targeted insertion of
  *   unmet demand — each round followed by the local search; optional threshold accepting;
  * - re-deploy (redeploy.ts): on the cheapest result, deployment changes each priced exactly by
- *   re-solving all routing with the routing LP; and up to (10,10,10), deployment starts (one-replica
+ *   re-solving all routing with the routing LP (skipped where a cheap lower bound on that LP shows
+ *   the change cannot improve); and up to (10,10,10), deployment starts (one-replica
  *   plans grown by re-deploy steps), the cheapest few finished the same way.
  * Effort is bounded by step counts scaled with I·J·K; the time budget is a safety cap only.
  * See README.md.
@@ -34,7 +35,7 @@ export const aghLns: Solver = {
   options: {
     ...AGH_OPTIONS,
     mix_delay: { type: 'boolean', default: true, description: 'average mode: local search may route a share of a type onto a deployed layout too slow for it alone, paid by delay slack' },
-    ruin_steps: { type: 'integer', default: -1, min: -1, max: 1_000_000, description: 'ruin-and-recreate steps per round (−1: scaled with the instance size)' },
+    ruin_steps: { type: 'integer', default: -1, min: -1, max: 1_000_000, description: 'cap on ruin-and-recreate steps per round; a round also ends after a quarter of it without a new best (−1: scaled with the instance size)' },
     ruin_rounds: { type: 'integer', default: -1, min: -1, max: 1000, description: 'cap on rounds of ruin-and-recreate followed by local search per chain (−1: 4 up to base size, else 1)' },
     ruin_chains: { type: 'integer', default: -1, min: -1, max: 100, description: 'polished starts that get a ruin-and-recreate chain (−1: all up to base size, else the best one)' },
     ruin_threshold: { type: 'number', default: 0, min: 0, max: 1, description: 'ruin-and-recreate threshold accepting: a step may raise the objective by this fraction of the best, falling linearly to 0 over a round' },

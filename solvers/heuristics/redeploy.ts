@@ -6,19 +6,21 @@
  * replica more or less, another layout, or a new pair with one replica) or — when one change
  * alone breaks the budget, a pool or the storage — one that adds capacity together with one that
  * frees some. Each neighbour is priced exactly: its fixed cost plus the routing LP of
- * solvers/problem/routing-lp.ts (all routes and unmet shares re-solved jointly). The best
- * improving neighbour is applied; replicas then shrink to what the new loads need. AGH runs the
- * steps twice: with the plain neighbourhood, then with `finer` layout changes (another layout may
- * take one replica more than the GPUs it replaces) once the plain one stalls.
+ * solvers/problem/routing-lp.ts (all routes and unmet shares re-solved jointly) — unless a cheap
+ * lower bound on that LP (routingLowerBound, sloLowerBound) already shows it cannot improve,
+ * which settles most neighbours without an LP. The best improving neighbour is applied; replicas
+ * then shrink to what the new loads need. agh-lns runs the steps twice: with the plain
+ * neighbourhood, then with `finer` layout changes (another layout may take one replica more or
+ * fewer than the GPUs it replaces) once the plain one stalls.
  */
 import { yieldToEventLoop } from '../yield.ts';
-import { routingLp, type FixedDeployment } from '../problem/routing-lp.ts';
+import { routingLp, simplex, type FixedDeployment } from '../problem/routing-lp.ts';
 import type { Instance } from '../problem/types.ts';
 import { IMPROVE_EPS, type Search } from './relocate.ts';
 import { PlanState } from './state.ts';
 
 /** One pair's deployment in a neighbour: layout c with r replicas (r = 0: not deployed). */
-interface Change {
+export interface Change {
   p: number;
   c: number;
   r: number;
@@ -30,7 +32,8 @@ interface Priced {
   x: Float64Array;
 }
 
-type Deployments = Map<number, Change>;
+/** Deployments by pair. */
+export type Deployments = Map<number, Change>;
 
 function deploymentsOf(s: PlanState): Deployments {
   const cur: Deployments = new Map();
@@ -40,7 +43,7 @@ function deploymentsOf(s: PlanState): Deployments {
 
 /**
  * The single changes of `cur`: drop a pair, ±1 replica, another layout, a new pair with one
- * replica; `finer` adds, for another layout, one replica more than the GPUs it replaces.
+ * replica; `finer` adds, for another layout, one replica more or fewer than the GPUs it replaces.
  */
 function singleChanges(s: PlanState, cur: Deployments, finer: boolean): Change[] {
   const { configs, pairConfigs } = s.pre.d;
@@ -60,10 +63,12 @@ function singleChanges(s: PlanState, cur: Deployments, finer: boolean): Change[]
     for (const c of layouts) {
       if (c === now.c) continue;
       // The other layout with about as many GPUs as now (rounded both ways; with `finer`, one
-      // replica more: a finer layout that serves what the old one could not), and with one replica.
+      // replica more — a finer layout that serves what the old one could not — or one fewer —
+      // fewer GPUs that free budget for a partner change: S5 per-route seed 6's optimum turns a
+      // TP4 replica into three TP1 ones), and with one replica.
       const per = configs[c].gpus;
       const rs = new Set([1, Math.floor(gpus / per), Math.ceil(gpus / per)]);
-      if (finer) rs.add(Math.ceil(gpus / per) + 1);
+      if (finer) rs.add(Math.ceil(gpus / per) + 1).add(Math.floor(gpus / per) - 1);
       for (const r of rs) if (r >= 1 && r <= configs[c].max_replicas) options.push({ p, c, r });
     }
   }
@@ -105,6 +110,134 @@ function fixedCost(s: PlanState, deps: Deployments): number | null {
   if (fixed > sys.budget_usd || storageGb > sys.storage_capacity_gb) return null;
   for (let g = 0; g < pre.G; g++) if (used[g] > pre.pool[g]) return null;
   return fixed;
+}
+
+/**
+ * A lower bound on the routing LP's cost ($ over the horizon) for a deployment set, from a
+ * relaxation solved greedily: each type may use every deployment's whole capacity on its own (the
+ * LP shares it between types) and the SLO means are dropped; what remains — each type's cheapest
+ * admissible routes up to their capacity, the rest unmet, and the budget left paying the routes'
+ * token storage — is a fractional knapsack: route shares in order of penalty saved per budget
+ * dollar. A neighbour whose fixed cost plus this bound cannot beat the bar needs no LP (on
+ * budget-bound instances that is most of the pair neighbourhood).
+ */
+function routingLowerBound(s: PlanState, deps: Deployments, budgetLeft: number): number {
+  const d = s.pre.d;
+  const H = s.inst.system.horizon_h;
+  const pieces = boundPieces;
+  pieces.length = 0;
+  let unmetAll = 0;
+  for (let i = 0; i < s.I; i++) {
+    const unmet = d.unmet_penalty_usd_per_h[i];
+    const weight = H * d.token_storage_usd_per_h[i];
+    unmetAll += unmet;
+    // Within a type every share weighs the same on the budget, so the cheapest routes come first.
+    let left = 1;
+    for (const [cost, cap] of routesOf(s, deps, i)) {
+      if (cost >= unmet || left <= 0) break;
+      const t = Math.min(left, cap);
+      pieces.push([(unmet - cost) / weight, unmet - cost, weight, t]);
+      left -= t;
+    }
+  }
+  pieces.sort((x, y) => y[0] - x[0]);
+  let budget = Math.max(0, budgetLeft);
+  let saved = 0;
+  for (const [, save, weight, t] of pieces) {
+    const take = weight > 0 ? Math.min(t, budget / weight) : t;
+    saved += save * take;
+    budget -= weight * take;
+    if (take < t) break;
+  }
+  return H * (unmetAll - saved);
+}
+const boundPieces: [number, number, number, number][] = [];
+
+/**
+ * Type i's admissible routes on a deployment set as [$/h per unit share, capacity share (what the
+ * deployment could carry for type i alone), config], cheapest first (a shared scratch array).
+ */
+function routesOf(s: PlanState, deps: Deployments, i: number): [number, number, number][] {
+  const d = s.pre.d;
+  const routes = boundRoutes;
+  routes.length = 0;
+  for (const ch of deps.values()) {
+    const ic = i * s.pre.C + ch.c;
+    const per = Math.max(d.load_replicas[ic], d.kv_replicas[ic]);
+    if (!Number.isFinite(per) || (s.pre.perRoute && !d.sloFeasible(i, ch.c))) continue;
+    routes.push([d.token_storage_usd_per_h[i] + d.delay_penalty_usd_per_h[ic], ch.r / per, ch.c]);
+  }
+  return routes.sort((x, y) => x[0] - y[0]);
+}
+const boundRoutes: [number, number, number][] = [];
+
+/**
+ * Average mode: a second lower bound, from the routing LP split by type — each type alone with
+ * every deployment's whole capacity and its own SLO means (the rows that make most of the cost
+ * there: a type short of fast or accurate routes leaves demand unmet), no budget row. A type's
+ * part is its cheapest routes filled in order when they meet its SLO means, else a tiny LP (a few
+ * routes, three rows). Parts are summed until the bound reaches `enough`.
+ */
+function sloLowerBound(s: PlanState, deps: Deployments, enough: number): number {
+  const d = s.pre.d;
+  const C = s.pre.C;
+  const H = s.inst.system.horizon_h;
+  let bound = 0;
+  for (let i = 0; i < s.I && bound < enough; i++) {
+    const t = s.inst.types[i];
+    const unmet = d.unmet_penalty_usd_per_h[i];
+    const routes = routesOf(s, deps, i);
+    let left = 1;
+    let perH = 0;
+    let delay = 0;
+    let error = 0;
+    for (const [cost, cap, c] of routes) {
+      if (cost >= unmet || left <= 0) break;
+      const share = Math.min(left, cap);
+      perH += cost * share;
+      delay += (d.delay_s[i * C + c] - t.delay_slo_s) * share;
+      error += (d.errorOf(i, c) - t.error_slo) * share;
+      left -= share;
+    }
+    // Filled in order the routes break a mean: the type's LP (routes, then u_i; rows Σx + u = 1,
+    // the two means, the capacities below 1).
+    if (delay > 1e-12 || error > 1e-12) bound += H * typeLp(s, i, routes);
+    else bound += H * (perH + Math.max(0, left) * unmet);
+  }
+  return bound;
+}
+
+/** Type i's routing LP over `routes` ([cost, capacity, config]) alone: its $/h. */
+function typeLp(s: PlanState, i: number, routes: [number, number, number][]): number {
+  const d = s.pre.d;
+  const t = s.inst.types[i];
+  const n = routes.length + 1;
+  const cost = new Float64Array(n);
+  const delay = new Float64Array(n);
+  const error = new Float64Array(n);
+  const ineq = [{ a: delay, b: 0 }, { a: error, b: 0 }];
+  routes.forEach(([perH, cap, c], v) => {
+    cost[v] = perH;
+    delay[v] = d.delay_s[i * s.pre.C + c] - t.delay_slo_s;
+    error[v] = d.errorOf(i, c) - t.error_slo;
+    if (cap < 1) {
+      const a = new Float64Array(n);
+      a[v] = 1;
+      ineq.push({ a, b: cap });
+    }
+  });
+  cost[n - 1] = d.unmet_penalty_usd_per_h[i];
+  return simplex(cost, [new Float64Array(n).fill(1)], ineq, () => n - 1).value;
+}
+
+/**
+ * A lower bound on the routing LP's cost ($ over the horizon) for a deployment set with
+ * `budgetLeft` $ after its fixed costs: the better of the two relaxations (the second only in
+ * average mode, and only when the first is below `enough`).
+ */
+export function lowerBound(s: PlanState, deps: Deployments, budgetLeft: number, enough = Infinity): number {
+  const bound = routingLowerBound(s, deps, budgetLeft);
+  return bound >= enough || s.pre.perRoute ? bound : Math.max(bound, sloLowerBound(s, deps, enough));
 }
 
 /** Routes a deployment set with the routing LP: its total cost and routes. */
@@ -153,6 +286,10 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number, { fin
     const bar = best ? best.total : before * (1 - IMPROVE_EPS);
     if (fixed >= bar) return fixed;
     lps++;
+    // A lower bound at the bar settles a neighbour without its LP (it still counts against
+    // maxLps); a single change settled so ranks by its bound below.
+    const bound = fixed + lowerBound(s, deps, s.inst.system.budget_usd - fixed, bar - fixed);
+    if (bound >= bar) return bound;
     const key = memo ? keyOf(deps) : '';
     let total = memo?.get(key);
     if (total === undefined) {
@@ -237,13 +374,21 @@ function load(s: PlanState, priced: Priced): void {
 export async function deploymentStarts(inst: Instance, search: Search, n: number, maxLps: number, memo?: Map<string, number>): Promise<PlanState[]> {
   const probe = new PlanState(inst);
   const none: Deployments = new Map();
-  const singles: Priced[] = [];
+  // The n cheapest one-replica plans, best first by lower bound: LPs stop once the n-th cheapest
+  // total so far is at most the next bound.
+  const candidates: { deps: Deployments; fixed: number; bound: number }[] = [];
   for (const ch of singleChanges(probe, none, false)) {
     const deps = withChanges(none, [ch]);
     const fixed = fixedCost(probe, deps);
-    if (fixed !== null) singles.push(routed(probe, deps, fixed));
+    if (fixed !== null) candidates.push({ deps, fixed, bound: fixed + lowerBound(probe, deps, inst.system.budget_usd - fixed) });
   }
-  singles.sort((a, b) => a.total - b.total);
+  candidates.sort((a, b) => a.bound - b.bound);
+  const singles: Priced[] = [];
+  for (const { deps, fixed, bound } of candidates) {
+    if (singles.length >= n && singles[n - 1].total <= bound) break;
+    singles.push(routed(probe, deps, fixed));
+    singles.sort((a, b) => a.total - b.total);
+  }
   const results: PlanState[] = [];
   for (const priced of singles.slice(0, n)) {
     const s = new PlanState(inst);

@@ -15,7 +15,8 @@
  *    (the evaluator's, kept exactly by the plan state) is not above the incumbent's.
  *
  * Everything is driven by a seeded stream, so the search is deterministic per seed; the number of
- * steps is fixed by the caller (scaled with the instance size), never by the clock.
+ * steps is bounded by the caller (scaled with the instance size) and ends early once a quarter of
+ * it (at least MIN_STALL steps) has passed without a new best, never by the clock.
  */
 import { candidateTable, admitted } from './candidates.ts';
 import { applyTarget, newTarget, placeType, targetFor, type Mechanisms } from './construct.ts';
@@ -58,7 +59,11 @@ export function ruinAndRecreate(s: PlanState, search: Search, rng: () => number,
   const wasUnmet = new Uint8Array(I);
   const pairs: number[] = [];
   let improved = 0;
-  for (let step = 0; step < steps; step++) {
+  // A round also ends once STALL of its steps in a row found no new best: by then the chain sits
+  // in a basin the local search and the next round (started only after an improving one) handle.
+  const stall = Math.max(MIN_STALL, Math.ceil(steps * STALL));
+  let lastImproved = 0;
+  for (let step = 0; step < steps && step - lastImproved < stall; step++) {
     if ((step & 15) === 0 && performance.now() > search.deadline) {
       search.timedOut = true;
       break;
@@ -130,6 +135,7 @@ export function ruinAndRecreate(s: PlanState, search: Search, rng: () => number,
       if (after < bestCost - IMPROVE_EPS * Math.max(1, bestCost)) {
         improved++;
         stats.improved++;
+        lastImproved = step;
         best.copyFrom(trial);
       }
     }
@@ -138,6 +144,13 @@ export function ruinAndRecreate(s: PlanState, search: Search, rng: () => number,
   return improved;
 }
 
+/** Share of a round's steps without a new best after which the round ends. */
+const STALL = 0.25;
+/**
+ * ...but never fewer than this many steps: the short rounds of larger instances (50 steps at
+ * (20,20,20)) find their improvements late (a 13-step stall cost 0.4% at (20,20,20) seed 1).
+ */
+const MIN_STALL = 100;
 /** Chance that a recreate tries a paired mix (pairmix.ts) for a type left with unmet demand (average mode). */
 const PAIR_MIX_SHARE = 0.1;
 /** Share of steps that are targeted insertions when some demand is unmet. */
