@@ -259,7 +259,7 @@ function frontierLayers(ctx: Context): Layer[] {
   const x = q('cost_usd', 'Planned cost on the nominal instance (USD, log)', { scale: { type: 'log', padding: 12 } });
   const y = q('violation_rate_mean', `SLO-violation rate at κ = ${ctx.values[0]?.kappa ?? ''}`, PERCENT);
   const color = colorOf(SOLVER, ctx);
-  const dash = n('solver_kind', 'Planner', { scale: { domain: ['exact', 'heuristic'], range: [[6, 3], [1, 0]] } });
+  const dash = n('solver_kind', 'Planner', { scale: { domain: ['exact', 'heuristic'], range: [[6, 3], []] } });
   return [
     { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color, strokeDash: dash, order: { field: 'headroom', type: 'quantitative' } } },
     { mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y, color } },
@@ -340,14 +340,6 @@ const CHARTS: ChartDef[] = [
     note: 'Cell: plans of the group that break the family (of all plans); 0 everywhere means every plan is feasible.',
     layers: familyGridLayers,
   },
-  {
-    name: 'frontier', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Robustness frontier: planned cost against SLO violations under inflation, by headroom θ',
-    select: frontierRows, requires: 'violation_rate_mean', fields: ['solver_label', 'solver_kind', 'headroom', 'kappa', 'cost_usd', 'violation_rate_mean'], onAxes: ['kappa', 'headroom'],
-    reshape: thetaLabels, size: { width: 420, height: 260 },
-    note: 'Each line: one planner at headrooms θ (labels); dashed: the exact planner, the reference frontier.',
-    reading: 'Read it like a Pareto plot: each planner pays more planned cost (right) for fewer violations at the largest inflation (down) as θ grows, and a heuristic whose line runs below or left of the exact planner\'s dashed line buys the same robustness for less.',
-    layers: frontierLayers,
-  },
   line(
     { name: 'cost-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Realised cost vs inflation (band: mean p5–p95)', select: withoutHeadroom, requires: 'realised_cost_mean_usd', fields: ['solver_label', 'kappa', 'realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd'], onAxes: ['kappa'] },
     { x: KAPPA_X, y: { field: 'realised_cost_mean_usd', title: 'Realised cost (USD)' }, color: SOLVER, band: { lo: 'realised_cost_p5_usd', hi: 'realised_cost_p95_usd' } },
@@ -356,6 +348,14 @@ const CHARTS: ChartDef[] = [
     { name: 'violation-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'SLO-violation rate vs inflation (band: mean p5–p95)', select: withoutHeadroom, requires: 'violation_rate_mean', fields: ['solver_label', 'kappa', 'violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95'], onAxes: ['kappa'] },
     { x: KAPPA_X, y: { field: 'violation_rate_mean', title: 'SLO-violation rate', percent: true }, color: SOLVER, band: { lo: 'violation_rate_p5', hi: 'violation_rate_p95' } },
   ),
+  {
+    name: 'frontier', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Robustness frontier: planned cost against SLO violations under inflation, by headroom θ',
+    select: frontierRows, requires: 'violation_rate_mean', fields: ['solver_label', 'solver_kind', 'headroom', 'kappa', 'cost_usd', 'violation_rate_mean'], onAxes: ['kappa', 'headroom'],
+    reshape: thetaLabels, size: { width: 420, height: 260 },
+    note: 'Each line: one planner at headrooms θ (labels); dashed: the exact planner, the reference frontier.',
+    reading: 'Read it like a Pareto plot: each planner pays more planned cost (right) for fewer violations at the largest inflation (down) as θ grows, and a heuristic whose line runs below or left of the exact planner\'s dashed line buys the same robustness for less.',
+    layers: frontierLayers,
+  },
   line(
     { name: 'rolling-cost', kind: 'rolling', experiments: ['e5', 'sweep'], title: 'Day cost per policy vs volatility (bars: ± 1 std over paths)', requires: 'day_cost_usd', fields: ['policy', 'sigma', 'day_cost_usd', 'day_cost_std_usd'], onAxes: [] },
     { x: { field: 'sigma', title: 'Demand volatility σ', ordinal: true }, y: { field: 'day_cost_usd', title: 'Mean day cost (USD)' }, color: { field: 'policy', title: 'Policy' }, error: 'day_cost_std_usd' },
