@@ -66,7 +66,7 @@ export const SOLVE_COLUMNS: readonly ColumnDef[] = [
   col('solver', 'string', '', 'Registered solver name (glpk, highs, gh, agh, …)'),
   col('solver_label', 'string', '', 'Canonical solver spec: name plus non-default options, e.g. agh:noM2'),
   col('solver_kind', 'string', '', 'exact | heuristic'),
-  col('headroom', 'number', '', 'Planning headroom θ (docs/model.md §8b): the solver planned on route delays, errors and work × (1 + θ); the cost, feasibility and stage-2 columns score its plan on the nominal instance, the solver columns (objective, bound, gap) are of the instance it solved'),
+  col('headroom', 'number', '', 'Planning headroom θ (docs/model.md §9): the solver planned on route delays, errors and work × (1 + θ); the cost, feasibility and stage-2 columns score its plan on the nominal instance, the solver columns (objective, bound, gap) are of the instance it solved'),
   col('time_limit_s', 'number', 's', "The solver's time limit option (exact solvers); empty when it has none"),
   col('status', 'string', '', 'optimal | time_limit_feasible | time_limit_no_solution | infeasible | completed | error (solvers/solver.ts); a cell killed at its hard limit is time_limit_no_solution'),
   col('message', 'string', '', 'Why a cell has no plan or errored (solver message, crash, hard-limit kill)'),

@@ -64,7 +64,7 @@ interface InstanceAxes {
 export interface SolveBlock extends InstanceAxes {
   /** Canonical solver labels. */
   solvers: string[];
-  /** Planning headrooms θ (docs/model.md §8b); [0] = plan on the nominal instance. */
+  /** Planning headrooms θ (docs/model.md §9); [0] = plan on the nominal instance. */
   headrooms: number[];
   /** Stage-2 inflations κ; empty = no stage 2. */
   inflations: number[];

@@ -26,7 +26,7 @@ const ABLATIONS = ['', ':noM1', ':noM2', ':noM3'];
 const HEURISTICS = ['gh', 'agh', 'agh-lns'];
 /** E2's naive baseline: it serves little, which the one violation rate (docs/model.md §8) now counts against it. */
 const BASELINE = 'cheapest';
-/** E4's planning headrooms θ (docs/model.md §8b): each planner's robustness frontier. */
+/** E4's planning headrooms θ (docs/model.md §9): each planner's robustness frontier. */
 const HEADROOMS = [0, 0.1, 0.25, 0.5];
 const KAPPAS = [1, 1.1, 1.2, 1.3, 1.4, 1.5];
 

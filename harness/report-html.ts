@@ -40,7 +40,7 @@ const EXPERIMENTS: Record<string, ExperimentText> = {
   },
   e4: {
     title: 'E4 — Stress test: inflation up to 1.5×',
-    claim: "The cost-minimal exact plan degrades sharply with inflation; AGH keeps violations controlled and cost stable.",
+    claim: 'The cost-minimal exact plan degrades sharply with inflation; AGH keeps violations controlled and cost stable — it "degrades gracefully through its provisioned headroom" (v2).',
     columns: ['rows', 'cost_usd', ...STAGE2_COLUMNS],
   },
   e5: {

@@ -20,7 +20,7 @@ const close = (a: ArrayLike<number>, b: ArrayLike<number>, factor: number) => {
   }
 };
 
-describe('withHeadroom: the planning instance of docs/model.md §8b', () => {
+describe('withHeadroom: the planning instance of docs/model.md §9', () => {
   it('θ = 0 is the identity', () => {
     const inst = generated({ I: 6, J: 6, K: 10 }, 1);
     const copy = structuredClone(inst);
@@ -53,7 +53,7 @@ describe('withHeadroom: the planning instance of docs/model.md §8b', () => {
   });
 });
 
-/** Solves on the headroom instance and checks the promise of §8b on the nominal one. */
+/** Solves on the headroom instance and checks the promise of docs/model.md §9 on the nominal one. */
 async function planWithHeadroom(spec: string, inst: Instance, theta: number): Promise<Plan> {
   const { solver, options } = parseSolverSpec(spec);
   const result = await solver.solve(withHeadroom(inst, theta), options);

@@ -1,5 +1,5 @@
 /**
- * Planning with headroom θ (docs/model.md §8b): the instance a planner solves when it is to stay
+ * Planning with headroom θ (docs/model.md §9): the instance a planner solves when it is to stay
  * whole up to stage-2 inflation κ = 1 + θ. Every route's delay D_ic, error e_ijk and work per
  * request ω_ij are multiplied by 1 + θ (KV residence grows with the delay, as in stage 2);
  * everything else — demand, prices, budget, SLOs, pools, memory — is unchanged.
