@@ -35,6 +35,9 @@ describe('finding', () => {
     // agh without headroom at 40%: glpk's θ = 0 plan is cheaper and violates less
     const worse = e4Rows().map((r) => (r.solver === 'agh' && r.headroom === 0 && r.kappa === 1.5 ? { ...r, violation_rate_mean: 0.4 } : r));
     expect(finding('e4', summaryOf('solve', worse))).toMatch(/no exact plan beats on both planned cost and violations: agh θ = 0\.25\.$/);
+    // an exact plan equal to a heuristic's up to rounding beats it
+    const tie = e4Rows().map((r) => (r.solver === 'agh' && r.headroom === 0.25 ? { ...r, cost_usd: 130 * Number(r.size_i) * (1 - 1e-12), violation_rate_mean: r.kappa === 1.5 ? 0.1 : 0 } : r));
+    expect(finding('e4', summaryOf('solve', tie))).toMatch(/no exact plan beats on both planned cost and violations: agh θ = 0\.$/);
     // without several headrooms there is no frontier to speak of
     expect(finding('e4', summaryOf('solve', e4Rows().filter((r) => r.headroom === 0)))).toBe(
       'At κ = 1.5: glpk violation rate 30%, realised cost +80% from κ = 1; agh violation rate 5%, realised cost +15% from κ = 1.',

@@ -124,7 +124,8 @@ function e4Frontier(top: readonly Row[], planners: string[]): string | null {
     return [`${planner} ${pct(start.violation)} (${usd(start.cost)}) → ${pct(best.violation)} at θ = ${best.theta} (${usd(best.cost)})`];
   });
   const exact = points.filter((p) => p.exact);
-  const beaten = (p: FrontierPoint) => exact.some((e) => e.cost <= p.cost && e.violation <= p.violation);
+  // Beaten: some exact plan at most as costly and as violating (ties up to floating-point noise count as beaten).
+  const beaten = (p: FrontierPoint) => exact.some((e) => e.cost <= p.cost * (1 + NOISE) && e.violation <= p.violation + NOISE);
   const free = exact.length ? points.filter((p) => !p.exact && !beaten(p)).map((p) => `${p.planner} θ = ${p.theta}`) : [];
   const against = exact.length
     ? ` Heuristic plans no exact plan beats on both planned cost and violations: ${free.length ? free.join(', ') : 'none'}.`
