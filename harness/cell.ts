@@ -8,6 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { generateInstance, instanceId } from '../generators/instance.ts';
 import { perTypeBound } from '../solvers/exact/bound.ts';
 import { evaluate } from '../solvers/problem/evaluator.ts';
+import { withHeadroom } from '../solvers/problem/headroom.ts';
 import type { Instance } from '../solvers/problem/types.ts';
 import { parseSolverSpec } from '../solvers/registry.ts';
 import type { SolveResult, SolveStatus } from '../solvers/solver.ts';
@@ -89,6 +90,7 @@ function solverColumns(config: SolveCellConfig): RawRow {
     solver: config.solver.name,
     solver_label: config.solver.label,
     solver_kind: kind,
+    headroom: config.headroom ?? 0,
     time_limit_s: typeof limit === 'number' ? limit : undefined,
     timing_method: TIMING_METHOD[kind],
   };
@@ -110,21 +112,26 @@ function kappaRows(config: SolveCellConfig, row: (kappa: number | undefined) => 
   return config.inflations.length ? config.inflations.map(row) : [row(undefined)];
 }
 
+/**
+ * A solve cell: the solver plans on the instance with the cell's headroom (the nominal one at
+ * θ = 0); the evaluator and stage 2 score its plan on the nominal instance.
+ */
 async function solveRows(job: CellJob, config: SolveCellConfig, instance: Instance): Promise<RawRow[]> {
   const { solver, options } = parseSolverSpec(config.solver.label);
+  const planning = withHeadroom(instance, config.headroom ?? 0);
   let result: SolveResult;
   let solve_time_s: number;
   try {
     if (solver.kind === 'heuristic') {
       // Warm-up: the first call pays module loading and JIT compilation, which would dominate
       // sub-second heuristic timings; the second, timed call is the one reported.
-      await solver.solve(instance, options);
+      await solver.solve(planning, options);
       const t0 = performance.now();
-      result = await solver.solve(instance, options);
+      result = await solver.solve(planning, options);
       solve_time_s = (performance.now() - t0) / 1000;
     } else {
       // Exact solvers run in their own isolated process; their wall time includes its start.
-      result = await solver.solve(instance, options);
+      result = await solver.solve(planning, options);
       solve_time_s = result.wall_time_s;
     }
   } catch (err) {
@@ -132,9 +139,9 @@ async function solveRows(job: CellJob, config: SolveCellConfig, instance: Instan
     solve_time_s = NaN;
   }
   const planned: RawRow = { ...baseRow(job), ...planColumns(instance, result), solve_time_s };
-  // A heuristic has no bound of its own: its row carries the instance's relaxation bound, so that
-  // the summary has a gap (an upper bound) at sizes no exact solver reaches. Not timed.
-  if (solver.kind === 'heuristic') planned.bound_usd = perTypeBound(instance);
+  // A heuristic has no bound of its own: its row carries the relaxation bound of the instance it
+  // solved, so that the summary has a gap (an upper bound) at sizes no exact solver reaches. Not timed.
+  if (solver.kind === 'heuristic') planned.bound_usd = perTypeBound(planning);
   return kappaRows(config, (kappa) =>
     kappa === undefined || !result.plan ? { ...planned, kappa } : { ...planned, ...stage2Columns(instance, result, config, kappa) },
   );
@@ -188,6 +195,8 @@ function stage2Columns(instance: Instance, r: SolveResult, config: SolveCellConf
     violation_rate_mean: s.violation_rate.mean,
     violation_rate_p5: s.violation_rate.p5,
     violation_rate_p95: s.violation_rate.p95,
+    dropped_rate_mean: s.dropped_rate_mean,
+    shed_rate_mean: s.shed_rate_mean,
     violation_any_share: s.violating_scenario_share,
   };
 }

@@ -54,8 +54,12 @@ describe('chart selection', () => {
     expect(chartsFor('solve', e3).map((c) => c.file)).toEqual(['e3-ablation-cost', 'e3-ablation-feasibility']);
     const e4 = summaryOf('solve', e4Rows());
     const e4Charts = chartsFor('solve', e4);
-    expect(e4Charts.map((c) => c.file)).toEqual(['e4-cost-vs-kappa', 'e4-violation-vs-kappa']);
+    expect(e4Charts.map((c) => c.file)).toEqual(['e4-cost-vs-kappa', 'e4-violation-vs-kappa', 'e4-frontier']);
     expect(new Set(dataOf(e4Charts[0]).map((v) => v.panel))).toEqual(new Set(['6×6×10, S1, average', '8×8×10, S1, average']));
+    // the κ charts: plans made without headroom; the frontier: every θ at the largest κ
+    expect(new Set(dataOf(e4Charts[1]).map((v) => v.kappa))).toEqual(new Set([1, 1.5]));
+    expect(dataOf(e4Charts[1]).length).toBe(8);
+    expect(subtitleOf(e4Charts[1]).join(' ')).toMatch(/without headroom \(θ = 0\)/);
     const e5 = summaryOf('rolling', e5Rows());
     expect(chartsFor('rolling', e5).map((c) => c.file)).toEqual(['e5-rolling-cost', 'e5-rolling-violation']);
     for (const [summary, kind] of [[e2, 'solve'], [e3, 'solve'], [e4, 'solve'], [e5, 'rolling']] as const) {
@@ -115,13 +119,39 @@ describe('chart style', () => {
   });
 });
 
+describe('E4 robustness frontier', () => {
+  const summary = summaryOf('solve', e4Rows());
+  const frontier = chartsFor('solve', summary).find((c) => c.file === 'e4-frontier')!;
+
+  it('plots planned cost against the violation rate at the largest κ, a line per planner through its θ points', () => {
+    const values = dataOf(frontier);
+    expect(values.map((v) => `${v.size} ${v.solver} θ=${v.headroom} κ=${v.kappa}`)).toEqual(
+      ['6×6×10', '8×8×10'].flatMap((size) => ['glpk', 'agh'].flatMap((s) => [0, 0.25].map((t) => `${size} ${s} θ=${t} κ=1.5`))));
+    const glpk = values.find((v) => v.size === '6×6×10' && v.solver === 'glpk' && v.headroom === 0.25)!;
+    expect(glpk).toMatchObject({ cost_usd: 780, violation_rate_mean: 0.1, solver_kind: 'exact', theta_label: 'θ=0.25' });
+    const layers = layersOf(frontier);
+    const line = layers.find((l) => l.mark.type === 'line')!;
+    expect(line.encoding.x.field).toBe('cost_usd');
+    expect(line.encoding.y.field).toBe('violation_rate_mean');
+    expect(line.encoding.order.field).toBe('headroom'); // through the θ points in order
+    expect(line.encoding.strokeDash).toMatchObject({ field: 'solver_kind', scale: { domain: ['exact', 'heuristic'] } }); // the exact planner dashed
+    expect(new Set(values.map((v) => v.panel))).toEqual(new Set(['6×6×10, S1, average', '8×8×10, S1, average']));
+    expect(frontier.reading).toMatch(/below or left of the exact planner/);
+  });
+
+  it('is not drawn without several headrooms', () => {
+    const bare = summaryOf('solve', e4Rows().filter((r) => r.headroom === 0));
+    expect(chartsFor('solve', bare).map((c) => c.file)).toEqual(['e4-cost-vs-kappa', 'e4-violation-vs-kappa']);
+  });
+});
+
 describe('rendering', () => {
   it('renders every chart to a non-empty SVG and PNG whose text fits', { timeout: 60_000 }, async () => {
     const charts = [
       ...chartsFor('solve', summaryOf('solve', [...e1Rows(), ...e2Rows(), ...e3Rows(), ...e4Rows()])),
       ...chartsFor('rolling', summaryOf('rolling', e5Rows())),
     ];
-    expect(charts).toHaveLength(11);
+    expect(charts).toHaveLength(12);
     for (const chart of charts) {
       const r = await renderChart(chart);
       const width = Number(/<svg[^>]* width="(\d+(?:\.\d+)?)"/.exec(r.svg)?.[1]);

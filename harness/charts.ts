@@ -19,6 +19,8 @@ export interface Chart {
   file: string;
   experiment: string;
   title: string;
+  /** One sentence on how to read the chart, shown under it in the report (charts that need one). */
+  reading?: string;
   spec: TopLevelSpec;
 }
 
@@ -31,8 +33,9 @@ export interface RenderedChart extends Chart {
 
 const sizeLabel = (r: Row) => `${r.size_i}×${r.size_j}×${r.size_k}`;
 
-/** Row keys that may vary within an experiment and split a chart into panels when not on an axis. */
-const PANEL_KEYS = ['size', 'scenario', 'slo_mode', 'kappa'] as const;
+/** Row keys that may vary within an experiment and split a chart into panels when not on an axis
+ * (the headroom θ only where a chart's rows have several). */
+const PANEL_KEYS = ['size', 'scenario', 'slo_mode', 'headroom', 'kappa'] as const;
 type PanelKey = (typeof PANEL_KEYS)[number];
 
 const has = (r: Row, f: string) => r[f] !== null && r[f] !== undefined && r[f] !== '';
@@ -41,6 +44,7 @@ const panelPart: Record<PanelKey, (r: Row) => string | null> = {
   size: sizeLabel,
   scenario: (r) => (has(r, 'scenario') ? String(r.scenario) : null),
   slo_mode: (r) => (has(r, 'slo_mode') ? String(r.slo_mode) : null),
+  headroom: (r) => (has(r, 'headroom') ? `θ = ${r.headroom}` : null),
   kappa: (r) => (has(r, 'kappa') ? `κ = ${r.kappa}` : null),
 };
 
@@ -55,7 +59,7 @@ export const stoppedEarly = (r: Row): boolean =>
  * series name `solver` (the label without its time limit) and `stopped` (stoppedEarly).
  */
 function chartData(rows: readonly Row[], fields: readonly string[], onAxes: readonly PanelKey[]): { values: Row[]; panelled: boolean } {
-  const free = PANEL_KEYS.filter((k) => !onAxes.includes(k));
+  const free = PANEL_KEYS.filter((k) => !onAxes.includes(k) && (k !== 'headroom' || headrooms(rows).length > 1));
   const label = (r: Row) => free.map((k) => panelPart[k](r)).filter((x) => x !== null).join(', ');
   const panelled = new Set(rows.map(label)).size > 1;
   const values = rows.map((r) => {
@@ -69,6 +73,25 @@ function chartData(rows: readonly Row[], fields: readonly string[], onAxes: read
     return v;
   });
   return { values, panelled };
+}
+
+/** The distinct headrooms θ of the rows, ascending. */
+function headrooms(rows: readonly Row[]): number[] {
+  return [...new Set(rows.map((r) => r.headroom).filter((h): h is number => typeof h === 'number'))].sort((a, b) => a - b);
+}
+
+/**
+ * The κ charts show plans made without headroom (θ = 0): they ask how the plan made for the
+ * nominal data degrades, the paper's comparison. Faceting them by θ would put a dozen bands in
+ * four panels; the frontier chart shows what headroom buys, from the same summary rows.
+ */
+const withoutHeadroom = (rows: readonly Row[]): Row[] => rows.filter((r) => !has(r, 'headroom') || r.headroom === 0);
+
+/** The frontier's rows: the largest κ, when the experiment plans with more than one headroom. */
+function frontierRows(rows: readonly Row[]): Row[] {
+  if (headrooms(rows).length < 2) return [];
+  const top = Math.max(...rows.map((r) => (typeof r.kappa === 'number' ? r.kappa : -Infinity)));
+  return rows.filter((r) => r.kappa === top);
 }
 
 /** Solve statistics repeat at every κ of a cell: charts of them use the rows of the first κ only. */
@@ -226,6 +249,27 @@ function familyGridLayers(): Layer[] {
   ];
 }
 
+/**
+ * E4's robustness frontier: per planner, a line through its headroom points from planned cost (x)
+ * to the violation rate at the largest κ (y), θ written by each point; the exact planner's line
+ * (dashed) is the reference: a heuristic point below or left of it buys robustness more cheaply.
+ */
+function frontierLayers(ctx: Context): Layer[] {
+  // Log: a plan that leaves demand unserved pays its unmet penalty, often 100× the rental of one that serves it.
+  const x = q('cost_usd', 'Planned cost on the nominal instance (USD, log)', { scale: { type: 'log', padding: 12 } });
+  const y = q('violation_rate_mean', `SLO-violation rate at κ = ${ctx.values[0]?.kappa ?? ''}`, PERCENT);
+  const color = colorOf(SOLVER, ctx);
+  const dash = n('solver_kind', 'Planner', { scale: { domain: ['exact', 'heuristic'], range: [[6, 3], []] } });
+  return [
+    { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color, strokeDash: dash, order: { field: 'headroom', type: 'quantitative' } } },
+    { mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y, color } },
+    { mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 10 }, encoding: { x, y, color, text: { field: 'theta_label' } } },
+    stoppedRing({ x, y }),
+  ];
+}
+
+const thetaLabels = (values: Row[]): Row[] => values.map((v) => ({ ...v, theta_label: `θ=${v.headroom}` }));
+
 // ─── the charts of the experiments (docs/experiments.md) ────────────────────────────────────
 
 interface ChartDef {
@@ -245,6 +289,8 @@ interface ChartDef {
   size?: { width: unknown; height: unknown };
   /** What a reader needs to know to read the axes (a symlog scale). */
   note?: string;
+  /** One sentence under the chart in the report on how to read it. */
+  reading?: string;
   layers: (ctx: Context) => Layer[];
 }
 
@@ -295,13 +341,21 @@ const CHARTS: ChartDef[] = [
     layers: familyGridLayers,
   },
   line(
-    { name: 'cost-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Realised cost vs inflation (band: mean p5–p95)', requires: 'realised_cost_mean_usd', fields: ['solver_label', 'kappa', 'realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd'], onAxes: ['kappa'] },
+    { name: 'cost-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Realised cost vs inflation (band: mean p5–p95)', select: withoutHeadroom, requires: 'realised_cost_mean_usd', fields: ['solver_label', 'kappa', 'realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd'], onAxes: ['kappa'] },
     { x: KAPPA_X, y: { field: 'realised_cost_mean_usd', title: 'Realised cost (USD)' }, color: SOLVER, band: { lo: 'realised_cost_p5_usd', hi: 'realised_cost_p95_usd' } },
   ),
   line(
-    { name: 'violation-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'SLO-violation rate vs inflation (band: mean p5–p95)', requires: 'violation_rate_mean', fields: ['solver_label', 'kappa', 'violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95'], onAxes: ['kappa'] },
+    { name: 'violation-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'SLO-violation rate vs inflation (band: mean p5–p95)', select: withoutHeadroom, requires: 'violation_rate_mean', fields: ['solver_label', 'kappa', 'violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95'], onAxes: ['kappa'] },
     { x: KAPPA_X, y: { field: 'violation_rate_mean', title: 'SLO-violation rate', percent: true }, color: SOLVER, band: { lo: 'violation_rate_p5', hi: 'violation_rate_p95' } },
   ),
+  {
+    name: 'frontier', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Robustness frontier: planned cost against SLO violations under inflation, by headroom θ',
+    select: frontierRows, requires: 'violation_rate_mean', fields: ['solver_label', 'solver_kind', 'headroom', 'kappa', 'cost_usd', 'violation_rate_mean'], onAxes: ['kappa', 'headroom'],
+    reshape: thetaLabels, size: { width: 420, height: 260 },
+    note: 'Each line: one planner at headrooms θ (labels); dashed: the exact planner, the reference frontier.',
+    reading: 'Read it like a Pareto plot: each planner pays more planned cost (right) for fewer violations at the largest inflation (down) as θ grows, and a heuristic whose line runs below or left of the exact planner\'s dashed line buys the same robustness for less.',
+    layers: frontierLayers,
+  },
   line(
     { name: 'rolling-cost', kind: 'rolling', experiments: ['e5', 'sweep'], title: 'Day cost per policy vs volatility (bars: ± 1 std over paths)', requires: 'day_cost_usd', fields: ['policy', 'sigma', 'day_cost_usd', 'day_cost_std_usd'], onAxes: [] },
     { x: { field: 'sigma', title: 'Demand volatility σ', ordinal: true }, y: { field: 'day_cost_usd', title: 'Mean day cost (USD)' }, color: { field: 'policy', title: 'Policy' }, error: 'day_cost_std_usd' },
@@ -356,10 +410,11 @@ export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
         timeLimitLine(rows),
         ringed ? STOPPED_NOTE : null,
         def.note ?? null,
+        def.select === withoutHeadroom && headrooms(mine).length > 1 ? 'Plans made without headroom (θ = 0); the frontier chart shows what headroom buys.' : null,
         data.panelled && !def.reshape ? 'Panels share one y scale.' : null,
       ].filter((s): s is string => s !== null);
       const spec = assemble(def.title, subtitle, values, data.panelled, layers, def.size ?? { width: 340, height: 220 });
-      charts.push({ file: `${experiment}-${def.name}`, experiment, title: def.title, spec });
+      charts.push({ file: `${experiment}-${def.name}`, experiment, title: def.title, ...(def.reading && { reading: def.reading }), spec });
     }
   }
   return charts;

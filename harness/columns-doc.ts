@@ -23,7 +23,7 @@ export const ENCODING_NOTE =
 export const COLUMN_SECTIONS: readonly ColumnSection[] = [
   {
     file: 'raw.csv', kind: 'solve', title: 'raw.csv of a solve run (E1–E4, `alloc-bench sweep`)',
-    intro: 'One row per (cell, κ): a cell (instance × solver spec) is solved once and evaluated in stage 2 at every κ of the grid, so the planned columns repeat across its κ rows.',
+    intro: 'One row per (cell, κ): a cell (instance × solver spec × headroom θ) is solved once and evaluated in stage 2 at every κ of the grid, so the planned columns repeat across its κ rows. A raw.csv written before the headroom and dropped/shed columns existed is read with `headroom` 0, the violation rates plus the planned unmet rate (their old definition left it out) and the dropped/shed rates empty.',
     columns: RAW_COLUMNS.solve,
   },
   {
@@ -33,7 +33,7 @@ export const COLUMN_SECTIONS: readonly ColumnSection[] = [
   },
   {
     file: 'summary.csv', kind: 'solve', title: 'summary.csv of a solve run',
-    intro: 'One row per (experiment, size, scenario, SLO mode, solver label, κ). A column named like a raw column holds its mean over the group; `_median`, `_std` (n − 1) and `_max` name other statistics. Speedups and gaps pair each row with the exact solves of the same instance.',
+    intro: 'One row per (experiment, size, scenario, SLO mode, solver label, headroom θ, κ). A column named like a raw column holds its mean over the group; `_median`, `_std` (n − 1) and `_max` name other statistics. Speedups and gaps pair each row with the exact solves of the same instance at the same θ.',
     columns: SUMMARY_COLUMNS.solve,
   },
   {

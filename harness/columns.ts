@@ -66,6 +66,7 @@ export const SOLVE_COLUMNS: readonly ColumnDef[] = [
   col('solver', 'string', '', 'Registered solver name (glpk, highs, gh, agh, …)'),
   col('solver_label', 'string', '', 'Canonical solver spec: name plus non-default options, e.g. agh:noM2'),
   col('solver_kind', 'string', '', 'exact | heuristic'),
+  col('headroom', 'number', '', 'Planning headroom θ (docs/model.md §9): the solver planned on route delays, errors and work × (1 + θ); the cost, feasibility and stage-2 columns score its plan on the nominal instance, the solver columns (objective, bound, gap) are of the instance it solved'),
   col('time_limit_s', 'number', 's', "The solver's time limit option (exact solvers); empty when it has none"),
   col('status', 'string', '', 'optimal | time_limit_feasible | time_limit_no_solution | infeasible | completed | error (solvers/solver.ts); a cell killed at its hard limit is time_limit_no_solution'),
   col('message', 'string', '', 'Why a cell has no plan or errored (solver message, crash, hard-limit kill)'),
@@ -97,10 +98,12 @@ export const SOLVE_COLUMNS: readonly ColumnDef[] = [
   col('realised_cost_p5_usd', 'number', 'USD', '5th percentile of realised cost'),
   col('realised_cost_p95_usd', 'number', 'USD', '95th percentile of realised cost'),
   ...COST_TERM_COLUMNS('realised_mean_', 'Mean realised cost'),
-  col('violation_rate_mean', 'number', '', 'Mean SLO-violation rate Σλ(dropped+shed)/Σλ over scenarios'),
+  col('violation_rate_mean', 'number', '', 'Mean over the scenarios of the SLO-violation rate Σλ(unmet+dropped+shed)/Σλ (docs/model.md §8): demand the plan leaves unserved counts as violating; its parts are unmet_rate, dropped_rate_mean and shed_rate_mean'),
   col('violation_rate_p5', 'number', '', '5th percentile of the SLO-violation rate'),
   col('violation_rate_p95', 'number', '', '95th percentile of the SLO-violation rate'),
-  col('violation_any_share', 'number', '', 'Share of scenarios with any dropped or shed traffic'),
+  col('dropped_rate_mean', 'number', '', 'Mean share of demand dropped for capacity (work or KV memory overflow); empty in rows upgraded from a raw.csv written before it existed'),
+  col('shed_rate_mean', 'number', '', 'Mean share of demand shed to keep the SLOs; empty in rows upgraded from a raw.csv written before it existed'),
+  col('violation_any_share', 'number', '', 'Share of scenarios with any violation (1 when the plan leaves demand unserved)'),
 ];
 
 /** raw.csv rows of rolling-horizon cells (E5). */
@@ -117,8 +120,10 @@ export const ROLLING_COLUMNS: readonly ColumnDef[] = [
   col('slots', 'integer', '', 'Slots scored (288 for a full day of 5-minute slots)'),
   col('day_cost_usd', 'number', 'USD', 'Total realised cost over the day (evaluator, per slot, summed)'),
   ...COST_TERM_COLUMNS('', 'Day cost'),
-  col('violation_rate', 'number', '', 'Demand-weighted share of the day\'s requests violating an SLO (dropped, shed or unmet)'),
-  col('unmet_rate', 'number', '', 'Demand-weighted share of the day\'s requests left unserved'),
+  col('violation_rate', 'number', '', 'SLO-violation rate of the day (docs/model.md §8): demand-weighted share of its requests not served within their SLO — left unserved by the plans, dropped or shed'),
+  col('unmet_rate', 'number', '', 'Demand-weighted share of the day\'s requests the plans left unserved (u)'),
+  col('dropped_rate', 'number', '', 'Demand-weighted share of the day\'s requests dropped for capacity; empty in rows upgraded from a raw.csv written before it existed'),
+  col('shed_rate', 'number', '', 'Demand-weighted share of the day\'s requests shed to keep the SLOs; empty in rows upgraded from a raw.csv written before it existed'),
   col('solver_calls', 'integer', '', 'Solves behind the day\'s plans: 288 for a re-solving policy; 1 for a static one, whose single solve per run serves every σ and path'),
   col('solve_time_total_s', 'number', 's', 'Sum of the wall times of those solves (a static policy: its one solve, the same on every row); heuristic solves are timed after one untimed warm-up solve per cell, exact ones in their own process', true),
   col('solve_time_max_s', 'number', 's', 'Longest single solve (must fit well inside a 5-minute slot)', true),
@@ -172,20 +177,20 @@ export const COST_TERM_NAMES = (prefix: string): string[] => COST_TERM_COLUMNS(p
 /** Statuses counted in summary rows, in solvers/solver.ts order. */
 export const SOLVE_STATUSES = ['optimal', 'time_limit_feasible', 'time_limit_no_solution', 'infeasible', 'completed', 'error'] as const satisfies readonly SolveStatus[];
 
-/** summary.csv of a solve run: one row per (experiment, size, scenario, SLO mode, solver label, κ). */
+/** summary.csv of a solve run: one row per (experiment, size, scenario, SLO mode, solver label, headroom θ, κ). */
 export const SUMMARY_SOLVE_COLUMNS: readonly ColumnDef[] = [
-  ...keyOf(SOLVE_COLUMNS, ['experiment', 'size_i', 'size_j', 'size_k', 'scenario', 'slo_mode', 'solver_label', 'solver_kind', 'kappa']),
+  ...keyOf(SOLVE_COLUMNS, ['experiment', 'size_i', 'size_j', 'size_k', 'scenario', 'slo_mode', 'solver_label', 'solver_kind', 'headroom', 'kappa']),
   col('rows', 'integer', '', 'Raw rows in the group: one per instance (seed)'),
   ...SOLVE_STATUSES.map((s) => col(`${s}_count`, 'integer', '', `Rows with status ${s}`)),
   col('time_cap_hit_count', 'integer', '', 'Rows whose heuristic stopped at its wall-clock safety cap (time_cap_hit): their plans depend on machine speed and load'),
   statOf(SOLVE_COLUMNS, 'solve_time_s', 'mean'),
   statOf(SOLVE_COLUMNS, 'solve_time_s', 'median'),
   col('solve_time_censored', 'boolean', '', 'Some solve of the group stopped at its time limit: its solve time, and so the mean and median, are lower bounds'),
-  col('speedup_pairs', 'integer', '', 'Instances with both a timed solve of this (heuristic) solver and of an exact solver'),
+  col('speedup_pairs', 'integer', '', 'Instances with both a timed solve of this (heuristic) solver and of an exact solver at the same headroom θ'),
   col('speedup_geomean', 'number', '', 'Geometric mean over the instances of exact solve time / this solve time; the exact time of an instance is its fastest exact solve', true),
   col('speedup_median', 'number', '', 'Median of the same per-instance speedups', true),
   col('speedup_censored', 'boolean', '', 'Some exact time in the speedups is censored (time limit): the speedups are lower bounds'),
-  col('gap_instances', 'integer', '', 'Instances where this solver has a feasible plan and an exact optimum or a bound is known'),
+  col('gap_instances', 'integer', '', 'Instances where this solver has a feasible plan and an exact optimum or a bound is known; planned without headroom only (θ = 0: a plan made with headroom is not meant to be cost-optimal on the nominal instance, so it has no optimality gap)'),
   col('gap_mean', 'number', '', "Mean optimality gap (cost − optimum) / optimum; where no exact solver proved the optimum, against the best bound of any row of the instance (raw bound_usd)"),
   col('gap_max', 'number', '', 'Largest optimality gap of the group'),
   col('gap_upper_bound', 'boolean', '', 'Some gap is measured against a bound, not a proven optimum: gap_mean and gap_max are upper bounds'),
@@ -193,7 +198,7 @@ export const SUMMARY_SOLVE_COLUMNS: readonly ColumnDef[] = [
   col('violated_families', 'string', '', 'Violated constraint families with the number of rows breaking each, "family=count" ";"-joined'),
   ...meansOf(SOLVE_COLUMNS, ['cost_usd', ...COST_TERM_NAMES(''), 'gpus_total', 'unmet_rate']),
   ...meansOf(SOLVE_COLUMNS, ['realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd', ...COST_TERM_NAMES('realised_mean_')]),
-  ...meansOf(SOLVE_COLUMNS, ['violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95', 'violation_any_share']),
+  ...meansOf(SOLVE_COLUMNS, ['violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95', 'dropped_rate_mean', 'shed_rate_mean', 'violation_any_share']),
 ];
 
 /** summary.csv of a rolling run (E5): one row per (experiment, size, scenario, SLO mode, σ, policy). */
@@ -207,7 +212,7 @@ export const SUMMARY_ROLLING_COLUMNS: readonly ColumnDef[] = [
   ...meansOf(ROLLING_COLUMNS, COST_TERM_NAMES('')),
   statOf(ROLLING_COLUMNS, 'violation_rate', 'mean'),
   statOf(ROLLING_COLUMNS, 'violation_rate', 'std'),
-  ...meansOf(ROLLING_COLUMNS, ['unmet_rate', 'solver_calls']),
+  ...meansOf(ROLLING_COLUMNS, ['unmet_rate', 'dropped_rate', 'shed_rate', 'solver_calls']),
   statOf(ROLLING_COLUMNS, 'solve_time_total_s', 'mean'),
   statOf(ROLLING_COLUMNS, 'solve_time_total_s', 'std'),
   statOf(ROLLING_COLUMNS, 'solve_time_max_s', 'mean'),

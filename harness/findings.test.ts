@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RAW_COLUMNS, type CellKind } from './columns.ts';
 import { finding } from './findings.ts';
 import { encodeRow, type RawRow } from './raw-csv.ts';
-import { e1Rows, e3Rows, e5Rows } from './report-fixture.ts';
+import { e1Rows, e3Rows, e4Rows, e5Rows } from './report-fixture.ts';
 import { decodeRow, summarise } from './summary.ts';
 
 const summaryOf = (kind: CellKind, rows: RawRow[]) =>
@@ -22,6 +22,26 @@ describe('finding', () => {
     );
     const equal = e3Rows().map((r) => (r.solver_label === 'agh:noM2' ? { ...r, cost_usd: 100 + 1e-13 } : r));
     expect(finding('e3', summaryOf('solve', equal))).toMatch(/agh:noM2 ±0%\.$/);
+  });
+
+  it('E4: degradation without headroom, then the frontier: what headroom buys each planner, and the heuristic points no exact plan beats', () => {
+    // Means over the two sizes (6 and 8): glpk plans $700 at θ = 0 and $910 at θ = 0.25, agh $728 and $840;
+    // at κ = 1.5 they violate 30% → 10% and 5% → 2%.
+    expect(finding('e4', summaryOf('solve', e4Rows()))).toBe(
+      'At κ = 1.5 without headroom: glpk violation rate 30%, realised cost +80% from κ = 1; agh violation rate 5%, realised cost +15% from κ = 1. ' +
+      'Frontier, lowest violation rate over θ (planned cost): glpk 30% ($700) → 10% at θ = 0.25 ($910); agh 5% ($728) → 2% at θ = 0.25 ($840). ' +
+      'Heuristic plans no exact plan beats on both planned cost and violations: agh θ = 0, agh θ = 0.25.',
+    );
+    // agh without headroom at 40%: glpk's θ = 0 plan is cheaper and violates less
+    const worse = e4Rows().map((r) => (r.solver === 'agh' && r.headroom === 0 && r.kappa === 1.5 ? { ...r, violation_rate_mean: 0.4 } : r));
+    expect(finding('e4', summaryOf('solve', worse))).toMatch(/no exact plan beats on both planned cost and violations: agh θ = 0\.25\.$/);
+    // an exact plan equal to a heuristic's up to rounding beats it
+    const tie = e4Rows().map((r) => (r.solver === 'agh' && r.headroom === 0.25 ? { ...r, cost_usd: 130 * Number(r.size_i) * (1 - 1e-12), violation_rate_mean: r.kappa === 1.5 ? 0.1 : 0 } : r));
+    expect(finding('e4', summaryOf('solve', tie))).toMatch(/no exact plan beats on both planned cost and violations: agh θ = 0\.$/);
+    // without several headrooms there is no frontier to speak of
+    expect(finding('e4', summaryOf('solve', e4Rows().filter((r) => r.headroom === 0)))).toBe(
+      'At κ = 1.5: glpk violation rate 30%, realised cost +80% from κ = 1; agh violation rate 5%, realised cost +15% from κ = 1.',
+    );
   });
 
   it('E5: rolling AGH against the static AGH plan at the largest σ', () => {

@@ -78,21 +78,59 @@ function e3(rows: readonly Row[]): string | null {
   return `${feas}.${m2.length ? ` Planned cost without M2, against the full heuristic: ${m2.join('; ')}.` : ''}`;
 }
 
-/** E4: each planner's violation rate and cost growth at the largest κ. */
+const meanOf = (rows: readonly Row[], field: string): number | null => {
+  const xs = rows.map((r) => num(r[field])).filter((x): x is number => x !== null);
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null;
+};
+const theta = (r: Row) => num(r.headroom) ?? 0;
+
+/**
+ * E4: each planner's violation rate and cost growth at the largest κ for its plan made without
+ * headroom; then the frontier (when the run plans with several θ): how far each planner's
+ * headroom brings its violation rate at the largest κ down, at what planned cost, and which
+ * heuristic points no exact plan beats on both counts.
+ */
 function e4(rows: readonly Row[]): string | null {
   const kappa = maxOf(rows, 'kappa');
   const lo = rows.reduce((m, r) => Math.min(m, num(r.kappa) ?? Infinity), Infinity);
-  const parts = [...new Set(rows.map(series))].flatMap((s) => {
-    const top = of(rows, s).filter((r) => r.kappa === kappa);
-    const base = of(rows, s).filter((r) => r.kappa === lo);
-    const v = top.map((r) => num(r.violation_rate_mean)).filter((x): x is number => x !== null);
-    const c = top.map((r) => num(r.realised_cost_mean_usd)).filter((x): x is number => x !== null);
-    const c0 = base.map((r) => num(r.realised_cost_mean_usd)).filter((x): x is number => x !== null);
-    if (!v.length || !c.length || !c0.length) return [];
-    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    return [`${s} violation rate ${pct(mean(v))}, realised cost ${signedPct(mean(c) / mean(c0) - 1)} from κ = ${lo}`];
+  const planners = [...new Set(rows.map(series))];
+  const bare = rows.filter((r) => theta(r) === 0);
+  const parts = planners.flatMap((s) => {
+    const v = meanOf(of(bare, s).filter((r) => r.kappa === kappa), 'violation_rate_mean');
+    const c = meanOf(of(bare, s).filter((r) => r.kappa === kappa), 'realised_cost_mean_usd');
+    const c0 = meanOf(of(bare, s).filter((r) => r.kappa === lo), 'realised_cost_mean_usd');
+    return v === null || c === null || !c0 ? [] : [`${s} violation rate ${pct(v)}, realised cost ${signedPct(c / c0 - 1)} from κ = ${lo}`];
   });
-  return parts.length ? `At κ = ${kappa}: ${parts.join('; ')}.` : null;
+  if (!parts.length) return null;
+  const frontier = e4Frontier(rows.filter((r) => r.kappa === kappa), planners);
+  return `At κ = ${kappa}${frontier ? ' without headroom' : ''}: ${parts.join('; ')}.${frontier ? ` ${frontier}` : ''}`;
+}
+
+interface FrontierPoint { planner: string; exact: boolean; theta: number; cost: number; violation: number }
+
+function e4Frontier(top: readonly Row[], planners: string[]): string | null {
+  const thetas = [...new Set(top.map(theta))].sort((a, b) => a - b);
+  if (thetas.length < 2) return null;
+  const points: FrontierPoint[] = planners.flatMap((planner) => thetas.flatMap((t) => {
+    const at = of(top, planner).filter((r) => theta(r) === t);
+    const [cost, violation] = [meanOf(at, 'cost_usd'), meanOf(at, 'violation_rate_mean')];
+    return cost === null || violation === null ? [] : [{ planner, exact: at[0].solver_kind === 'exact', theta: t, cost, violation }];
+  }));
+  const moves = planners.flatMap((planner) => {
+    const mine = points.filter((p) => p.planner === planner);
+    const start = mine.find((p) => p.theta === 0);
+    const best = [...mine].sort((a, b) => a.violation - b.violation || a.cost - b.cost)[0];
+    if (!start || !best) return [];
+    return [`${planner} ${pct(start.violation)} (${usd(start.cost)}) → ${pct(best.violation)} at θ = ${best.theta} (${usd(best.cost)})`];
+  });
+  const exact = points.filter((p) => p.exact);
+  // Beaten: some exact plan at most as costly and as violating (ties up to floating-point noise count as beaten).
+  const beaten = (p: FrontierPoint) => exact.some((e) => e.cost <= p.cost * (1 + NOISE) && e.violation <= p.violation + NOISE);
+  const free = exact.length ? points.filter((p) => !p.exact && !beaten(p)).map((p) => `${p.planner} θ = ${p.theta}`) : [];
+  const against = exact.length
+    ? ` Heuristic plans no exact plan beats on both planned cost and violations: ${free.length ? free.join(', ') : 'none'}.`
+    : '';
+  return moves.length ? `Frontier, lowest violation rate over θ (planned cost): ${moves.join('; ')}.${against}` : null;
 }
 
 /** E5: at the largest σ, rolling AGH's day cost and spread against each static plan (the paper's comparison). */

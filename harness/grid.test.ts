@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, cellKey } from './cell-key.ts';
 import { SOLVE_COLUMNS } from './columns.ts';
 import { rowsPerCell } from './cell.ts';
-import { expandGrid, inShard, parseShard, resolveGrid, splitSolverList, type Cell } from './grid.ts';
+import { expandGrid, inShard, parseShard, resolveGrid, splitSolverList, upgradeConfig, type Cell } from './grid.ts';
 import { PRESETS } from './presets.ts';
 import { readRawCsv } from './raw-csv.ts';
 
@@ -35,6 +35,27 @@ describe('grids', () => {
     const a = expandGrid(resolveGrid({ ...input, solvers: ['highs:time_limit_s=5,gap=0.0001'] }).config);
     const b = expandGrid(resolveGrid({ ...input, solvers: ['highs:time_limit_s=5'] }).config);
     expect(a.map((c) => c.key)).toEqual(b.map((c) => c.key));
+  });
+
+  it('plan each solver at every headroom θ; θ > 0 cells have their own keys, θ = 0 cells the keys they had before θ existed', () => {
+    const cells = expandGrid(resolveGrid({ ...input, seeds: [1], headrooms: [0, 0.25] }).config);
+    expect(cells.map((c) => (c.config.kind === 'solve' ? `${c.config.solver.label} ${c.config.headroom ?? 0}` : ''))).toEqual(['agh:noM2 0', 'agh:noM2 0.25', 'gh 0', 'gh 0.25']);
+    expect(new Set(cells.map((c) => c.key)).size).toBe(4);
+    const bare = expandGrid(resolveGrid({ ...input, seeds: [1] }).config);
+    expect(bare.map((c) => c.key)).toEqual([cells[0].key, cells[2].key]);
+    // the key of a cell config as the previous version wrote it: no headroom field at all
+    expect(bare.map((c) => 'headroom' in c.config)).toEqual([false, false]);
+    expect(resolveGrid(input).config.blocks[0]).toMatchObject({ headrooms: [0] });
+    expect(() => resolveGrid({ ...input, headrooms: [-0.1] })).toThrow(/grid: headrooms: headroom θ must be a number ≥ 0 \(such as 0\.25\), got -0\.1/);
+    expect(() => resolveGrid({ ...input, headrooms: ['x'] })).toThrow(/got "x"/);
+    expect(() => resolveGrid({ ...input, headrooms: [] })).toThrow(/headrooms: expected a non-empty list/);
+  });
+
+  it('read a manifest config written before headroom existed as planning at θ = 0', () => {
+    const now = resolveGrid(input).config;
+    const before = { ...now, blocks: now.blocks.map((b) => Object.fromEntries(Object.entries(b).filter(([k]) => k !== 'headrooms'))) } as typeof now;
+    expect(upgradeConfig(before)).toEqual(now);
+    expect(upgradeConfig(now)).toEqual(now);
   });
 
   it('split solver lists without breaking options', () => {
@@ -110,6 +131,24 @@ describe('rolling grids', () => {
 });
 
 describe('raw.csv', () => {
+  it('reads a file with the columns before headroom and the dropped/shed rates, upgrading its rows', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'raw-csv-'));
+    const added = ['headroom', 'dropped_rate_mean', 'shed_rate_mean'];
+    const names = SOLVE_COLUMNS.map((c) => c.name).filter((n) => !added.includes(n));
+    const row = (over: Record<string, string>) => names.map((n) => over[n] ?? '').join(',');
+    // a plan leaving 25% unmet that dropped or shed 10% more in stage 2 (old rate: 0.1); one without stage 2
+    const served = row({ cell_key: 'a', unmet_rate: '0.25', kappa: '1.5', violation_rate_mean: '0.1', violation_rate_p5: '0', violation_rate_p95: '0.5', violation_any_share: '0.4' });
+    const planned = row({ cell_key: 'b', unmet_rate: '0' });
+    writeFileSync(join(dir, 'old.csv'), `${names.join(',')}\n${served}\n${planned}\n`);
+    const [a, b] = readRawCsv(join(dir, 'old.csv'), SOLVE_COLUMNS).rows;
+    expect(Object.keys(a)).toEqual(expect.arrayContaining(SOLVE_COLUMNS.map((c) => c.name)));
+    expect(a).toMatchObject({ headroom: '0', violation_rate_mean: '0.35', violation_rate_p5: '0.25', violation_rate_p95: '0.75', violation_any_share: '1', dropped_rate_mean: '', shed_rate_mean: '' });
+    expect(b).toMatchObject({ headroom: '0', violation_rate_mean: '', violation_any_share: '' });
+    // a header of neither version is still refused
+    writeFileSync(join(dir, 'other.csv'), `${names.slice(1).join(',')}\n`);
+    expect(() => readRawCsv(join(dir, 'other.csv'), SOLVE_COLUMNS)).toThrow(/header does not match/);
+  });
+
   it('drops a torn last record and rejects a foreign header', () => {
     const dir = mkdtempSync(join(tmpdir(), 'raw-csv-'));
     const header = SOLVE_COLUMNS.map((c) => c.name).join(',');

@@ -7,8 +7,8 @@
  * A grid is a list of blocks, each a cartesian product (like benchopt's parameter grids), so a
  * preset can pair some solvers with some sizes only (e.g. exact solvers on small sizes). Fields
  * given at the top level are defaults for every block. Within a block the loops nest, outermost
- * first: sizes, seeds, scenarios, slo_modes, then solvers (solve) or sigmas, paths, policies
- * (rolling). A cell repeated by a later block is kept once, at its first position.
+ * first: sizes, seeds, scenarios, slo_modes, then solvers and headrooms (solve) or sigmas, paths,
+ * policies (rolling). A cell repeated by a later block is kept once, at its first position.
  *
  * Rolling cells: a re-solving policy's cell is one day (σ, path), but a static policy's cell is
  * (instance, policy) with every day of the grid, at the position of its first day. Its plan
@@ -23,6 +23,7 @@ import type { Sizes } from '../generators/instance.ts';
 import { parseSizes } from '../generators/sizes.ts';
 import { hardLimitS as exactHardLimitS } from '../solvers/exact/solvers.ts';
 import { InputError } from '../solvers/problem/errors.ts';
+import { checkHeadroom } from '../solvers/problem/headroom.ts';
 import type { ScenarioId, SloMode } from '../solvers/problem/types.ts';
 import { parseSolverSpec } from '../solvers/registry.ts';
 export { splitSolverList } from '../solvers/registry.ts';
@@ -64,6 +65,8 @@ interface InstanceAxes {
 export interface SolveBlock extends InstanceAxes {
   /** Canonical solver labels. */
   solvers: string[];
+  /** Planning headrooms θ (docs/model.md §9); [0] = plan on the nominal instance. */
+  headrooms: number[];
   /** Stage-2 inflations κ; empty = no stage 2. */
   inflations: number[];
 }
@@ -96,6 +99,9 @@ export interface SolveCellConfig {
   kind: 'solve';
   instance: InstanceConfig;
   solver: { name: string; label: string; options: SolveOptions };
+  /** Planning headroom θ > 0; absent for θ = 0, so that a cell without headroom keeps the key it
+   * had before headroom existed (runs made then still resume). */
+  headroom?: number;
   inflations: number[];
   stage2: { scenarios: number; seed: number };
   hard_limit_s: number;
@@ -152,6 +158,7 @@ export interface BlockInput {
   scenarios?: string[];
   slo_modes?: string[];
   solvers?: string[];
+  headrooms?: unknown[];
   inflations?: unknown[];
   sigmas?: unknown[];
   paths?: unknown;
@@ -161,7 +168,7 @@ export interface BlockInput {
 
 const SETTING_FIELDS = ['experiment', 'kind', 'profile', 'demand_scale', 'stage2', 'heuristic_limit_s', 'cell_overhead_s', 'rolling_limit_s', 'path_seed', 'blocks'];
 const BLOCK_FIELDS: Record<CellKind, string[]> = {
-  solve: ['sizes', 'seeds', 'scenarios', 'slo_modes', 'solvers', 'inflations'],
+  solve: ['sizes', 'seeds', 'scenarios', 'slo_modes', 'solvers', 'headrooms', 'inflations'],
   rolling: ['sizes', 'seeds', 'scenarios', 'slo_modes', 'sigmas', 'paths', 'policies', 'exact_solver'],
 };
 
@@ -242,6 +249,7 @@ function resolveSolveBlock(b: BlockInput, where: string): SolveBlock {
   return {
     ...resolveAxes(b, where),
     solvers: list(b.solvers, `${where}: solvers`).map((s) => parseSolverSpec(String(s)).label),
+    headrooms: list(b.headrooms ?? [0], `${where}: headrooms`).map((h) => checkHeadroom(h, `${where}: headrooms`)),
     inflations: (b.inflations ?? []).map((k) => {
       if (typeof k !== 'number' || !(k >= 1)) throw new InputError(`${where}: inflations must be numbers ≥ 1, got ${JSON.stringify(k)}`);
       return k;
@@ -271,7 +279,7 @@ export function expandGrid(config: SweepConfig): Cell[] {
     for (const sizes of block.sizes) for (const seed of block.seeds) for (const scenario of block.scenarios) for (const slo_mode of block.slo_modes) {
       const instance: InstanceConfig = { sizes, seed, scenario, slo_mode, demand_scale: config.demand_scale, profile_sha256: config.profile_sha256 };
       if ('solvers' in block) {
-        for (const label of block.solvers) configs.push(solveCell(config, instance, label, block.inflations));
+        for (const label of block.solvers) for (const theta of block.headrooms) configs.push(solveCell(config, instance, label, theta, block.inflations));
       } else {
         const exact = parseSolverSpec(block.exact_solver);
         for (const sigma of block.sigmas) for (let path = 0; path < block.paths; path++) for (const policy of block.policies) {
@@ -307,7 +315,7 @@ export function expandGrid(config: SweepConfig): Cell[] {
   return cells;
 }
 
-function solveCell(config: SweepConfig, instance: InstanceConfig, label: string, inflations: number[]): SolveCellConfig {
+function solveCell(config: SweepConfig, instance: InstanceConfig, label: string, theta: number, inflations: number[]): SolveCellConfig {
   const spec = parseSolverSpec(label);
   const ownLimit = spec.options.time_limit_s;
   // An exact solver enforces its own hard limit (time limit plus grace) in its own process; a
@@ -317,6 +325,7 @@ function solveCell(config: SweepConfig, instance: InstanceConfig, label: string,
     kind: 'solve',
     instance,
     solver: { name: spec.solver.name, label: spec.label, options: spec.options },
+    ...(theta > 0 && { headroom: theta }),
     inflations,
     stage2: config.stage2,
     hard_limit_s: solveLimit + config.cell_overhead_s,
@@ -351,6 +360,14 @@ function slurmShard(env: NodeJS.ProcessEnv): Shard {
     throw new InputError(`--shard slurm needs an array of consecutive task ids, such as --array=0-15; got ${got}`);
   }
   return { index: id - min + 1, count };
+}
+
+/**
+ * A resolved config as a manifest holds it, from any version: a solve block of a run made before
+ * headroom existed has no `headrooms` and planned without headroom, i.e. at [0].
+ */
+export function upgradeConfig(config: SweepConfig): SweepConfig {
+  return { ...config, blocks: config.blocks.map((b) => ('solvers' in b && !('headrooms' in b) ? { ...(b as SolveBlock), headrooms: [0] } : b)) };
 }
 
 export function inShard(cell: Cell, shard: Shard | undefined): boolean {

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { InputError } from '../solvers/problem/errors.ts';
 import { writeFileAtomic } from '../solvers/problem/files.ts';
 import { canonicalJson } from './cell-key.ts';
-import type { Shard, SweepConfig } from './grid.ts';
+import { upgradeConfig, type Shard, type SweepConfig } from './grid.ts';
 
 export const MANIFEST_SCHEMA = 'llm-alloc-bench/run@1';
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -73,7 +73,7 @@ export function readManifest(dir: string): Manifest {
     throw new InputError(`${dir} is not a run directory: cannot read ${path} (${(err as Error).message})`);
   }
   if (m.schema !== MANIFEST_SCHEMA) throw new InputError(`${path}: expected schema ${MANIFEST_SCHEMA}, got ${JSON.stringify(m.schema)}`);
-  return m;
+  return { ...m, config: upgradeConfig(m.config) };
 }
 
 /** Whether two runs computed the same grid (the condition for resuming one or merging them). */

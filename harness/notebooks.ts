@@ -205,7 +205,10 @@ export function buildNotebook(runDir: string, runPath: string): Notebook {
     const text = experimentText(experiment, kind);
     return [
       markdown(`${experiment}-title`, `## ${text.title}${text.claim ? `\n\n> **Paper:** ${text.claim}` : ''}`),
-      ...charts.filter((c) => c.experiment === experiment).map((c) => chartCell(runDir, c)),
+      ...charts.filter((c) => c.experiment === experiment).flatMap((c) => [
+        chartCell(runDir, c),
+        ...(c.reading ? [markdown(`reading-${c.file}`, c.reading)] : []),
+      ]),
       ...summarySection(experiment, stored, kind),
     ];
   });

@@ -10,6 +10,7 @@ import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../solvers/problem/errors.ts';
 import { writeAll, writeFileAtomic } from '../solvers/problem/files.ts';
 import type { ColumnDef } from './columns.ts';
+import { legacyFormat } from './legacy-raw.ts';
 
 export type RawValue = string | number | boolean | null | undefined;
 /** A row as computed: typed values, missing or null meaning "not applicable". */
@@ -42,7 +43,8 @@ export interface RawFile {
 }
 
 /**
- * Reads a raw.csv, checking its header against `columns`; a missing file reads as empty. An
+ * Reads a raw.csv, checking its header against `columns` (a file of the raw columns before
+ * docs/model.md Revision 2 is read and its rows upgraded: harness/legacy-raw.ts); a missing file reads as empty. An
  * unterminated last line (an interrupted write) is always dropped; with `repairLastLine` (resume)
  * so is a malformed last line, e.g. a row cut short with the next one glued to it. Any other
  * malformed line is an InputError naming its line number.
@@ -54,11 +56,15 @@ export function readRawCsv(path: string, columns: readonly ColumnDef[], opts: { 
   let droppedPartialBytes = Buffer.byteLength(text.slice(end));
   text = text.slice(0, end);
   if (text === '') return { rows: [], droppedPartialBytes };
-  const expected = columns.map((c) => c.name);
+  const current = columns.map((c) => c.name);
   const lines = text.slice(0, -1).split('\n');
-  if (parseLine(lines[0], expected.length)?.join(',') !== expected.join(',')) {
+  const legacy = legacyFormat(columns);
+  const header = (names: readonly string[]) => parseLine(lines[0], names.length)?.join(',') === names.join(',');
+  const old = !header(current) && legacy && header(legacy.header) ? legacy : undefined;
+  if (!header(current) && !old) {
     throw new InputError(`${path}: its header does not match the raw columns of this kind of run (harness/columns.ts); was it written by another version?`);
   }
+  const expected = old ? old.header : current;
   const records = parseAll(text, lines.length, expected.length) ?? lines.slice(1).map((line) => parseLine(line, expected.length));
   const bad = records.findIndex((r) => r === null);
   if (bad >= 0 && opts.repairLastLine && bad === records.length - 1) {
@@ -70,7 +76,7 @@ export function readRawCsv(path: string, columns: readonly ColumnDef[], opts: { 
     throw new InputError(`${path}:${line}: expected one record of ${expected.length} comma-separated fields (harness/columns.ts); the line is malformed${tail}`);
   }
   const rows = (records as string[][]).map((rec) => Object.fromEntries(expected.map((n, i) => [n, rec[i]])));
-  return { rows, droppedPartialBytes };
+  return { rows: old ? rows.map(old.upgrade) : rows, droppedPartialBytes };
 }
 
 /** The records after the header when every one is well-formed (the usual case, in one pass), else null. */

@@ -17,11 +17,11 @@ export function solveRow(over: RawRow): RawRow {
   const row: RawRow = {
     experiment: 'e1', ...size(6, 6, 10), seed: 1, scenario: 'S1', slo_mode: 'average',
     instance_id: `I${over.size_i ?? 6}-seed${over.seed ?? 1}-${over.scenario ?? 'S1'}`,
-    status: 'completed', solver_kind: 'heuristic', has_plan: true, feasible: true, violated_families: '', violation_count: 0,
+    status: 'completed', solver_kind: 'heuristic', headroom: 0, has_plan: true, feasible: true, violated_families: '', violation_count: 0,
     rental_usd: 10, model_storage_usd: 1, token_storage_usd: 0.5, delay_penalty_usd: 2, unmet_penalty_usd: 0, gpus_total: 4, unmet_rate: 0,
     ...over,
   };
-  return { cell_key: `${row.instance_id}|${row.solver_label}`, ...row };
+  return { cell_key: `${row.instance_id}|${row.solver_label}|${row.headroom}`, ...row };
 }
 
 export function rollingRow(over: RawRow): RawRow {
@@ -52,21 +52,31 @@ export function e1Rows(): RawRow[] {
   return rows.map((r, i) => ({ ...r, cell_index: i }));
 }
 
-/** E4: two sizes, one instance each, plans at κ 1.0 and 1.5 (planned columns repeat, stage-2 columns differ). */
+/**
+ * E4: two sizes, one instance each, plans at κ 1.0 and 1.5 (planned columns repeat, stage-2
+ * columns differ), each planner without headroom and with θ = 0.25 (which costs more to plan and
+ * violates less at κ = 1.5).
+ */
 export function e4Rows(): RawRow[] {
   const stage2 = (kappa: number, cost: number, viol: number): RawRow => ({
     kappa, stage2_scenarios: 200, stage2_seed: 1, realised_cost_mean_usd: cost, realised_cost_p5_usd: cost * 0.9, realised_cost_p95_usd: cost * 1.2,
-    violation_rate_mean: viol, violation_rate_p5: viol / 2, violation_rate_p95: viol * 2, violation_any_share: viol > 0 ? 1 : 0,
+    violation_rate_mean: viol, violation_rate_p5: viol / 2, violation_rate_p95: viol * 2, dropped_rate_mean: viol / 4, shed_rate_mean: (3 * viol) / 4,
+    violation_any_share: viol > 0 ? 1 : 0,
   });
   return [6, 8].flatMap((s) => {
     const at = { experiment: 'e4', ...size(s, s, 10), instance_id: `I${s}-seed1-S1` };
     const exact = { ...at, solver: 'glpk', solver_label: 'glpk', solver_kind: 'exact', status: 'optimal', solve_time_s: 3, cost_usd: 100 * s, bound_usd: 100 * s };
     const agh = { ...at, solver: 'agh', solver_label: 'agh', solve_time_s: 0.2, cost_usd: 104 * s };
+    const roomy = { headroom: 0.25 };
     return [
       solveRow({ ...exact, ...stage2(1, 100 * s, 0) }),
       solveRow({ ...exact, ...stage2(1.5, 180 * s, 0.3) }),
+      solveRow({ ...exact, ...roomy, cost_usd: 130 * s, bound_usd: 125 * s, ...stage2(1, 130 * s, 0) }),
+      solveRow({ ...exact, ...roomy, cost_usd: 130 * s, bound_usd: 125 * s, ...stage2(1.5, 140 * s, 0.1) }),
       solveRow({ ...agh, ...stage2(1, 104 * s, 0) }),
       solveRow({ ...agh, ...stage2(1.5, 120 * s, 0.05) }),
+      solveRow({ ...agh, ...roomy, cost_usd: 120 * s, ...stage2(1, 120 * s, 0) }),
+      solveRow({ ...agh, ...roomy, cost_usd: 120 * s, ...stage2(1.5, 125 * s, 0.02) }),
     ];
   });
 }

@@ -20,7 +20,7 @@ export interface ExperimentText {
 
 const COST_TERMS = COST_TERM_NAMES('');
 const SCALING_COLUMNS = ['rows', 'optimal_count', 'time_limit_feasible_count', 'time_limit_no_solution_count', 'time_cap_hit_count', 'error_count', 'solve_time_s', 'solve_time_median_s', 'speedup_geomean', 'speedup_median', 'gap_mean', 'gap_max', 'feasible_share', 'cost_usd'];
-const STAGE2_COLUMNS = ['realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd', 'violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95', 'violation_any_share'];
+const STAGE2_COLUMNS = ['realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd', 'violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95', 'unmet_rate', 'dropped_rate_mean', 'shed_rate_mean', 'violation_any_share'];
 
 const EXPERIMENTS: Record<string, ExperimentText> = {
   e1: {
@@ -40,13 +40,13 @@ const EXPERIMENTS: Record<string, ExperimentText> = {
   },
   e4: {
     title: 'E4 — Stress test: inflation up to 1.5×',
-    claim: "The cost-minimal exact plan degrades sharply with inflation; AGH keeps violations controlled and cost stable.",
+    claim: 'The cost-minimal exact plan degrades sharply with inflation; AGH keeps violations controlled and cost stable — it "degrades gracefully through its provisioned headroom" (v2).',
     columns: ['rows', 'cost_usd', ...STAGE2_COLUMNS],
   },
   e5: {
     title: 'E5 — Rolling horizon under demand volatility',
     claim: 'Rolling AGH cuts cost by up to 48% and cost variance by up to 48% against the static plans under high volatility; GH does not benefit from re-solving (deterministic ordering).',
-    columns: ['paths', 'failed_count', 'day_cost_usd', 'day_cost_std_usd', 'violation_rate', 'violation_rate_std', 'unmet_rate', 'solver_calls', 'solve_time_total_s', 'solve_time_max_max_s'],
+    columns: ['paths', 'failed_count', 'day_cost_usd', 'day_cost_std_usd', 'violation_rate', 'violation_rate_std', 'unmet_rate', 'dropped_rate', 'shed_rate', 'solver_calls', 'solve_time_total_s', 'solve_time_max_max_s'],
   },
 };
 
@@ -152,7 +152,8 @@ function statusCounts(raw: readonly Row[]): string {
 /** Inline SVG: the HTML parser puts <svg> in the SVG namespace, so the xmlns declarations go. */
 function figure(c: RenderedChart): string {
   const svg = c.svg.replace(/\s+xmlns(:\w+)?="[^"]*"/g, '').replace('<svg', `<svg role="img" aria-label="${esc(c.title)}"`);
-  return `<figure class="chart" id="chart-${esc(c.file)}">${svg}<figcaption>${esc(c.title)} — charts/${esc(c.file)}.svg, .png, .vl.json</figcaption></figure>`;
+  const reading = c.reading ? `<p class="reading">${esc(c.reading)}</p>` : '';
+  return `<figure class="chart" id="chart-${esc(c.file)}">${svg}<figcaption>${esc(c.title)} — charts/${esc(c.file)}.svg, .png, .vl.json</figcaption>${reading}</figure>`;
 }
 
 /** The run's provenance as label/value pairs (also the header of its notebook). */
@@ -187,7 +188,7 @@ h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-to
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{font-weight:bold}dd{margin:0;word-break:break-word}
 blockquote{margin:1em 0;padding:.5em 1em;border-left:4px solid #4c78a8;background:#f4f7fb}
 .charts{display:flex;flex-wrap:wrap;gap:1em}figure.chart{margin:0}figure.chart svg{max-width:100%;height:auto}
-figcaption,.note{font-size:.85em;color:#555}p.finding{margin:.5em 0 1em}
+figcaption,.note{font-size:.85em;color:#555}p.reading{max-width:42em;margin:.3em 0;font-size:.9em}p.finding{margin:.5em 0 1em}
 .scroll{overflow-x:auto}table{border-collapse:collapse;font-size:.85em;margin:.5em 0}
 th,td{border:1px solid #ddd;padding:.2em .5em;text-align:right;white-space:nowrap}th{background:#f0f0f0}
 table.keyed td:first-child,table.keyed th:first-child{position:sticky;left:0;z-index:1;text-align:left;background:#fff;box-shadow:1px 0 0 #ccc}
@@ -200,10 +201,12 @@ function findingLine(experiment: string, summary: readonly Row[]): string {
 }
 
 /** Each experiment's chart that answers the paper's claim: the one the index page shows. */
-const HEADLINE_CHART: Record<string, string> = { e1: 'gap', e2: 'scenario-cost', e3: 'ablation-feasibility', e4: 'violation-vs-kappa', e5: 'rolling-cost' };
+const HEADLINE_CHARTS: Record<string, string[]> = { e1: ['gap'], e2: ['scenario-cost'], e3: ['ablation-feasibility'], e4: ['frontier', 'violation-vs-kappa'], e5: ['rolling-cost'] };
 
+/** The first of the experiment's headline charts the run has (E4 without headroom has no frontier), else its first chart. */
 export const headlineChart = (experiment: string, charts: readonly RenderedChart[]): RenderedChart | undefined =>
-  charts.find((c) => c.file === `${experiment}-${HEADLINE_CHART[experiment]}`) ?? charts.find((c) => c.experiment === experiment);
+  (HEADLINE_CHARTS[experiment] ?? []).map((name) => charts.find((c) => c.file === `${experiment}-${name}`)).find((c) => c !== undefined) ??
+  charts.find((c) => c.experiment === experiment);
 
 export interface IndexEntry {
   /** The run directory, relative to the index page. */

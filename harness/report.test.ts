@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RAW_COLUMNS, SUMMARY_COLUMNS } from './columns.ts';
 import { encodeRow, writeRawCsv } from './raw-csv.ts';
-import { e1Rows, e3Rows, e5Rows, writeRun } from './report-fixture.ts';
+import { e1Rows, e3Rows, e4Rows, e5Rows, writeRun } from './report-fixture.ts';
 import { indexHtml } from './report-html.ts';
 import { renderReport } from './report.ts';
 import { decodeRow } from './summary.ts';
@@ -121,8 +121,11 @@ const charts = [...document.querySelectorAll('figure.chart')].map((f) => {
     const label = sym.parentElement.querySelector('.role-legend-label text');
     if (label) legend[label.textContent] = sym.querySelector('path').getAttribute('fill');
   }
-  const strokes = [...new Set([...svg.querySelectorAll('.role-mark path')].map((p) => p.getAttribute('stroke') || p.getAttribute('fill')))];
-  return { id: f.id, left: box.left, right: box.right, width: box.width, height: box.height, legend, strokes };
+  const paths = [...svg.querySelectorAll('.role-mark path')];
+  const strokes = [...new Set(paths.map((p) => p.getAttribute('stroke') || p.getAttribute('fill')))];
+  const dashed = [...new Set(paths.filter((p) => p.getAttribute('stroke-dasharray')).map((p) => p.getAttribute('stroke')))];
+  const reading = f.querySelector('p.reading')?.textContent ?? null;
+  return { id: f.id, left: box.left, right: box.right, width: box.width, height: box.height, legend, strokes, dashed, reading };
 });
 // The summary table scrolled sideways: its first column (the row's name) stays in view.
 const scroller = [...document.querySelectorAll('.scroll')].find((d) => d.querySelector('table.keyed'));
@@ -141,7 +144,7 @@ document.body.append(out);
 interface Layout {
   page: number;
   scrollWidth: number;
-  charts: { id: string; left: number; right: number; width: number; height: number; legend: Record<string, string>; strokes: string[] }[];
+  charts: { id: string; left: number; right: number; width: number; height: number; legend: Record<string, string>; strokes: string[]; dashed: string[]; reading: string | null }[];
   sticky: { scrolled: number; offset: number } | null;
 }
 
@@ -209,6 +212,25 @@ describe.skipIf(!chromium)('report.html in headless Chromium', () => {
     const stats = await sharp(shot).stats();
     expect(stats.channels[0].max - stats.channels[0].min).toBeGreaterThan(100);
     if (process.env.REPORT_SCREENSHOT_DIR) copyFileSync(shot, join(process.env.REPORT_SCREENSHOT_DIR, 'report-e1.png'));
+  });
+
+  it('shows E4\'s robustness frontier: within the page, in the solvers\' colours, the exact planner dashed, with how to read it', { timeout: 90_000 }, async () => {
+    const dir = run('e4', 'solve', e4Rows());
+    await renderReport(dir);
+    const layout = await layoutOf(dir);
+    expect(layout.charts.map((c) => c.id)).toEqual(['chart-e4-cost-vs-kappa', 'chart-e4-violation-vs-kappa', 'chart-e4-frontier']);
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.page);
+    const frontier = layout.charts.find((c) => c.id === 'chart-e4-frontier')!;
+    const kappa = layout.charts.find((c) => c.id === 'chart-e4-violation-vs-kappa')!;
+    expect(frontier.right).toBeLessThanOrEqual(layout.page);
+    expect(frontier.width).toBeGreaterThan(300);
+    for (const solver of ['glpk', 'agh']) {
+      expect(frontier.legend[solver], solver).toBe(kappa.legend[solver]);
+      expect(frontier.strokes, `the frontier draws ${solver}`).toContain(kappa.legend[solver]);
+    }
+    expect(frontier.dashed).toEqual([frontier.legend.glpk]);
+    expect(frontier.reading).toMatch(/^Read it like a Pareto plot: .*exact planner/);
+    if (process.env.REPORT_SCREENSHOT_DIR) await browse(join(dir, 'report.html'), `--screenshot=${join(process.env.REPORT_SCREENSHOT_DIR, 'report-e4.png')}`);
   });
 
   it('fits the widest charts (E3: one panel per scenario) into the page', { timeout: 90_000 }, async () => {

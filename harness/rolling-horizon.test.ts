@@ -178,6 +178,9 @@ describe('runRollingHorizon', () => {
     expect(row.violation_rate).toBeGreaterThan(0);
     expect(row.unmet_penalty_usd).toBeGreaterThan(0);
     expect(row.unmet_rate).toBe(0);
+    // One rate (docs/model.md §8): its parts add up to it.
+    expect(row.dropped_rate + row.shed_rate + row.unmet_rate).toBeCloseTo(row.violation_rate, 12);
+    expect(row.dropped_rate).toBeGreaterThan(0);
   });
 
   it('returns a flat row whose keys are rolling raw.csv columns', async () => {

@@ -51,10 +51,12 @@ export interface RollingRow extends CostTerms {
   policy: RollingPolicy;
   slots: number;
   day_cost_usd: number;
-  /** Share of the day's requests not served within SLO: dropped, shed or planned unmet. */
+  /** Share of the day's requests not served within SLO: planned unmet, dropped or shed (§8). */
   violation_rate: number;
-  /** Share of the day's requests the plans left unmet by design (u). */
+  /** Its parts: the shares the plans left unmet by design (u), dropped for capacity and shed for SLOs. */
   unmet_rate: number;
+  dropped_rate: number;
+  shed_rate: number;
   solver_calls: number;
   solve_time_total_s: number;
   solve_time_max_s: number;
@@ -94,6 +96,8 @@ export async function runRollingHorizon(input: RollingInput): Promise<RollingRow
     let requests = 0;
     let violating = 0;
     let unmet = 0;
+    let dropped = 0;
+    let shed = 0;
     for (let t = 0; t < SLOTS_PER_DAY; t++) {
       const p = await plan(t, multiplier.subarray(0, t)); // the policy sees slots before t only
       let cp = compiled.get(p);
@@ -101,11 +105,14 @@ export async function runRollingHorizon(input: RollingInput): Promise<RollingRow
       const out = realise(cp, { demand: demand.fill(multiplier[t]) });
       for (const key of Object.keys(terms) as (keyof CostTerms)[]) terms[key] += out.terms[key];
       requests += out.demand_per_h;
-      violating += out.violating_per_h + out.planned_unmet_per_h;
+      violating += out.violating_per_h;
       unmet += out.planned_unmet_per_h;
+      dropped += out.dropped_per_h;
+      shed += out.shed_per_h;
       input.onSlot?.(dayIndex * SLOTS_PER_DAY + t + 1, slotsTotal);
     }
     const failure = log.firstFailure;
+    const share = (n: number) => (requests > 0 ? n / requests : 0);
     rows.push({
       sigma,
       path,
@@ -113,8 +120,10 @@ export async function runRollingHorizon(input: RollingInput): Promise<RollingRow
       slots: SLOTS_PER_DAY,
       day_cost_usd: terms.rental_usd + terms.model_storage_usd + terms.token_storage_usd + terms.delay_penalty_usd + terms.unmet_penalty_usd,
       ...terms,
-      violation_rate: requests > 0 ? violating / requests : 0,
-      unmet_rate: requests > 0 ? unmet / requests : 0,
+      violation_rate: share(violating),
+      unmet_rate: share(unmet),
+      dropped_rate: share(dropped),
+      shed_rate: share(shed),
       solver_calls: log.calls,
       solve_time_total_s: log.totalS,
       solve_time_max_s: log.maxS,

@@ -79,12 +79,23 @@ describe('summary of solve rows (E1 fixture, computed by hand)', () => {
 describe('summary of stage-2 rows (E4 fixture)', () => {
   const summary = summarise('solve', decoded('solve', e4Rows()));
 
-  it('keeps one row per κ and pairs solves only within the same κ', () => {
-    expect(summary.map((r) => `${r.size_i}:${r.kappa}:${r.solver_label}`)).toEqual(['6:1:glpk', '6:1:agh', '6:1.5:glpk', '6:1.5:agh', '8:1:glpk', '8:1:agh', '8:1.5:glpk', '8:1.5:agh']);
-    const agh = find(summary, { size_i: 6, kappa: 1.5, solver_label: 'agh' });
-    expect(agh).toMatchObject({ rows: 1, speedup_pairs: 1, realised_cost_mean_usd: 720, violation_rate_mean: 0.05, violation_rate_p95: 0.1 });
+  it('keeps one row per headroom θ and κ and pairs solves only within the same θ and κ', () => {
+    const order = [1, 1.5].flatMap((k) => ['glpk', 'agh'].flatMap((s) => [0, 0.25].map((t) => `${k}:${s}:${t}`)));
+    expect(summary.map((r) => `${r.size_i}:${r.kappa}:${r.solver_label}:${r.headroom}`)).toEqual([6, 8].flatMap((size) => order.map((o) => `${size}:${o}`)));
+    const agh = find(summary, { size_i: 6, kappa: 1.5, solver_label: 'agh', headroom: 0 });
+    expect(agh).toMatchObject({ rows: 1, speedup_pairs: 1, realised_cost_mean_usd: 720, violation_rate_mean: 0.05, violation_rate_p95: 0.1, dropped_rate_mean: 0.0125 });
+    expect(agh.shed_rate_mean).toBeCloseTo(0.0375, 15);
     expect(agh.speedup_geomean).toBeCloseTo(3 / 0.2, 9);
     expect(agh.realised_cost_p5_usd).toBeCloseTo(648, 9);
+  });
+
+  it('measures optimality gaps without headroom only: a plan made with θ > 0 solved another instance', () => {
+    // agh at θ = 0: 624 against glpk's proven 600
+    expect(find(summary, { size_i: 6, kappa: 1, solver_label: 'agh', headroom: 0 })).toMatchObject({ gap_instances: 1, gap_upper_bound: false });
+    expect(find(summary, { size_i: 6, kappa: 1, solver_label: 'agh', headroom: 0 }).gap_mean).toBeCloseTo(0.04, 12);
+    // at θ = 0.25 its speedup pairs with glpk's θ = 0.25 solve, but it has no gap
+    const roomy = find(summary, { size_i: 6, kappa: 1, solver_label: 'agh', headroom: 0.25 });
+    expect(roomy).toMatchObject({ gap_instances: 0, gap_mean: null, speedup_pairs: 1, cost_usd: 720 });
   });
 });
 

@@ -114,7 +114,8 @@ const keyOf = (kind: CellKind, rows: readonly Row[]): Row => Object.fromEntries(
 
 // ─── solve runs (E1–E4) ──────────────────────────────────────────────────────────────────────
 
-/** What the exact solvers established on one instance (at one κ: the rows of a cell repeat it). */
+/** What the exact solvers established on one instance planned with one headroom θ (at one κ: the
+ * rows of a cell repeat it). */
 interface ExactReference {
   /** Fastest timed exact solve; censored when that solve stopped at its time limit. */
   time_s: number | null;
@@ -127,11 +128,12 @@ interface ExactReference {
 
 const isCensored = (r: Row) => String(r.status).startsWith('time_limit');
 const isTimed = (r: Row) => r.status !== 'error' && num(r.solve_time_s) !== null;
-const instanceKey = (r: Row) => JSON.stringify([r.experiment, r.instance_id, r.kappa]);
+const INSTANCE_KEY = ['experiment', 'instance_id', 'headroom', 'kappa'];
+const instanceKey = (r: Row) => JSON.stringify(INSTANCE_KEY.map((k) => r[k]));
 
 function exactReferences(rows: readonly Row[]): Map<string, ExactReference> {
   const refs = new Map<string, ExactReference>();
-  for (const group of groupBy(rows, ['experiment', 'instance_id', 'kappa'])) {
+  for (const group of groupBy(rows, INSTANCE_KEY)) {
     const exact = group.filter((r) => r.solver_kind === 'exact');
     // An uncensored time beats a censored one of equal length: it is a measurement, not a bound.
     const fastest = exact.filter(isTimed).sort((a, b) => num(a.solve_time_s)! - num(b.solve_time_s)! || +isCensored(a) - +isCensored(b))[0];
@@ -152,10 +154,14 @@ interface Gap {
   upperBound: boolean;
 }
 
-/** Gap of a feasible plan against the proven optimum, else against the best bound (an upper bound on the gap). */
+/**
+ * Gap of a feasible plan against the proven optimum, else against the best bound (an upper bound
+ * on the gap). Only for plans made without headroom: a plan made with θ > 0 solved another
+ * instance, and its nominal cost above the nominal optimum is the price of its headroom, not a gap.
+ */
 function gapOf(r: Row, ref: ExactReference | undefined): Gap | null {
   const cost = num(r.cost_usd);
-  if (r.feasible !== true || cost === null || !ref) return null;
+  if (r.feasible !== true || cost === null || !ref || (num(r.headroom) ?? 0) > 0) return null;
   if (ref.optimum_usd !== null && ref.optimum_usd > 0) return { gap: (cost - ref.optimum_usd) / ref.optimum_usd, upperBound: false };
   if (ref.bound_usd !== null && ref.bound_usd > 0) return { gap: (cost - ref.bound_usd) / ref.bound_usd, upperBound: true };
   return null;

@@ -16,6 +16,15 @@ const cli = (...args: string[]) => promisify(execFile)(process.execPath, [BIN, .
 const tmp = mkdtempSync(join(tmpdir(), 'sweep-cli-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+describe('--headrooms', () => {
+  it('plans every solver at each θ and records θ in the rows and the manifest', async () => {
+    const out = join(tmp, 'headrooms');
+    await cli('sweep', '--sizes', '3,3,4', '--seeds', '1', '--solvers', 'gh', '--headrooms', '0,0.25', '--no-report', '--out', out);
+    expect(readManifest(out).config.blocks[0]).toMatchObject({ headrooms: [0, 0.25] });
+    expect(readRawCsv(join(out, 'raw.csv'), RAW_COLUMNS.solve).rows.map((r) => r.headroom)).toEqual(['0', '0.25']);
+  });
+});
+
 describe('--resume', () => {
   it('continues the shard the run recorded when --shard is not given', async () => {
     const out = join(tmp, 'shard');

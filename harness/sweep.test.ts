@@ -15,7 +15,7 @@ process.env.LLM_ALLOC_FAULT_SOLVERS = '1';
 const { resolveGrid, expandGrid } = await import('./grid.ts');
 const { runSweep, completeCells } = await import('./sweep.ts');
 const { mergeRuns } = await import('./merge.ts');
-const { readRawCsv } = await import('./raw-csv.ts');
+const { readRawCsv, writeRawCsv } = await import('./raw-csv.ts');
 const { RAW_COLUMNS, stableColumnNames } = await import('./columns.ts');
 const { LOCK_FILE } = await import('./run-lock.ts');
 
@@ -108,6 +108,42 @@ describe('sweep', () => {
     const keys = rows.map((r) => `${r.cell_key}/${r.kappa}`);
     expect(new Set(keys).size).toBe(keys.length);
     expect(readFileSync(raw, 'utf8').endsWith('\n')).toBe(true);
+  }, 60_000);
+
+  it('resumes a run made before headroom θ existed (no headrooms in its manifest, the old raw.csv columns), and refuses to add θ to it', async () => {
+    const outDir = join(tmp, 'before-headroom');
+    cpSync(join(tmp, 'reference'), outDir, { recursive: true });
+    // The manifest and raw.csv as the previous version wrote them: no θ, no dropped/shed rates,
+    // violation rates without the planned unmet share; the last cell left unfinished.
+    const manifestPath = join(outDir, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    for (const b of manifest.config.blocks) delete b.headrooms;
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const added = ['headroom', 'dropped_rate_mean', 'shed_rate_mean'];
+    const oldColumns = RAW_COLUMNS.solve.filter((c) => !added.includes(c.name));
+    const lastCell = reference.at(-1)!.cell_key;
+    const oldRows = reference.filter((r) => r.cell_key !== lastCell).map((r) => {
+      const old = { ...r };
+      for (const k of ['violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95']) if (r[k] !== '') old[k] = String(Number(r[k]) - Number(r.unmet_rate));
+      if (r.violation_any_share !== '' && Number(r.unmet_rate) > 0) old.violation_any_share = String(Number(r.dropped_rate_mean) + Number(r.shed_rate_mean) > 0 ? 1 : 0);
+      return old;
+    });
+    writeRawCsv(join(outDir, 'raw.csv'), oldColumns, oldRows);
+    expect(readFileSync(join(outDir, 'raw.csv'), 'utf8').split('\n')[0]).not.toContain('headroom');
+
+    await expect(
+      runSweep({ grid: resolveGrid({ ...GRID, headrooms: [0, 0.25] }), outDir, resume: true, commandLine: [], report: false, progress: quiet }),
+    ).rejects.toThrow(/another grid or shard \(blocks\.0\.headrooms: \[0\] vs \[0,0\.25\], run vs now\)/);
+    const { rows } = await runSweep({ grid: resolveGrid(GRID), outDir, resume: true, commandLine: ['resume'], report: false, progress: quiet, jobs: 2 });
+    // Only the unfinished cell ran again (θ = 0 cells keep their keys); the upgraded rows are the
+    // reference's, their violation rates up to the rounding of subtracting and adding unmet_rate back.
+    const rates = ['violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95'];
+    const unknown = ['dropped_rate_mean', 'shed_rate_mean'];
+    const other = (r: StoredRow) => stableColumnNames('solve').filter((n) => !rates.includes(n) && !unknown.includes(n)).map((n) => r[n]).join(',');
+    expect(rows.map(other)).toEqual(reference.map(other));
+    rows.forEach((r, n) => rates.forEach((k) => expect(Number(r[k]), k).toBeCloseTo(Number(reference[n][k]), 12)));
+    expect(rows.filter((r) => r.cell_key !== lastCell).every((r) => r.headroom === '0' && r.dropped_rate_mean === '')).toBe(true);
+    expect(rows.filter((r) => r.cell_key === lastCell).map((r) => r.dropped_rate_mean)).toEqual(reference.filter((r) => r.cell_key === lastCell).map((r) => r.dropped_rate_mean));
   }, 60_000);
 
   it('refuses to resume a run with another grid', async () => {

@@ -213,7 +213,7 @@ function describeCell(cell: Cell): string {
   const c = cell.config;
   const { I, J, K } = c.instance.sizes;
   const inst = `(${I},${J},${K}) seed ${c.instance.seed} ${c.instance.scenario}`;
-  if (c.kind === 'solve') return `${c.solver.label} ${inst}`;
+  if (c.kind === 'solve') return `${c.solver.label}${c.headroom ? ` θ=${c.headroom}` : ''} ${inst}`;
   const days = c.days.length === 1 ? `σ=${c.days[0].sigma} path ${c.days[0].path}` : `${c.days.length} days`;
   return `${c.policy} ${days} ${inst}`;
 }

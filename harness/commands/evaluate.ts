@@ -74,6 +74,6 @@ function formatStress(s: StressResult, horizonH: number): string {
     row('delay penalty', s.terms.delay_penalty_usd, usd),
     row('unmet penalty', s.terms.unmet_penalty_usd, usd),
     row('violation rate', s.violation_rate, pct),
-    `  planned unmet ${pct(s.planned_unmet_rate)}   scenarios with any violation ${pct(s.violating_scenario_share)}`,
+    `  of which (means) planned unmet ${pct(s.planned_unmet_rate)}, dropped ${pct(s.dropped_rate_mean)}, shed ${pct(s.shed_rate_mean)}   scenarios with any violation ${pct(s.violating_scenario_share)}`,
   ].join('\n');
 }

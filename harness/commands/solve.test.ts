@@ -5,7 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tinyInstance } from '../../solvers/exact/test-instances.ts';
 import { evaluate } from '../../solvers/problem/evaluator.ts';
 import { loadPlan } from '../../solvers/problem/schema.ts';
-import { listSolvers } from '../../solvers/registry.ts';
+import { withHeadroom } from '../../solvers/problem/headroom.ts';
+import { getSolver, listSolvers, resolveOptions } from '../../solvers/registry.ts';
 import { parseSeconds } from './solve.ts';
 import { runCli } from '../test-cli.ts';
 
@@ -50,8 +51,22 @@ describe('alloc-bench solve', () => {
     expect(out.stderr).toContain('--time-limit ignored');
   });
 
-  it('rejects a bad time limit or solver with exit code 2 and one line', async () => {
-    for (const args of [['--solver', 'glpk', '--time-limit', 'soon'], ['--solver', 'no-such-solver'], ['--solver', 'highs:colour=red']]) {
+  it('--headroom θ: the solver plans on delays, errors and work × (1 + θ); the plan is scored on the nominal instance', async () => {
+    const planPath = join(dir, 'plan-headroom.json');
+    const out = await cli('solve', instPath, '--solver', 'agh', '--headroom', '0.5', '--out', planPath, '--json');
+    expect(out.status, out.stderr).toBe(0);
+    const r = JSON.parse(out.stdout);
+    const plan = loadPlan(planPath, inst);
+    expect(r).toMatchObject({ headroom: 0.5, cost_usd: evaluate(inst, plan).cost_usd });
+    const agh = getSolver('agh');
+    const expected = (await agh.solve(withHeadroom(inst, 0.5), resolveOptions(agh, {}).options)).plan!;
+    expect([plan.deployments, plan.routes, plan.unmet]).toEqual([expected.deployments, expected.routes, expected.unmet]);
+    const text = await cli('solve', instPath, '--solver', 'agh', '--headroom', '0.5');
+    expect(text.stdout).toContain('planned with headroom θ = 0.5 (scored on the nominal instance)');
+  });
+
+  it('rejects a bad time limit, solver or headroom with exit code 2 and one line', async () => {
+    for (const args of [['--solver', 'glpk', '--time-limit', 'soon'], ['--solver', 'no-such-solver'], ['--solver', 'highs:colour=red'], ['--solver', 'agh', '--headroom', '-1'], ['--solver', 'agh', '--headroom', 'lots']]) {
       const out = await cli('solve', instPath, ...args);
       expect(out.status).toBe(2);
       expect(out.stderr.trim().split('\n')).toHaveLength(1);

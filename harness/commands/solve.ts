@@ -3,11 +3,13 @@
 import type { Argv, CommandModule } from 'yargs';
 import { evaluate } from '../../solvers/problem/evaluator.ts';
 import { InputError } from '../../solvers/problem/errors.ts';
+import { checkHeadroom, withHeadroom } from '../../solvers/problem/headroom.ts';
 import { writeFileAtomic } from '../../solvers/problem/files.ts';
 import { loadInstance } from '../../solvers/problem/schema.ts';
 import { getSolver, parseSolverSpec } from '../../solvers/registry.ts';
 import type { SolveOptions } from '../../solvers/solver.ts';
 import { formatEvaluation, usd } from '../format.ts';
+import { numberOrText } from './sweep.ts';
 
 /** Exit code when the solver itself failed (status `error`); README, "Command line". */
 export const EXIT_SOLVER_ERROR = 3;
@@ -17,6 +19,7 @@ interface Args {
   solver: string;
   'time-limit'?: string;
   gap?: number;
+  headroom?: string;
   out?: string;
   json: boolean;
 }
@@ -37,6 +40,7 @@ export const solveCommand: CommandModule<object, Args> = {
       .option('solver', { type: 'string', demandOption: true, describe: 'solver spec name[:opt=value,…], e.g. highs or agh:restarts=32 (see `alloc-bench solvers`)' })
       .option('time-limit', { type: 'string', describe: 'seconds (60 or 60s), for solvers with a time_limit_s option' })
       .option('gap', { type: 'number', describe: 'relative MIP gap, for solvers with a gap option' })
+      .option('headroom', { type: 'string', defaultDescription: '0', describe: 'plan with headroom θ ≥ 0: the solver sees route delays, errors and work × (1 + θ); the plan is scored on the nominal instance' })
       .option('out', { type: 'string', describe: 'write the plan JSON here (atomically)' })
       .option('json', { type: 'boolean', default: false, describe: 'print one JSON object instead of text' }) as Argv<Args>,
   // Async so that an InputError reaches the CLI's one-line error report (a sync throw escapes it).
@@ -56,13 +60,15 @@ export const solveCommand: CommandModule<object, Args> = {
       else process.stderr.write(`note: ${flag} ignored: solver ${name} has no ${key} option\n`);
     }
     const spec = parseSolverSpec(args.solver, overrides);
-    const result = await spec.solver.solve(inst, spec.options);
+    const headroom = args.headroom === undefined ? 0 : checkHeadroom(numberOrText(args.headroom), '--headroom');
+    const result = await spec.solver.solve(withHeadroom(inst, headroom), spec.options);
     const ev = result.plan ? evaluate(inst, result.plan) : null;
     if (args.out && result.plan) writeFileAtomic(args.out, `${JSON.stringify({ ...result.plan, solver: spec.label }, null, 2)}\n`);
 
     if (args.json) {
       const out = {
         solver: spec.label,
+        headroom,
         status: result.status,
         solve_time_s: result.wall_time_s,
         cost_usd: ev?.cost_usd ?? null,
@@ -79,7 +85,7 @@ export const solveCommand: CommandModule<object, Args> = {
       };
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     } else {
-      const lines = [`solver      ${spec.label}`, `status      ${result.status}${result.message ? ` — ${result.message}` : ''}`];
+      const lines = [`solver      ${spec.label}${headroom ? `, planned with headroom θ = ${headroom} (scored on the nominal instance)` : ''}`, `status      ${result.status}${result.message ? ` — ${result.message}` : ''}`];
       lines.push(ev ? formatEvaluation(ev, inst.system.horizon_h) : 'plan        none');
       if (result.bound_usd !== undefined) {
         lines.push(`bound       ${usd(result.bound_usd)} per ${inst.system.horizon_h} h horizon${result.gap !== undefined ? `   gap ${(100 * result.gap).toFixed(4)}%` : ''}`);

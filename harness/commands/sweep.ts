@@ -10,6 +10,7 @@ interface Args extends RunDirArgs {
   scenarios?: string;
   'slo-modes'?: string;
   solvers?: string[];
+  headrooms?: string;
   inflations?: string;
   'stage2-scenarios'?: string;
   'stage2-seed'?: string;
@@ -17,7 +18,7 @@ interface Args extends RunDirArgs {
 
 export const sweepCommand: CommandModule<object, Args> = {
   command: 'sweep',
-  describe: 'Run a grid of sizes × seeds × scenarios × SLO modes × solvers (× inflations) from flags or --config grid.json',
+  describe: 'Run a grid of sizes × seeds × scenarios × SLO modes × solvers × headrooms (× inflations) from flags or --config grid.json',
   builder: (y) =>
     withRunDirOptions(
       y
@@ -27,6 +28,7 @@ export const sweepCommand: CommandModule<object, Args> = {
         .option('scenarios', { type: 'string', describe: 'S1…S5, e.g. S1,S3 (default S1)' })
         .option('slo-modes', { type: 'string', describe: 'average and/or per-route (default average)' })
         .option('solvers', { type: 'string', array: true, describe: 'Solver specs, e.g. gh,agh:noM2,highs:time_limit_s=30' })
+        .option('headrooms', { type: 'string', describe: 'Planning headrooms θ ≥ 0, e.g. 0,0.1,0.25,0.5: each solver also plans on delays, errors and work × (1 + θ) (default 0)' })
         .option('inflations', { type: 'string', describe: 'Stage-2 inflations κ, e.g. 1,1.5 (default: no stage 2)' })
         .option('stage2-scenarios', { type: 'string', describe: 'Stage-2 scenarios S (default 200)' })
         .option('stage2-seed', { type: 'string', describe: 'Stage-2 sampler seed (default 1)' }),
@@ -39,6 +41,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     if (args.scenarios) input.scenarios = list(args.scenarios);
     if (args['slo-modes']) input.slo_modes = list(args['slo-modes']);
     if (args.solvers) input.solvers = args.solvers.flatMap(splitSolverList);
+    if (args.headrooms) input.headrooms = list(args.headrooms).map(numberOrText);
     if (args.inflations) input.inflations = list(args.inflations).map(numberOrText);
     const s2 = { ...input.stage2 };
     if (args['stage2-scenarios']) s2.scenarios = numberOrText(args['stage2-scenarios']);
@@ -49,6 +52,6 @@ export const sweepCommand: CommandModule<object, Args> = {
 };
 
 /** Numbers stay numbers; anything else is passed on so the grid's error message can quote it. */
-function numberOrText(t: string): number | string {
+export function numberOrText(t: string): number | string {
   return t.trim() !== '' && Number.isFinite(Number(t)) ? Number(t) : t;
 }

@@ -56,11 +56,37 @@ describe('stage 2 at κ = 1 reproduces the nominal evaluation', () => {
         const s = stressTest(inst, plan!, { inflation: 1, scenarios: 10, seed: 1 });
         expect(s.cost_usd.mean, `${solver.name} ${sloMode}`).toBe(ev.cost_usd);
         for (const [key, value] of Object.entries(ev.terms)) expect(s.terms[key as keyof typeof ev.terms].p95).toBe(value);
-        expect(s.violation_rate.p95).toBe(0);
+        expect(s.dropped_rate_mean).toBe(0);
+        expect(s.shed_rate_mean).toBe(0);
+        // What violates at κ = 1 is the demand the plan leaves unmet (up to rounding of the sums).
+        expect(s.violation_rate.p95).toBeCloseTo(ev.unmet_rate, 12);
         expect(s.planned_unmet_rate).toBe(ev.unmet_rate);
       }
       expect(checked, `feasible heuristic plans in ${sloMode} mode`).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('one SLO-violation rate (docs/model.md §8): unmet, dropped and shed demand together', () => {
+  it('a plan that serves nothing violates for all its demand, in every scenario', () => {
+    const plan: Plan = { ...tinyPlan(), stored_models: [], deployments: [], routes: [], unmet: [1] };
+    const s = stressTest(tinyInstance(), plan, { inflation: 1.5, scenarios: 20, seed: 1 });
+    expect(s.violation_rate).toEqual({ mean: 1, p5: 1, p95: 1 });
+    expect([s.planned_unmet_rate, s.dropped_rate_mean, s.shed_rate_mean]).toEqual([1, 0, 0]);
+    expect(s.violating_scenario_share).toBe(1);
+  });
+
+  it('half served, its served half overflowing: the rate is the unmet half plus what is dropped and shed', () => {
+    const plan = tinyPlan();
+    plan.routes[0].share = 0.5;
+    plan.unmet = [0.5];
+    const out = realise(compilePlan(tinyInstance(), plan), { delay: [2] }); // D' = 2.07 s > Δ: the kept part is shed
+    const keep = Math.min(1, 1 / (2 * LOAD_FP16 * 0.5));
+    expect(out.planned_unmet_per_h / out.demand_per_h).toBeCloseTo(0.5, 12);
+    expect(out.dropped_per_h / out.demand_per_h).toBeCloseTo(0.5 * (1 - keep), 12);
+    expect(out.shed_per_h / out.demand_per_h).toBeCloseTo(0.5 * keep, 12);
+    expect(out.violating_per_h).toBeCloseTo(out.planned_unmet_per_h + out.dropped_per_h + out.shed_per_h, 9);
+    expect(out.violating_per_h / out.demand_per_h).toBeCloseTo(1, 12);
   });
 });
 

@@ -133,10 +133,13 @@ export interface Realised {
   /** Share of each type's realised demand dropped for capacity, and shed for its SLOs. */
   dropped: Float64Array;
   shed: Float64Array;
-  /** Realised requests per hour: all, dropped or shed, and planned unmet (u). */
+  /** Realised requests per hour: all; not served within SLO (§8's violation: planned unmet u,
+   * dropped and shed together); and each of the three parts. */
   demand_per_h: number;
   violating_per_h: number;
   planned_unmet_per_h: number;
+  dropped_per_h: number;
+  shed_per_h: number;
 }
 
 const TOL = FEASIBILITY_TOL;
@@ -195,15 +198,16 @@ export function realise(cp: CompiledPlan, f: RealiseFactors = {}): Realised {
   }
   let unmetPerH = 0;
   let demandPerH = 0;
-  let violatingPerH = 0;
   let plannedUnmetPerH = 0;
+  let droppedPerH = 0;
+  let shedPerH = 0;
   for (let i = 0; i < d.I; i++) {
-    const lost = dropped[i] + shed[i];
-    unmetPerH += d.unmet_penalty_usd_per_h[i] * dem(i) * (cp.unmet[i] + lost);
+    unmetPerH += d.unmet_penalty_usd_per_h[i] * dem(i) * (cp.unmet[i] + (dropped[i] + shed[i]));
     const rate = inst.types[i].rate_per_h * dem(i);
     demandPerH += rate;
-    violatingPerH += rate * lost;
     plannedUnmetPerH += rate * cp.unmet[i];
+    droppedPerH += rate * dropped[i];
+    shedPerH += rate * shed[i];
   }
   const H = inst.system.horizon_h;
   const terms: CostTerms = {
@@ -219,8 +223,10 @@ export function realise(cp: CompiledPlan, f: RealiseFactors = {}): Realised {
     dropped,
     shed,
     demand_per_h: demandPerH,
-    violating_per_h: violatingPerH,
+    violating_per_h: plannedUnmetPerH + droppedPerH + shedPerH,
     planned_unmet_per_h: plannedUnmetPerH,
+    dropped_per_h: droppedPerH,
+    shed_per_h: shedPerH,
   };
 }
 
@@ -310,11 +316,14 @@ export interface StressResult {
   slo_mode: Instance['system']['slo_mode'];
   cost_usd: Stat;
   terms: Record<keyof CostTerms, Stat>;
-  /** Σ λ·(dropped + shed) / Σ λ per scenario. */
+  /** The SLO-violation rate Σ λ·(u + dropped + shed) / Σ λ per scenario (§8: one definition everywhere). */
   violation_rate: Stat;
-  /** Σ λ·u / Σ λ: demand the plan leaves unmet by design (the same in every scenario). */
+  /** Its parts: Σ λ·u / Σ λ, demand the plan leaves unmet by design (the same in every scenario), … */
   planned_unmet_rate: number;
-  /** Share of scenarios in which any demand is dropped or shed. */
+  /** … and the means over the scenarios of Σ λ·dropped / Σ λ (capacity) and Σ λ·shed / Σ λ (SLO). */
+  dropped_rate_mean: number;
+  shed_rate_mean: number;
+  /** Share of scenarios with any violation (every scenario when the plan leaves demand unmet). */
   violating_scenario_share: number;
 }
 
@@ -355,6 +364,8 @@ export function stressTest(inst: Instance, plan: Plan, options: StressOptions): 
   const cost = new Float64Array(S);
   const terms = Object.fromEntries(TERM_KEYS.map((key) => [key, new Float64Array(S)])) as Record<keyof CostTerms, Float64Array>;
   const violation = new Float64Array(S);
+  const droppedRate = new Float64Array(S);
+  const shedRate = new Float64Array(S);
   let violating = 0;
   for (let s = 0; s < S; s++) {
     for (let r = 0; r < n; r++) {
@@ -364,7 +375,10 @@ export function stressTest(inst: Instance, plan: Plan, options: StressOptions): 
     const out = realise(cp, { delay, error });
     cost[s] = out.cost_usd;
     for (const key of TERM_KEYS) terms[key][s] = out.terms[key];
-    violation[s] = out.demand_per_h > 0 ? out.violating_per_h / out.demand_per_h : 0;
+    const share = (perH: number) => (out.demand_per_h > 0 ? perH / out.demand_per_h : 0);
+    violation[s] = share(out.violating_per_h);
+    droppedRate[s] = share(out.dropped_per_h);
+    shedRate[s] = share(out.shed_per_h);
     if (out.violating_per_h > 0) violating++;
   }
   return {
@@ -376,6 +390,8 @@ export function stressTest(inst: Instance, plan: Plan, options: StressOptions): 
     terms: Object.fromEntries(TERM_KEYS.map((key) => [key, stat(terms[key])])) as Record<keyof CostTerms, Stat>,
     violation_rate: stat(violation),
     planned_unmet_rate: cp.nominal.unmet_rate,
+    dropped_rate_mean: stat(droppedRate).mean,
+    shed_rate_mean: stat(shedRate).mean,
     violating_scenario_share: violating / S,
   };
 }
