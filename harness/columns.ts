@@ -115,7 +115,7 @@ export const ROLLING_COLUMNS: readonly ColumnDef[] = [
   col('policy', 'string', '', 'agh-5min | agh-24h | dm-24h | peak-static | gh-5min'),
   col('solver_label', 'string', '', "Solver spec the policy calls (the exact spec for dm-24h)"),
   col('exact_time_limit_s', 'number', 's', 'Time limit of each exact solve (dm-24h)'),
-  col('status', 'string', '', 'completed | error | time_limit_no_solution (cell killed at its hard limit) | the status of the first solve that gave no plan (a static policy: of its one solve, on every row)'),
+  col('status', 'string', '', 'completed | error | time_limit_no_solution (cell killed at its hard limit) | the status of the first solve that gave no plan | time_limit_feasible when no solve failed but some stopped at their time limit or cap (a static policy: of its one solve, on every row)'),
   col('message', 'string', '', 'Why the cell failed, if it did'),
   col('slots', 'integer', '', 'Slots scored (288 for a full day of 5-minute slots)'),
   col('day_cost_usd', 'number', 'USD', 'Total realised cost over the day (evaluator, per slot, summed)'),

@@ -60,7 +60,10 @@ export interface RollingRow extends CostTerms {
   solver_calls: number;
   solve_time_total_s: number;
   solve_time_max_s: number;
-  /** Only when a solve gave no plan: the first such solve's status, and what happened. */
+  /**
+   * Only when a solve gave no plan (the first such solve's status) or one stopped at its time
+   * limit or cap (`time_limit_feasible`), and what happened.
+   */
   status?: SolveStatus;
   message?: string;
 }
@@ -127,10 +130,15 @@ export async function runRollingHorizon(input: RollingInput): Promise<RollingRow
       solver_calls: log.calls,
       solve_time_total_s: log.totalS,
       solve_time_max_s: log.maxS,
-      ...(failure && {
-        status: failure.status,
-        message: `${log.failures} of ${log.calls} solves gave no plan (first: ${failure.message ?? failure.status}); the previous plan, or none, ran instead`,
-      }),
+      ...(failure
+        ? {
+            status: failure.status,
+            message: `${log.failures} of ${log.calls} solves gave no plan (first: ${failure.message ?? failure.status}); the previous plan, or none, ran instead`,
+          }
+        : log.limited > 0 && {
+            status: 'time_limit_feasible' as const,
+            message: `${log.limited} of ${log.calls} solves stopped at their time limit or cap; their best plans ran`,
+          }),
     });
   }
   return rows;

@@ -36,13 +36,17 @@ export function withDemand(inst: Instance, demandFactor: number, horizonH: numbe
   };
 }
 
-/** Counts and times every solve a policy makes, and remembers the first that gave no plan. */
+/**
+ * Counts and times every solve a policy makes, remembers the first that gave no plan, and counts
+ * the plans returned at a time limit or cap (their day depends on the machine's speed).
+ */
 export class SolveLog {
   calls = 0;
   totalS = 0;
   maxS = 0;
   failures = 0;
   firstFailure?: { status: SolveStatus; message?: string };
+  limited = 0;
 
   async solve(spec: SolverSpec, inst: Instance): Promise<Plan | null> {
     const t0 = performance.now();
@@ -54,6 +58,8 @@ export class SolveLog {
     if (!result.plan) {
       this.failures++;
       this.firstFailure ??= { status: result.status, message: result.message };
+    } else if (result.status === 'time_limit_feasible' || result.diagnostics?.time_cap_hit === true) {
+      this.limited++;
     }
     return result.plan;
   }
