@@ -32,8 +32,15 @@ export function abortMessage(err: unknown, heapBytes: number): string {
 export const solveWithHighs: Backend = async (model, opts) => {
   const highs = await highsLoader();
   let m: HighsModel | undefined;
+  const lp = toLpText(model);
   try {
-    m = highs.createModel({ format: 'lp', data: toLpText(model) });
+    try {
+      m = highs.createModel({ format: 'lp', data: lp });
+    } catch (err) {
+      // At (50,50,50) the reader's buffers for a ~170 MB LP text exceed what JavaScript arrays hold.
+      if (!(err instanceof RangeError)) throw err;
+      return { status: 'error', message: `model too large for HiGHS's WebAssembly build: ${mib(lp.length)} MiB of LP text (${err.message})` };
+    }
     return runModel(highs, m, model, opts);
   } catch (err) {
     if (!(err instanceof WebAssembly.RuntimeError)) throw err;
