@@ -115,7 +115,7 @@ export function environment(): Environment {
   const cpu = cpus();
   return {
     git_commit: git(['rev-parse', 'HEAD']),
-    git_dirty: ((s) => (s === null ? null : s !== ''))(git(['status', '--porcelain', '--untracked-files=no'])),
+    git_dirty: gitDirty(),
     package: `${pkg.name}@${pkg.version}`,
     dependencies,
     node: process.version,
@@ -126,11 +126,20 @@ export function environment(): Environment {
   };
 }
 
-function git(args: string[]): string | null {
+/**
+ * Whether tracked files differ from the commit, outside results/: run outputs are not code, and a
+ * reference re-run moves the previous run aside there before it starts.
+ */
+export function gitDirty(root = REPO_ROOT): boolean | null {
+  const status = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)results'], root);
+  return status === null ? null : status !== '';
+}
+
+function git(args: string[], root = REPO_ROOT): string | null {
   try {
     // GIT_OPTIONAL_LOCKS=0: `git status` must not refresh (write) the index of a shared checkout.
     const env = { ...process.env, GIT_OPTIONAL_LOCKS: '0' };
-    return execFileSync('git', args, { cwd: REPO_ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return execFileSync('git', args, { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {
     return null;
   }
