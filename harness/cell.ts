@@ -14,6 +14,7 @@ import { parseSolverSpec } from '../solvers/registry.ts';
 import type { SolveResult, SolveStatus } from '../solvers/solver.ts';
 import { stressTest } from '../solvers/problem/stress.ts';
 import { loadProfileBundle, type ProfileBundle } from '../traces/profile.ts';
+import { sha256Hex } from './cell-key.ts';
 import type { Cell, RollingCellConfig, SolveCellConfig } from './grid.ts';
 import type { RawRow } from './raw-csv.ts';
 import type { CellSteps } from './progress.ts';
@@ -141,10 +142,22 @@ async function solveRows(job: CellJob, config: SolveCellConfig, instance: Instan
   const planned: RawRow = { ...baseRow(job), ...planColumns(instance, result), solve_time_s };
   // A heuristic has no bound of its own: its row carries the relaxation bound of the instance it
   // solved, so that the summary has a gap (an upper bound) at sizes no exact solver reaches. Not timed.
-  if (solver.kind === 'heuristic') planned.bound_usd = perTypeBound(planning);
+  if (solver.kind === 'heuristic') planned.bound_usd = boundOf(planning);
   return kappaRows(config, (kappa) =>
     kappa === undefined || !result.plan ? { ...planned, kappa } : { ...planned, ...stage2Columns(instance, result, config, kappa) },
   );
+}
+
+/**
+ * perTypeBound of the last instance asked for: an instance's heuristic cells run one after
+ * another in one worker, and the bound takes seconds at (50,50,50). Keyed by content, since each
+ * cell generates its instance anew.
+ */
+let lastBound: { key: string; bound: number } | undefined;
+function boundOf(planning: Instance): number {
+  const key = sha256Hex(JSON.stringify(planning));
+  if (lastBound?.key !== key) lastBound = { key, bound: perTypeBound(planning) };
+  return lastBound.bound;
 }
 
 function planColumns(instance: Instance, r: SolveResult): RawRow {

@@ -34,15 +34,13 @@ export const solveWithHighs: Backend = async (model, opts) => {
   let m: HighsModel | undefined;
   const lp = toLpText(model);
   try {
-    try {
-      m = highs.createModel({ format: 'lp', data: lp });
-    } catch (err) {
-      // At (50,50,50) the reader's buffers for a ~170 MB LP text exceed what JavaScript arrays hold.
-      if (!(err instanceof RangeError)) throw err;
-      return { status: 'error', message: `model too large for HiGHS's WebAssembly build: ${mib(lp.length)} MiB of LP text (${err.message})` };
-    }
+    m = highs.createModel({ format: 'lp', data: lp });
     return runModel(highs, m, model, opts);
   } catch (err) {
+    // At (50,50,50) the reader's buffers for a ~170 MB LP text exceed what JavaScript arrays hold.
+    if (err instanceof RangeError && m === undefined) {
+      return { status: 'error', message: `model too large for HiGHS's WebAssembly build: ${mib(lp.length)} MiB of LP text (${err.message})` };
+    }
     if (!(err instanceof WebAssembly.RuntimeError)) throw err;
     // After an abort the instance is unusable (dispose would throw): report and let it go.
     m = undefined;
