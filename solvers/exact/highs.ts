@@ -1,12 +1,12 @@
 /**
  * highs-js back-end through its model API (SOLVERS.md): a fresh WebAssembly instance per solve
- * (reuse changed results and doubled memory), the model read from our LP text, the bound and
- * gap from `info`.
+ * (reuse changed results and doubled memory), the model passed as arrays in our column order,
+ * the bound and gap from `info`. Arrays, not LP text: at (50,50,50) the 168 MiB LP text was more
+ * than highs-js's reader could buffer, while the arrays take ~280 MiB of its 2 GiB heap.
  */
-import highsModule, { type Highs, type Model as HighsModel } from 'highs';
-import { secondsLeft, valuesByName, type Backend, type BackendOptions, type BackendResult } from './backend.ts';
+import highsModule, { type Highs, type ModelData, type Model as HighsModel } from 'highs';
+import { secondsLeft, type Backend, type BackendOptions, type BackendResult } from './backend.ts';
 import type { MilpModel } from './model.ts';
-import { toLpText } from './lp-format.ts';
 
 // The package's types describe its CommonJS build (loader at `.default`); under ESM Node loads
 // the .mjs build, whose default export is the loader itself.
@@ -29,18 +29,44 @@ export function abortMessage(err: unknown, heapBytes: number): string {
   return `HiGHS aborted: ${text.replace(/\. Build with -sASSERTIONS for more info\.$/, '')} (${heap})`;
 }
 
+/** The model as highs-js's structured input: rows in CSR form, binaries as integers in [0, 1]. */
+export function modelData(highs: Pick<Highs, 'infinity'>, model: MilpModel): ModelData {
+  const { cols, rows } = model;
+  let nonzeros = 0;
+  for (const row of rows) nonzeros += row.cols.length;
+  const starts = new Int32Array(rows.length + 1);
+  const indices = new Int32Array(nonzeros);
+  const values = new Float64Array(nonzeros);
+  let k = 0;
+  rows.forEach((row, n) => {
+    starts[n] = k;
+    indices.set(row.cols, k);
+    values.set(row.coefs, k);
+    k += row.cols.length;
+  });
+  starts[rows.length] = k;
+  const finite = (v: number) => (v === Infinity ? highs.infinity : v === -Infinity ? -highs.infinity : v);
+  return {
+    numCols: cols.length,
+    numRows: rows.length,
+    colCost: Float64Array.from(cols, (c) => c.cost),
+    colLower: Float64Array.from(cols, (c) => finite(c.lb)),
+    colUpper: Float64Array.from(cols, (c) => finite(c.ub)),
+    rowLower: Float64Array.from(rows, (r) => (r.sense === '=' ? r.rhs : -highs.infinity)),
+    rowUpper: Float64Array.from(rows, (r) => r.rhs),
+    matrix: { format: 'csr', numRows: rows.length, numCols: cols.length, starts, indices, values },
+    // Without integer columns (an LP relaxation) HiGHS gets no integrality vector and solves an LP.
+    ...(cols.some((c) => c.kind !== 'continuous') ? { integrality: Int32Array.from(cols, (c) => (c.kind === 'continuous' ? 0 : 1)) } : {}),
+  };
+}
+
 export const solveWithHighs: Backend = async (model, opts) => {
   const highs = await highsLoader();
   let m: HighsModel | undefined;
-  const lp = toLpText(model);
   try {
-    m = highs.createModel({ format: 'lp', data: lp });
+    m = highs.createModel(modelData(highs, model));
     return runModel(highs, m, model, opts);
   } catch (err) {
-    // At (50,50,50) the reader's buffers for a ~170 MB LP text exceed what JavaScript arrays hold.
-    if (err instanceof RangeError && m === undefined) {
-      return { status: 'error', message: `model too large for HiGHS's WebAssembly build: ${mib(lp.length)} MiB of LP text (${err.message})` };
-    }
     if (!(err instanceof WebAssembly.RuntimeError)) throw err;
     // After an abort the instance is unusable (dispose would throw): report and let it go.
     m = undefined;
@@ -58,11 +84,7 @@ function runModel(highs: Highs, m: HighsModel, model: MilpModel, opts: BackendOp
     output_flag: false,
     ...(opts.seed !== undefined ? { random_seed: opts.seed } : {}),
   });
-  if (opts.start) {
-    // The LP reader numbers columns by first appearance; place the start by name.
-    const indices = Int32Array.from(model.cols, (col) => m.getColByName(col.name));
-    m.setSolution({ indices, values: opts.start });
-  }
+  if (opts.start) m.setSolution({ colValue: opts.start });
   let first: number | undefined;
   m.run({
     [highs.constants.callbackType.mipImprovingSolution](event) {
@@ -83,11 +105,7 @@ function runModel(highs: Highs, m: HighsModel, model: MilpModel, opts: BackendOp
   const bound = isMip ? Number(m.info.get('mip_dual_bound')) : result.status === 'optimal' ? objective : NaN;
   if (Number.isFinite(bound)) result.bound = bound;
   if (hasSolution && (result.status === 'optimal' || result.status === 'time_limit_feasible')) {
-    // The LP reader numbers columns by first appearance; map them back by name.
-    const { colValue } = m.getSolution();
-    const byName = new Map<string, number>();
-    for (let n = 0; n < colValue.length; n++) byName.set(m.getColName(n), colValue[n]);
-    result.values = valuesByName(model, (name) => byName.get(name));
+    result.values = Float64Array.from(m.getSolution().colValue);
     result.objective = objective;
     result.gap = isMip ? Number(m.info.get('mip_gap')) : 0;
   }
