@@ -132,13 +132,7 @@ function routingLowerBound(s: PlanState, deps: Deployments, budgetLeft: number):
     const weight = H * d.token_storage_usd_per_h[i];
     unmetAll += unmet;
     // Within a type every share weighs the same on the budget, so the cheapest routes come first.
-    let left = 1;
-    for (const [cost, cap] of routesOf(s, deps, i)) {
-      if (cost >= unmet || left <= 0) break;
-      const t = Math.min(left, cap);
-      pieces.push([(unmet - cost) / weight, unmet - cost, weight, t]);
-      left -= t;
-    }
+    fillCheapest(routesOf(s, deps, i), unmet, (cost, t) => pieces.push([(unmet - cost) / weight, unmet - cost, weight, t]));
   }
   pieces.sort((x, y) => y[0] - x[0]);
   let budget = Math.max(0, budgetLeft);
@@ -172,6 +166,22 @@ function routesOf(s: PlanState, deps: Deployments, i: number): [number, number, 
 const boundRoutes: [number, number, number][] = [];
 
 /**
+ * Both lower bounds' relaxation of one type: its demand share 1 filled by `routes` (cheapest
+ * first) while a route costs less than leaving demand unmet, each up to its capacity. `take`
+ * gets each route's cost, share and config; the share left unmet is returned.
+ */
+function fillCheapest(routes: [number, number, number][], unmet: number, take: (cost: number, share: number, c: number) => void): number {
+  let left = 1;
+  for (const [cost, cap, c] of routes) {
+    if (cost >= unmet || left <= 0) break;
+    const share = Math.min(left, cap);
+    take(cost, share, c);
+    left -= share;
+  }
+  return left;
+}
+
+/**
  * Average mode: a second lower bound, from the routing LP split by type — each type alone with
  * every deployment's whole capacity and its own SLO means (the rows that make most of the cost
  * there: a type short of fast or accurate routes leaves demand unmet), no budget row. A type's
@@ -187,18 +197,14 @@ function sloLowerBound(s: PlanState, deps: Deployments, enough: number): number 
     const t = s.inst.types[i];
     const unmet = d.unmet_penalty_usd_per_h[i];
     const routes = routesOf(s, deps, i);
-    let left = 1;
     let perH = 0;
     let delay = 0;
     let error = 0;
-    for (const [cost, cap, c] of routes) {
-      if (cost >= unmet || left <= 0) break;
-      const share = Math.min(left, cap);
+    const left = fillCheapest(routes, unmet, (cost, share, c) => {
       perH += cost * share;
       delay += (d.delay_s[i * C + c] - t.delay_slo_s) * share;
       error += (d.errorOf(i, c) - t.error_slo) * share;
-      left -= share;
-    }
+    });
     // Filled in order the routes break a mean: the type's LP (routes, then u_i; rows Σx + u = 1,
     // the two means, the capacities below 1).
     if (delay > 1e-12 || error > 1e-12) bound += H * typeLp(s, i, routes);
