@@ -68,7 +68,7 @@ export const SOLVE_COLUMNS: readonly ColumnDef[] = [
   col('solver_kind', 'string', '', 'exact | heuristic'),
   col('headroom', 'number', '', 'Planning headroom θ (docs/model.md §9): the solver planned on route delays, errors and work × (1 + θ); the cost, feasibility and stage-2 columns score its plan on the nominal instance, the solver columns (objective, bound, gap) are of the instance it solved'),
   col('time_limit_s', 'number', 's', "The solver's time limit option (exact solvers); empty when it has none"),
-  col('status', 'string', '', 'optimal | time_limit_feasible | time_limit_no_solution | infeasible | completed | error (solvers/solver.ts); a cell killed at its hard limit is time_limit_no_solution'),
+  col('status', 'string', '', 'optimal | time_limit_feasible | time_limit_no_solution | infeasible | completed | error (solvers/solver.ts); a cell killed at its hard limit is time_limit_no_solution; time_limit_* also when HiGHS stopped at its memory guard before its time limit (the message says so)'),
   col('message', 'string', '', 'Why a cell has no plan or errored (solver message, crash, hard-limit kill)'),
   col('solve_time_s', 'number', 's', 'Solve wall time; how it was taken is timing_method', true),
   col('timing_method', 'string', '', 'warm_worker: heuristic timed inside its worker after one untimed warm-up solve; isolated_exact: the exact solver\'s own isolated-process wall time (includes process start and model load)'),

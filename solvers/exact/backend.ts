@@ -16,6 +16,8 @@ export interface BackendOptions {
   threads?: number;
   /** Column values in model order offered as the first incumbent (a heuristic's plan). */
   start?: Float64Array;
+  /** HiGHS only: WebAssembly heap at which a MIP solve stops as at its time limit (tests lower it). */
+  heap_guard_bytes?: number;
 }
 
 export type ExactStatus = Exclude<SolveStatus, 'completed'>;

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { abortMessage, modelData } from './highs.ts';
 import type { MilpModel } from './model.ts';
+import { backendOptions } from './backend.ts';
+import { solveExact } from './run-exact.ts';
+import { testInstance } from './test-instances.ts';
 
 const abort = (what: string) => new WebAssembly.RuntimeError(`Aborted(${what}). Build with -sASSERTIONS for more info.`);
 
@@ -46,5 +49,22 @@ describe('modelData', () => {
   it('gives a model without integer columns no integrality vector, so HiGHS solves it as an LP', () => {
     const lp = { ...model, cols: model.cols.map((c) => ({ ...c, kind: 'continuous' as const })) };
     expect(modelData(highs, lp).integrality).toBeUndefined();
+  });
+});
+
+describe('the memory guard', () => {
+  it('stops a MIP past the guard as at a time limit, keeping the incumbent, and says why', async () => {
+    const inst = testInstance({ I: 6, J: 6, K: 10 }, 1, 'average');
+    const reply = await solveExact({
+      backend: { module: new URL('./highs.ts', import.meta.url).href, name: 'solveWithHighs' },
+      label: 'highs',
+      instance: inst,
+      options: { ...backendOptions(60, 0), heap_guard_bytes: 0 },
+      warm: 'agh',
+    });
+    expect(reply.status).toBe('time_limit_feasible');
+    expect(reply.message).toMatch(/^stopped before its time limit by the memory guard \(WebAssembly heap \d+ MiB of 2048 MiB\)$/);
+    expect(reply.plan).not.toBeNull();
+    expect(reply.objective!).toBeLessThanOrEqual(reply.warm!.warm_cost_usd * (1 + 1e-9));
   });
 });

@@ -76,6 +76,14 @@ export const solveWithHighs: Backend = async (model, opts) => {
   }
 };
 
+/**
+ * Heap past which a MIP solve is stopped at its next checkpoint, keeping its incumbent and bound:
+ * growing into the 2 GiB cap aborts HiGHS and loses both (at (30,30,30), warm-started, after
+ * 470 s of a 600 s limit). The capacity grows in 20% steps, so a stop at 1.5 GiB still leaves
+ * room to finish.
+ */
+export const HEAP_GUARD_BYTES = 0.75 * HEAP_CAP_BYTES;
+
 function runModel(highs: Highs, m: HighsModel, model: MilpModel, opts: BackendOptions): BackendResult {
   const S = highs.constants.modelStatus;
   m.options.set({
@@ -86,9 +94,16 @@ function runModel(highs: Highs, m: HighsModel, model: MilpModel, opts: BackendOp
   });
   if (opts.start) m.setSolution({ colValue: opts.start });
   let first: number | undefined;
+  let guardedAt: number | undefined;
+  const guard = opts.heap_guard_bytes ?? HEAP_GUARD_BYTES;
   m.run({
     [highs.constants.callbackType.mipImprovingSolution](event) {
       first ??= event.data.objective_function_value;
+    },
+    [highs.constants.callbackType.mipInterrupt](event) {
+      if (highs.memoryBytes < guard) return;
+      guardedAt = highs.memoryBytes;
+      event.interrupt();
     },
   });
   const status = m.getModelStatus();
@@ -96,8 +111,11 @@ function runModel(highs: Highs, m: HighsModel, model: MilpModel, opts: BackendOp
   const result: BackendResult = { status: 'error', ...(first !== undefined ? { first_incumbent: first } : {}) };
   if (status === S.optimal) result.status = 'optimal';
   else if (status === S.infeasible) result.status = 'infeasible';
-  else if (status === S.timeLimit) result.status = hasSolution ? 'time_limit_feasible' : 'time_limit_no_solution';
-  else result.message = `HiGHS stopped with model status ${status}`;
+  else if (status === S.timeLimit || (status === S.interrupted && guardedAt !== undefined)) {
+    // A stop by the heap guard is a limit like the clock: incumbent and bound are what HiGHS has.
+    result.status = hasSolution ? 'time_limit_feasible' : 'time_limit_no_solution';
+    if (guardedAt !== undefined) result.message = `stopped before its time limit by the memory guard (WebAssembly heap ${mib(guardedAt)} MiB of ${mib(HEAP_CAP_BYTES)} MiB)`;
+  } else result.message = `HiGHS stopped with model status ${status}`;
   // A model without integer columns (nothing can be deployed) is solved as an LP, and the
   // MIP figures stay at their defaults: an optimal LP is its own bound.
   const isMip = model.cols.some((c) => c.kind !== 'continuous');
