@@ -23,6 +23,15 @@ describe('reading solver output', () => {
     expect(parseGlpkLog('+  900: mip =   2.5e+02 >=     tree is empty   0.0% (0; 9)\nINTEGER OPTIMAL SOLUTION FOUND')).toEqual({ incumbent: 250, bound: 250 });
   });
 
+  it('cbc: "infeasible" counts only when cbc ended before its time limit', () => {
+    const said = 'Infeasible - objective value 3.00000000\n';
+    expect(readCbc(model, 'Problem is infeasible - 0.00 seconds\n', said).status).toBe('infeasible');
+    const atLimit = readCbc(model, 'Problem is infeasible - 88.1 seconds\n', said, true);
+    expect(atLimit.status).toBe('time_limit_no_solution');
+    expect(atLimit.message).toBe('cbc wrote "Infeasible - objective value 3.00000000" at its time limit: no proof of infeasibility');
+    expect(readCbc(model, 'Cbc0020I Exiting on maximum time\n', said).status).toBe('time_limit_no_solution');
+  });
+
   it('cbc: a time-out without an integer solution is no plan, whatever the file says (SOLVERS.md trap)', () => {
     const r = readCbc(model, 'Result - Stopped on time limit\n', `Stopped on time (no integer solution - continuous used) - objective value 179.07\n      0 ${x}  0.5  0\n`);
     expect(r.status).toBe('time_limit_no_solution');

@@ -92,7 +92,7 @@ const NATIVE_TIME_SHARE = 0.8;
  */
 const GLPSOL_UNCOUNTED_S_PER_NONZERO = 8e-6;
 
-/** Both binaries take whole seconds. */
+/** glpsol takes whole seconds. */
 const wholeSeconds = (s: number) => String(Math.max(1, Math.floor(s)));
 
 const nonzeros = (model: MilpModel) => model.rows.reduce((n, row) => n + row.cols.length, 0);
@@ -131,27 +131,34 @@ export function readGlpsol(model: MilpModel, log: string, problem: string, solut
   return result;
 }
 
-export const solveWithCbc: Backend = (model, opts) =>
-  withLpFile(
+export const solveWithCbc: Backend = (model, opts) => {
+  let limitS = 0;
+  let startedAt = 0;
+  return withLpFile(
     model,
     'cbc',
-    () => [
-      'model.lp',
-      // `mips` reads a start in the format of cbc's own solution file (`solu`).
-      ...(opts.start ? ['mips', 'start.txt'] : []),
-      ...(opts.threads !== undefined ? ['threads', String(opts.threads)] : []),
-      // cbc's `sec` counts CPU seconds by default: on a loaded machine a 20 s limit stopped after
-      // 41 s of wall time. The user's limit is wall-clock.
-      'timeMode', 'elapsed',
-      'sec', wholeSeconds(NATIVE_TIME_SHARE * secondsLeft(opts)),
-      'ratio', String(opts.gap),
-      ...(opts.seed !== undefined ? ['randomCbcSeed', String(opts.seed)] : []),
-      'solve', 'solu', 'sol.txt',
-    ],
-    (dir, output) => readCbc(model, output, readFileSync(join(dir, 'sol.txt'), 'utf8')),
+    () => {
+      limitS = Math.max(1, Math.floor(NATIVE_TIME_SHARE * secondsLeft(opts)));
+      startedAt = Date.now();
+      return [
+        'model.lp',
+        // `mips` reads a start in the format of cbc's own solution file (`solu`).
+        ...(opts.start ? ['mips', 'start.txt'] : []),
+        ...(opts.threads !== undefined ? ['threads', String(opts.threads)] : []),
+        // cbc's `sec` counts CPU seconds by default: on a loaded machine a 20 s limit stopped after
+        // 41 s of wall time. The user's limit is wall-clock.
+        'timeMode', 'elapsed',
+        'sec', String(limitS),
+        'ratio', String(opts.gap),
+        ...(opts.seed !== undefined ? ['randomCbcSeed', String(opts.seed)] : []),
+        'solve', 'solu', 'sol.txt',
+      ];
+    },
+    (dir, output) => readCbc(model, output, readFileSync(join(dir, 'sol.txt'), 'utf8'), (Date.now() - startedAt) / 1000 >= limitS),
     opts.start ? { 'start.txt': cbcStart(model, opts.start) } : {},
     opts.deadline_ms + INTERRUPT_GRACE_MS,
   );
+};
 
 /** A start as cbc writes solutions: a status line, then `index name value` per non-zero column. */
 export function cbcStart(model: MilpModel, values: Float64Array): string {
@@ -162,7 +169,8 @@ export function cbcStart(model: MilpModel, values: Float64Array): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function readCbc(model: MilpModel, log: string, solution: string): BackendResult {
+/** `atLimit`: cbc ran until its own time limit (or past it). */
+export function readCbc(model: MilpModel, log: string, solution: string, atLimit = false): BackendResult {
   const first = solution.split('\n', 1)[0];
   const objective = Number(/objective value (\S+)/.exec(first)?.[1]);
   const lowerBound = /^Lower bound:\s+(\S+)/m.exec(log);
@@ -177,8 +185,14 @@ export function readCbc(model: MilpModel, log: string, solution: string): Backen
   else if (/^Optimal/.test(first)) result.status = 'optimal';
   // `Stopped on time`, or `Stopped on iterations` after our SIGINT at the time limit.
   else if (/^Stopped on (time|iterations)/.test(first)) result.status = 'time_limit_feasible';
-  else if (/[Ii]nfeasible/.test(first)) result.status = 'infeasible';
-  else result.message = `cbc: ${first}`;
+  else if (/[Ii]nfeasible/.test(first)) {
+    // Said as its clock ran out, "infeasible" proves nothing: at (30,30,30) cbc wrote it for a
+    // feasible instance after stopping at its limit in the root work.
+    if (atLimit || /Exiting on maximum time|Stopped on time limit/.test(log)) {
+      result.status = 'time_limit_no_solution';
+      result.message = `cbc wrote "${first}" at its time limit: no proof of infeasibility`;
+    } else result.status = 'infeasible';
+  } else result.message = `cbc: ${first}`;
   result.bound = lowerBound ? Number(lowerBound[1]) : result.status === 'optimal' ? objective : undefined;
   if (result.status === 'optimal' || result.status === 'time_limit_feasible') {
     const values = new Map<string, number>();
