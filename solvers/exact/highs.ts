@@ -82,7 +82,7 @@ export const solveWithHighs: Backend = async (model, opts) => {
  * 470 s of a 600 s limit). The capacity grows in 20% steps, so a stop at 1.5 GiB still leaves
  * room to finish.
  */
-export const HEAP_GUARD_BYTES = 0.75 * HEAP_CAP_BYTES;
+const HEAP_GUARD_BYTES = 0.75 * HEAP_CAP_BYTES;
 
 function runModel(highs: Highs, m: HighsModel, model: MilpModel, opts: BackendOptions): BackendResult {
   const S = highs.constants.modelStatus;
