@@ -6,7 +6,7 @@
  */
 import highsModule, { type Highs, type ModelData, type Model as HighsModel } from 'highs';
 import { secondsLeft, type Backend, type BackendOptions, type BackendResult } from './backend.ts';
-import type { MilpModel } from './model.ts';
+import { modelSize, type MilpModel } from './model.ts';
 
 // The package's types describe its CommonJS build (loader at `.default`); under ESM Node loads
 // the .mjs build, whose default export is the loader itself.
@@ -32,8 +32,7 @@ export function abortMessage(err: unknown, heapBytes: number): string {
 /** The model as highs-js's structured input: rows in CSR form, binaries as integers in [0, 1]. */
 export function modelData(highs: Pick<Highs, 'infinity'>, model: MilpModel): ModelData {
   const { cols, rows } = model;
-  let nonzeros = 0;
-  for (const row of rows) nonzeros += row.cols.length;
+  const { nonzeros, integer_cols } = modelSize(model);
   const starts = new Int32Array(rows.length + 1);
   const indices = new Int32Array(nonzeros);
   const values = new Float64Array(nonzeros);
@@ -56,7 +55,7 @@ export function modelData(highs: Pick<Highs, 'infinity'>, model: MilpModel): Mod
     rowUpper: Float64Array.from(rows, (r) => r.rhs),
     matrix: { format: 'csr', numRows: rows.length, numCols: cols.length, starts, indices, values },
     // Without integer columns (an LP relaxation) HiGHS gets no integrality vector and solves an LP.
-    ...(cols.some((c) => c.kind !== 'continuous') ? { integrality: Int32Array.from(cols, (c) => (c.kind === 'continuous' ? 0 : 1)) } : {}),
+    ...(integer_cols > 0 ? { integrality: Int32Array.from(cols, (c) => (c.kind === 'continuous' ? 0 : 1)) } : {}),
   };
 }
 
@@ -118,7 +117,7 @@ function runModel(highs: Highs, m: HighsModel, model: MilpModel, opts: BackendOp
   } else result.message = `HiGHS stopped with model status ${status}`;
   // A model without integer columns (nothing can be deployed) is solved as an LP, and the
   // MIP figures stay at their defaults: an optimal LP is its own bound.
-  const isMip = model.cols.some((c) => c.kind !== 'continuous');
+  const isMip = modelSize(model).integer_cols > 0;
   const objective = Number(m.info.get('objective_function_value'));
   const bound = isMip ? Number(m.info.get('mip_dual_bound')) : result.status === 'optimal' ? objective : NaN;
   if (Number.isFinite(bound)) result.bound = bound;

@@ -11,7 +11,7 @@ import { delimiter, join } from 'node:path';
 import { relativeGap, secondsLeft, valuesByName, type Backend, type BackendOptions, type BackendResult } from './backend.ts';
 import { glpkFigures, glpkStatus, parseGlpkLog, type GlpkSolutionState } from './glpk-log.ts';
 import { toLpText } from './lp-format.ts';
-import type { MilpModel } from './model.ts';
+import { modelSize, type MilpModel } from './model.ts';
 
 /** Debian package that provides each binary, for the "not installed" message. */
 export const NATIVE_PACKAGES = { glpsol: 'glpk-utils', cbc: 'coinor-cbc' } as const;
@@ -92,17 +92,15 @@ const NATIVE_TIME_SHARE = 0.8;
  */
 const GLPSOL_UNCOUNTED_S_PER_NONZERO = 8e-6;
 
-/** glpsol takes whole seconds. */
-const wholeSeconds = (s: number) => String(Math.max(1, Math.floor(s)));
-
-const nonzeros = (model: MilpModel) => model.rows.reduce((n, row) => n + row.cols.length, 0);
+/** Both binaries take whole seconds. */
+const wholeSeconds = (s: number) => Math.max(1, Math.floor(s));
 
 export const solveWithGlpsol: Backend = (model, opts) =>
   withLpFile(
     model,
     'glpsol',
     // --wglp writes the problem with its column names, -w the solution by column number at full precision.
-    () => ['--lp', 'model.lp', '--tmlim', wholeSeconds(NATIVE_TIME_SHARE * secondsLeft(opts) - GLPSOL_UNCOUNTED_S_PER_NONZERO * nonzeros(model)), '--mipgap', String(opts.gap), '--wglp', 'names.glp', '-w', 'sol.txt'],
+    () => ['--lp', 'model.lp', '--tmlim', String(wholeSeconds(NATIVE_TIME_SHARE * secondsLeft(opts) - GLPSOL_UNCOUNTED_S_PER_NONZERO * modelSize(model).nonzeros)), '--mipgap', String(opts.gap), '--wglp', 'names.glp', '-w', 'sol.txt'],
     (dir, output) => readGlpsol(model, output, readFileSync(join(dir, 'names.glp'), 'utf8'), readFileSync(join(dir, 'sol.txt'), 'utf8')),
   );
 
@@ -138,7 +136,7 @@ export const solveWithCbc: Backend = (model, opts) => {
     model,
     'cbc',
     () => {
-      limitS = Math.max(1, Math.floor(NATIVE_TIME_SHARE * secondsLeft(opts)));
+      limitS = wholeSeconds(NATIVE_TIME_SHARE * secondsLeft(opts));
       startedAt = Date.now();
       return [
         'model.lp',
