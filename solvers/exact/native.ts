@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { relativeGap, secondsLeft, valuesByName, type Backend, type BackendOptions, type BackendResult } from './backend.ts';
+import { relativeGap, secondsLeft, valuesByName, type Backend, type BackendResult } from './backend.ts';
 import { glpkFigures, glpkStatus, parseGlpkLog, type GlpkSolutionState } from './glpk-log.ts';
 import { toLpText } from './lp-format.ts';
 import { modelSize, type MilpModel } from './model.ts';
