@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['{harness,solvers,generators,traces}/**/*.test.ts'],
+    include: ['{lib,traces,generators,solvers,harness,bench,testing}/**/*.test.ts'],
     // Exact solves run in workers; keep the pool small on 2-core CI machines.
     pool: 'forks',
     testTimeout: 120_000,

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../solvers/problem/errors.ts';
+import { InputError } from '../lib/errors.ts';
 import { parseInstance } from '../solvers/problem/schema.ts';
 import type { Instance, ScenarioId } from '../solvers/problem/types.ts';
 import { generateInstance, type GenerateOptions } from './instance.ts';
-import { handReferenceCost, syntheticProfile } from './test-helpers.ts';
+import { handReferenceCost, syntheticProfile } from '../testing/generator-helpers.ts';
 
 const profile = syntheticProfile();
 const gen = (I: number, J: number, K: number, over: Partial<GenerateOptions> = {}): Instance =>

@@ -4,7 +4,7 @@
  * the clock or Math.random, and every list is built in a fixed order.
  */
 import { DEFAULT_CONSTANTS, DEFAULT_PP_DEPTHS, DEFAULT_TP_DEGREES } from '../solvers/problem/constants.ts';
-import { InputError } from '../solvers/problem/errors.ts';
+import { InputError } from '../lib/errors.ts';
 import type { GpuModel, Instance, Model, ScenarioId, SloMode, Tier } from '../solvers/problem/types.ts';
 import type { ProfileBundle } from '../traces/profile.ts';
 import {
@@ -14,7 +14,7 @@ import {
 import { checkSizeBound } from './sizes.ts';
 import { parseInstance } from '../solvers/problem/schema.ts';
 import { buildTypes } from './query-types.ts';
-import { stream } from '../solvers/problem/random.ts';
+import { stream } from '../lib/random.ts';
 import { sig6, uniform } from './random.ts';
 import { referenceCost, type ReferenceCost } from './reference-cost.ts';
 

@@ -2,11 +2,11 @@
  * Query types from the trace calibration profile (FORMULATION §6, §7): the six named types first,
  * then, for I > 6, one type per cell of the profile's log2 (h, f) shape grid.
  */
-import { InputError } from '../solvers/problem/errors.ts';
+import { InputError } from '../lib/errors.ts';
 import type { QueryType } from '../solvers/problem/types.ts';
 import type { ProfileBundle, TraceProfile } from '../traces/profile.ts';
 import { EXTRA_TYPE, NAMED_TYPES, delaySloS, type NamedTypeSpec } from './catalog.ts';
-import { stream } from '../solvers/problem/random.ts';
+import { stream } from '../lib/random.ts';
 import { sig6, uniform } from './random.ts';
 
 /** A cell of the shape grid pooled over the code and conversation traces. */

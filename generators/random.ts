@@ -1,5 +1,5 @@
-/** Uniform draws and rounding for instance generation (streams: `solvers/problem/random.ts`). */
-import type { Rng } from '../solvers/problem/random.ts';
+/** Uniform draws and rounding for instance generation (streams: `lib/random.ts`). */
+import type { Rng } from '../lib/random.ts';
 import type { Range } from './catalog.ts';
 
 export function uniform(rng: Rng, [lo, hi]: Range): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tinyInstance } from '../solvers/problem/fixtures.ts';
+import { tinyInstance } from '../testing/problem-fixtures.ts';
 import type { Instance } from '../solvers/problem/types.ts';
 import { ownReplicaRoutes, referenceCost } from './reference-cost.ts';
 

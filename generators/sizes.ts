@@ -1,4 +1,4 @@
-import { InputError } from '../solvers/problem/errors.ts';
+import { InputError } from '../lib/errors.ts';
 import type { Sizes } from './instance.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateInstance } from './instance.ts';
 import { summarizeInstance } from './summary.ts';
-import { handCheapest, handRoutes, syntheticProfile } from './test-helpers.ts';
+import { handCheapest, handRoutes, syntheticProfile } from '../testing/generator-helpers.ts';
 import type { ScenarioId } from '../solvers/problem/types.ts';
 
 const gen = (scenario: ScenarioId, sizes = { I: 6, J: 6, K: 10 }) =>

@@ -6,9 +6,9 @@
  * e.g. `agh`, `agh:noM2`, `agh:restarts=32,seed=3`, `glpk:time_limit_s=60`. A bare option
  * means `true`.
  */
-import { InputError } from './problem/errors.ts';
+import { InputError } from '../lib/errors.ts';
 import type { OptionValue, Solver, SolveOptions } from './solver.ts';
-import { FAULT_SOLVERS } from './testing/faults.ts';
+import { FAULT_SOLVERS } from '../testing/fault-solvers.ts';
 import { agh } from './heuristics/agh.ts';
 import { aghLns } from './heuristics/agh-lns.ts';
 import { cheapest } from './heuristics/cheapest.ts';

@@ -71,7 +71,7 @@ export interface Solver {
   claimsFeasibility(options: SolveOptions): boolean;
   /**
    * Must not hold the event loop for long: synchronous work awaits `yieldToEventLoop()`
-   * (solvers/yield.ts) at its start and between phases, so callers that loop over solves keep
+   * (lib/yield.ts) at its start and between phases, so callers that loop over solves keep
    * their timers, pipes and progress output alive.
    */
   solve(instance: Instance, options: SolveOptions): Promise<SolveResult>;

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../solvers/problem/errors.ts';
+import { InputError } from '../lib/errors.ts';
 import { readTrace } from './csv-reader.ts';
 import type { ReadOptions, TraceInput, TraceRow } from './csv-reader.ts';
-import { CODE, CONV, HAVE_TRACES, REAL, scratchCsvDir } from './test-files.ts';
+import { CODE, CONV, HAVE_TRACES, REAL, scratchCsvDir } from '../testing/trace-files.ts';
 
 const { dir, csvFile, cleanup } = scratchCsvDir('csv-reader-test-');
 afterAll(cleanup);

@@ -2,7 +2,7 @@
 // stream chunk: the 2024 one-week traces have 17–27 million rows each.
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { InputError } from '../solvers/problem/errors.ts';
+import { InputError } from '../lib/errors.ts';
 
 /** One request of a trace. `t_ms` is epoch milliseconds (UTC), sub-millisecond digits kept. */
 export interface TraceRow {

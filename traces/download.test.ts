@@ -9,9 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../solvers/problem/errors.ts';
+import { InputError } from '../lib/errors.ts';
 import { SOURCES, downloadTraces } from './download.ts';
-import { CODE as CODE_2023, CONV as CONV_2023, HAVE_TRACES, REAL, SHARED_TRACES } from './test-files.ts';
+import { CODE as CODE_2023, CONV as CONV_2023, HAVE_TRACES, REAL, SHARED_TRACES } from '../testing/trace-files.ts';
 
 const REPO = dirname(dirname(fileURLToPath(import.meta.url)));
 const H23 = 'TIMESTAMP,ContextTokens,GeneratedTokens';

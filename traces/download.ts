@@ -9,8 +9,8 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
-import { InputError } from '../solvers/problem/errors.ts';
-import { makeDirs } from '../solvers/problem/files.ts';
+import { InputError } from '../lib/errors.ts';
+import { makeDirs } from '../lib/files.ts';
 import { HEADER_2023, HEADER_2025 } from './csv-reader.ts';
 
 export const DATASETS = ['2023', '2024', '2025'] as const;

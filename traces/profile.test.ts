@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../solvers/problem/errors.ts';
+import { InputError } from '../lib/errors.ts';
 import {
   CITATIONS,
   DEFAULT_PROFILE_PATH,
@@ -11,8 +11,8 @@ import {
   loadProfileBundle,
 } from './profile.ts';
 import type { ProfileBundle } from './profile.ts';
-import { CODE, CONV, HAVE_TRACES, REAL, REPO, scratchCsvDir } from './test-files.ts';
-import { runCli } from '../harness/test-cli.ts';
+import { CODE, CONV, HAVE_TRACES, REAL, REPO, scratchCsvDir } from '../testing/trace-files.ts';
+import { runCli } from '../testing/child-process.ts';
 
 const { dir, csvFile, cleanup } = scratchCsvDir('profile-test-');
 afterAll(cleanup);

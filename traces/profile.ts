@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../solvers/problem/errors.ts';
+import { InputError } from '../lib/errors.ts';
 import { readTrace } from './csv-reader.ts';
 import type { ReadSummary, SchemaYear, TraceInput, TraceRow } from './csv-reader.ts';
 

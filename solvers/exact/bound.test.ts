@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { ScenarioId, SloMode } from '../problem/types.ts';
 import { backendOptions } from './backend.ts';
 import { lpRelaxationBound, perTypeBound } from './bound.ts';
-import { bruteForce } from './brute-force.ts';
+import { bruteForce } from '../../testing/brute-force.ts';
 import { solveWithHighs } from './highs.ts';
 import { buildModel } from './model.ts';
-import { testInstance, tinyInstance } from './test-instances.ts';
+import { testInstance, tinyInstance } from '../../testing/exact-instances.ts';
 
 const tick = () => new Promise((r) => setImmediate(r));
 const SCENARIOS: ScenarioId[] = ['S1', 'S2', 'S3', 'S4', 'S5'];

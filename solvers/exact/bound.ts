@@ -100,7 +100,7 @@ export async function lowerBounds(inst: Instance, lpTimeLimitS: number, milpBoun
   const per_type_usd = perTypeBound(inst);
   const report: BoundReport = { per_type_usd, best_usd: per_type_usd };
   if (lpTimeLimitS > 0) {
-    const { runIsolated } = await import('./isolate.ts');
+    const { runIsolated } = await import('../../lib/isolate.ts');
     const { hardLimitS } = await import('./solvers.ts');
     const out = await runIsolated<number | undefined>(
       { module: import.meta.url, fn: 'lpRelaxationTask', input: { instance: inst, time_limit_s: lpTimeLimitS } },

@@ -4,7 +4,7 @@ import { backendOptions } from './backend.ts';
 import { decodePlan } from './decode.ts';
 import { solveWithHighs } from './highs.ts';
 import { buildModel } from './model.ts';
-import { tinyInstance } from './test-instances.ts';
+import { tinyInstance } from '../../testing/exact-instances.ts';
 
 describe('decodePlan', () => {
   it('rounds integers, snaps 1e-9 noise to the bounds and clamps, so solver noise never reaches the evaluator', async () => {

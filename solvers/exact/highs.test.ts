@@ -3,7 +3,7 @@ import { abortMessage, modelData } from './highs.ts';
 import type { MilpModel } from './model.ts';
 import { backendOptions } from './backend.ts';
 import { solveExact } from './run-exact.ts';
-import { testInstance } from './test-instances.ts';
+import { testInstance } from '../../testing/exact-instances.ts';
 
 const abort = (what: string) => new WebAssembly.RuntimeError(`Aborted(${what}). Build with -sASSERTIONS for more info.`);
 

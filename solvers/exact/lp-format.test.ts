@@ -2,7 +2,7 @@ import highsModule from 'highs';
 import { describe, expect, it } from 'vitest';
 import { toLpText } from './lp-format.ts';
 import { buildModel, modelSize } from './model.ts';
-import { testInstance, tinyInstance } from './test-instances.ts';
+import { testInstance, tinyInstance } from '../../testing/exact-instances.ts';
 
 const highsLoader = highsModule as unknown as typeof highsModule.default;
 

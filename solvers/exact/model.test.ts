@@ -4,7 +4,7 @@ import type { Instance } from '../problem/types.ts';
 import { backendOptions } from './backend.ts';
 import { solveWithHighs } from './highs.ts';
 import { buildModel, modelSize, modelSizes, tightening, type MilpModel } from './model.ts';
-import { testInstance, tinyInstance } from './test-instances.ts';
+import { testInstance, tinyInstance } from '../../testing/exact-instances.ts';
 
 
 /** Model j on a GPU whose usable memory its weights fill exactly (free_c = 0: infinite KV need). */

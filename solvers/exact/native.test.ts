@@ -5,7 +5,7 @@ import { buildModel } from './model.ts';
 import { toLpText } from './lp-format.ts';
 import { onPath, readCbc, readGlpsol } from './native.ts';
 import { cbcSolver, glpsolSolver, highsSolver } from './solvers.ts';
-import { testInstance, tinyInstance } from './test-instances.ts';
+import { testInstance, tinyInstance } from '../../testing/exact-instances.ts';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.max(1, Math.abs(b));
 

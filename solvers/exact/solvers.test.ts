@@ -4,7 +4,7 @@ import type { Instance, SloMode } from '../problem/types.ts';
 import { listSolvers, parseSolverSpec } from '../registry.ts';
 import type { SolveResult } from '../solver.ts';
 import { cbcSolver, hardLimitS } from './solvers.ts';
-import { testInstance } from './test-instances.ts';
+import { testInstance } from '../../testing/exact-instances.ts';
 
 const FULL = process.env.LLM_ALLOC_FULL === '1';
 const GAP = 1e-4;

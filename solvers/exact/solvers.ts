@@ -3,11 +3,11 @@
  * child (`isolate.ts`) under a hard limit of the user's time limit plus a grace period, so a
  * back-end that overruns, aborts or hangs costs one result.
  */
-import { InputError } from '../problem/errors.ts';
+import { InputError } from '../../lib/errors.ts';
 import type { Instance } from '../problem/types.ts';
 import type { OptionSpec, SolveOptions, SolveResult, Solver } from '../solver.ts';
 import { backendOptions } from './backend.ts';
-import { runIsolated } from './isolate.ts';
+import { runIsolated } from '../../lib/isolate.ts';
 import { NATIVE_PACKAGES, onPath } from './native.ts';
 import type { BackendRef, ExactReply, ExactRequest, WarmFacts } from './run-exact.ts';
 

@@ -3,7 +3,7 @@ import { evaluate } from '../problem/evaluator.ts';
 import { backendOptions } from './backend.ts';
 import { onPath } from './native.ts';
 import { solveExact, type ExactRequest } from './run-exact.ts';
-import { testInstance } from './test-instances.ts';
+import { testInstance } from '../../testing/exact-instances.ts';
 
 const ref = (exported: string, file: string) => ({ module: new URL(file, import.meta.url).href, name: exported });
 const BACKENDS = [

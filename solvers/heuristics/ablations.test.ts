@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { generateInstance } from '../../generators/instance.ts';
-import { tinyInstance } from '../problem/fixtures.ts';
+import { tinyInstance } from '../../testing/problem-fixtures.ts';
 import { evaluate } from '../problem/evaluator.ts';
 import { parsePlan } from '../problem/schema.ts';
 import type { Instance } from '../problem/types.ts';
@@ -14,7 +14,7 @@ import type { Solver } from '../solver.ts';
 import { agh } from './agh.ts';
 import { aghLns } from './agh-lns.ts';
 import { gh } from './gh.ts';
-import { oneModelOneTier } from './fixtures.ts';
+import { oneModelOneTier } from '../../testing/heuristic-fixtures.ts';
 
 async function run(inst: Instance, flags: Record<string, boolean>, solver: Solver = gh) {
   const plan = (await solver.solve(inst, flags)).plan!;

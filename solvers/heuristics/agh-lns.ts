@@ -26,7 +26,7 @@ import { deploymentStarts, redeployStep } from './redeploy.ts';
 import { ruinAndRecreate, type RuinStats } from './ruin.ts';
 import type { PlanState } from './state.ts';
 import seedrandom from 'seedrandom';
-import { yieldToEventLoop } from '../yield.ts';
+import { yieldToEventLoop } from '../../lib/yield.ts';
 
 export const aghLns: Solver = {
   ...AGH_FAMILY,

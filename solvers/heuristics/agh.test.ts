@@ -7,7 +7,7 @@ import { consolidatePass } from './consolidate.ts';
 import { ALL_MECHANISMS } from './construct.ts';
 import { gh } from './gh.ts';
 import { PlanState } from './state.ts';
-import { tinyInstance } from '../problem/fixtures.ts';
+import { tinyInstance } from '../../testing/problem-fixtures.ts';
 
 const profile = loadProfileBundle(DEFAULT_PROFILE_PATH);
 const generated = (seed: number, scenario: 'S1' | 'S3', sloMode: 'average' | 'per-route') =>

@@ -21,7 +21,7 @@ import { pairMixPass } from './pairmix.ts';
 import { relayoutPass } from './relayout.ts';
 import { relocatePass, type Search } from './relocate.ts';
 import { PlanState } from './state.ts';
-import { yieldToEventLoop } from '../yield.ts';
+import { yieldToEventLoop } from '../../lib/yield.ts';
 
 /** Options the paper's AGH and `agh-lns` share. */
 export const AGH_OPTIONS: Record<string, OptionSpec> = {

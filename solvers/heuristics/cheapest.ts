@@ -9,7 +9,7 @@ import type { Instance } from '../problem/types.ts';
 import type { Solver, SolveResult } from '../solver.ts';
 import { admitted } from './candidates.ts';
 import { PlanState } from './state.ts';
-import { yieldToEventLoop } from '../yield.ts';
+import { yieldToEventLoop } from '../../lib/yield.ts';
 
 export const cheapest: Solver = {
   name: 'cheapest',

@@ -7,7 +7,7 @@ import type { OptionSpec, Solver, SolveOptions, SolveResult } from '../solver.ts
 import { construct, type Mechanisms } from './construct.ts';
 import { rateDescending } from './orders.ts';
 import { PlanState } from './state.ts';
-import { yieldToEventLoop } from '../yield.ts';
+import { yieldToEventLoop } from '../../lib/yield.ts';
 
 /** The ablation flags shared by GH and AGH. */
 export const ABLATION_OPTIONS: Record<'noM1' | 'noM2' | 'noM3', OptionSpec> = {

@@ -13,7 +13,7 @@
  * neighbourhood, then with `finer` layout changes (another layout may take one replica more or
  * fewer than the GPUs it replaces) once the plain one stalls.
  */
-import { yieldToEventLoop } from '../yield.ts';
+import { yieldToEventLoop } from '../../lib/yield.ts';
 import { routingLp, simplex, type FixedDeployment } from '../problem/routing-lp.ts';
 import type { Instance } from '../problem/types.ts';
 import { IMPROVE_EPS, type Search } from './relocate.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
 import { ALL_MECHANISMS, construct } from './construct.ts';
-import { oneModelOneTier } from './fixtures.ts';
+import { oneModelOneTier } from '../../testing/heuristic-fixtures.ts';
 import { ruinAndRecreate, type RuinStats } from './ruin.ts';
 import { PlanState } from './state.ts';
 

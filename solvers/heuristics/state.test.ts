@@ -1,6 +1,6 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { tinyInstance } from '../problem/fixtures.ts';
+import { tinyInstance } from '../../testing/problem-fixtures.ts';
 import { evaluate } from '../problem/evaluator.ts';
 import { parsePlan } from '../problem/schema.ts';
 import { PlanState } from './state.ts';

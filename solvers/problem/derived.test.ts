@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { derive } from './derived.ts';
-import { tinyInstance } from './fixtures.ts';
+import { tinyInstance } from '../../testing/problem-fixtures.ts';
 
 // Expected values are worked out by hand from FORMULATION §2, not read off the code.
 describe('derived quantities (FORMULATION §2)', () => {

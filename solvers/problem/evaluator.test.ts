@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluate, type ConstraintFamily } from './evaluator.ts';
-import { tinyInstance, tinyPlan } from './fixtures.ts';
+import { tinyInstance, tinyPlan } from '../../testing/problem-fixtures.ts';
 import type { Instance, Plan } from './types.ts';
 
 // Hand figures for the tiny instance (type h=2048, f=28, λ=3600/h; 8B FP16 on RTX-4090, n=m=1):

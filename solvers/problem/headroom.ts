@@ -13,7 +13,7 @@
  *   load = λ·ω/Φ with Φ = n·m·F·u_mfu                         → u_mfu ÷ (1+θ)
  * (Φ also bounds nothing else, and ω appears only in the load, so scaling Φ down is scaling ω up.)
  */
-import { InputError } from './errors.ts';
+import { InputError } from '../../lib/errors.ts';
 import type { Instance } from './types.ts';
 
 /** Checks a headroom value from the user: a finite number ≥ 0. */

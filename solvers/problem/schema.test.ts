@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tinyInstance, tinyPlan } from './fixtures.ts';
+import { tinyInstance, tinyPlan } from '../../testing/problem-fixtures.ts';
 import { loadInstance, loadPlan, parseInstance, parsePlan } from './schema.ts';
 
 describe('instance schema', () => {

@@ -3,7 +3,7 @@
  * breaks the schema is rejected with the file name, the field path and what was expected.
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from './errors.ts';
+import { InputError } from '../../lib/errors.ts';
 import { firstSchemaError, type Schema } from './json-schema.ts';
 import type { Instance, Plan } from './types.ts';
 

@@ -4,7 +4,7 @@ import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../traces/profile.ts
 import { listSolvers, resolveOptions } from '../registry.ts';
 import { FEASIBILITY_TOL } from './constants.ts';
 import { evaluate } from './evaluator.ts';
-import { tinyInstance, tinyPlan } from './fixtures.ts';
+import { tinyInstance, tinyPlan } from '../../testing/problem-fixtures.ts';
 import { compilePlan, minimalShed, realise, stressTest } from './stress.ts';
 import type { Instance, Plan } from './types.ts';
 

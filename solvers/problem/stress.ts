@@ -24,10 +24,10 @@
  */
 import { FEASIBILITY_TOL } from './constants.ts';
 import { derive } from './derived.ts';
-import { InputError } from './errors.ts';
+import { InputError } from '../../lib/errors.ts';
 import { broken, evaluate, type CostTerms, type Evaluation } from './evaluator.ts';
 import type { Instance, Plan } from './types.ts';
-import { stream } from './random.ts';
+import { stream } from '../../lib/random.ts';
 
 export const DEFAULT_SCENARIOS = 200;
 

@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { perTypeBound } from '../../../solvers/exact/bound.ts';
+import { tinyInstance } from '../../../testing/exact-instances.ts';
+import { runCli } from '../../../testing/child-process.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'alloc-bench-bound-'));
+const instPath = join(dir, 'instance.json');
+const inst = tinyInstance(2, 'average', 'S2');
+writeFileSync(instPath, JSON.stringify(inst));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const run = (...args: string[]) => runCli(['bound', instPath, ...args]);
+
+describe('alloc-bench bound', () => {
+  it('reports the per-type and LP relaxations and a given MILP bound, and the best of them', async () => {
+    const out = await run('--json', '--milp-bound', '1');
+    expect(out.status, out.stderr).toBe(0);
+    const r = JSON.parse(out.stdout);
+    expect(r.per_type_usd).toBeCloseTo(perTypeBound(inst), 9);
+    expect(r.lp_usd).toBeGreaterThanOrEqual(r.per_type_usd);
+    expect(r.milp_usd).toBe(1);
+    expect(r.best_usd).toBe(Math.max(r.per_type_usd, r.lp_usd, 1));
+  });
+
+  it('skips the LP with --lp-time-limit 0 and says so in the table', async () => {
+    const out = await run('--lp-time-limit', '0');
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(/^LP relaxation +– \(skipped\)$/m);
+    expect(out.stdout).toMatch(/^best lower bound +\$\d+\.\d\d$/m);
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * The committed reference runs (results/reference/e1…e5, REPRODUCE.md's source) and notebooks:
+ * each run is complete and was produced at a clean commit, `alloc-bench report` regenerates its
+ * committed summary and chart specs from its raw.csv, and the committed notebooks are valid and
+ * are exactly what `alloc-bench notebooks` writes from those runs.
+ */
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readManifest } from '../sweep/manifest.ts';
+import { nbformatProblems } from '../../testing/nbformat-check.ts';
+import { buildNotebook, serialiseNotebook } from './notebooks.ts';
+import { renderReport } from './report.ts';
+
+const REFERENCE = fileURLToPath(new URL('../../results/reference/', import.meta.url));
+const NOTEBOOKS = fileURLToPath(new URL('../../notebooks/', import.meta.url));
+const EXPERIMENTS = ['e1', 'e2', 'e3', 'e4', 'e5'];
+
+const temps: string[] = [];
+afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('committed reference runs', () => {
+  it('hold all five experiments, each with a notebook', () => {
+    expect(EXPERIMENTS.filter((e) => existsSync(join(REFERENCE, e, 'manifest.json')))).toEqual(EXPERIMENTS);
+    expect(EXPERIMENTS.filter((e) => existsSync(join(NOTEBOOKS, `${e}.ipynb`)))).toEqual(EXPERIMENTS);
+  });
+
+  it.each(EXPERIMENTS)('%s is complete, from a clean commit, with the committed grid', (e) => {
+    const m = readManifest(join(REFERENCE, e));
+    expect(m.config.experiment).toBe(e);
+    expect(m.environment.git_commit).toMatch(/^[0-9a-f]{40}$/);
+    expect(m.environment.git_dirty).toBe(false);
+    expect(m.cells_done).toBe(m.cells_in_run);
+    expect(m.cells_in_run).toBe(m.cells_total);
+    expect(m.finished_at).not.toBeNull();
+    expect(m.command_line).toEqual(['sweep', '--config', `results/reference/configs/${e}.json`, '--out', `results/reference/${e}`]);
+  });
+
+  it.each(EXPERIMENTS)('%s: alloc-bench report regenerates the committed summary and chart specs', async (e) => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'alloc-reference-')), e);
+    temps.push(copy);
+    cpSync(join(REFERENCE, e), copy, { recursive: true });
+    rmSync(join(copy, 'summary.csv'));
+    rmSync(join(copy, 'charts'), { recursive: true });
+    await renderReport(copy);
+    expect(readFileSync(join(copy, 'summary.csv'), 'utf8')).toBe(readFileSync(join(REFERENCE, e, 'summary.csv'), 'utf8'));
+    const specs = (dir: string) => readdirSync(join(dir, 'charts')).filter((f) => f.endsWith('.vl.json')).sort();
+    expect(specs(copy)).toEqual(specs(join(REFERENCE, e)));
+    expect(specs(copy).length).toBeGreaterThan(0);
+    for (const f of specs(copy)) {
+      expect(readFileSync(join(copy, 'charts', f), 'utf8'), f).toBe(readFileSync(join(REFERENCE, e, 'charts', f), 'utf8'));
+    }
+  }, 120_000);
+
+  it.each(EXPERIMENTS)('notebooks/%s.ipynb is valid and is what alloc-bench notebooks writes from the run', (e) => {
+    const committed = readFileSync(join(NOTEBOOKS, `${e}.ipynb`), 'utf8');
+    expect(nbformatProblems(JSON.parse(committed))).toEqual([]);
+    expect(serialiseNotebook(buildNotebook(join(REFERENCE, e), `../results/reference/${e}`))).toBe(committed);
+  });
+});

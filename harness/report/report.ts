@@ -1,0 +1,50 @@
+/**
+ * Renders a run directory's outputs from its manifest.json and raw.csv: summary.csv, charts/
+ * (Vega-Lite specs, SVG, PNG) and report.html. Everything is recomputed from raw.csv, so
+ * re-rendering after a resume or a merge is always safe; every file is written atomically.
+ */
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { makeSubdir, writeFileAtomic } from '../../lib/files.ts';
+import { chartsFor, writeCharts, type RenderedChart } from './charts.ts';
+import { RAW_COLUMNS, SUMMARY_COLUMNS } from '../sweep/columns.ts';
+import { readManifest } from '../sweep/manifest.ts';
+import { encodeRow, readRawCsv, writeRawCsv } from '../sweep/raw-csv.ts';
+import { reportHtml } from './report-html.ts';
+import { decodeRow, summarise, type Row } from './summary.ts';
+
+export interface ReportFiles {
+  summary: string;
+  charts: string[];
+  html: string;
+  /** The summary rows and the charts, for pages that show the run (the index of `start`). */
+  rows: Row[];
+  rendered: RenderedChart[];
+}
+
+export async function renderReport(runDir: string): Promise<ReportFiles> {
+  const manifest = readManifest(runDir);
+  const kind = manifest.config.kind;
+  const rawFile = readRawCsv(join(runDir, 'raw.csv'), RAW_COLUMNS[kind]);
+  const raw = rawFile.rows.map((r) => decodeRow(r, RAW_COLUMNS[kind]));
+  const summary = summarise(kind, raw);
+  const summaryPath = join(runDir, 'summary.csv');
+  writeRawCsv(summaryPath, SUMMARY_COLUMNS[kind], summary.map((r) => encodeRow(r, SUMMARY_COLUMNS[kind])));
+
+  // Never through a `charts` symlink: everything a report writes stays inside the run directory.
+  const chartsDir = makeSubdir(runDir, 'charts');
+  const charts = await writeCharts(chartsDir, chartsFor(kind, summary));
+  removeStaleCharts(chartsDir, new Set(charts.map((c) => c.file)));
+
+  const htmlPath = join(runDir, 'report.html');
+  writeFileAtomic(htmlPath, reportHtml({ manifest, kind, raw, summary, charts }));
+  return { summary: summaryPath, charts: charts.map((c) => join(chartsDir, `${c.file}.svg`)), html: htmlPath, rows: summary, rendered: charts };
+}
+
+/** A chart an earlier render made but whose data this run no longer has must not linger. */
+function removeStaleCharts(chartsDir: string, current: Set<string>): void {
+  for (const name of readdirSync(chartsDir)) {
+    const stem = /^(.*)\.(vl\.json|svg|png)$/.exec(name)?.[1];
+    if (stem !== undefined && !current.has(stem)) rmSync(join(chartsDir, name));
+  }
+}

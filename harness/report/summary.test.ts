@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import { RAW_COLUMNS, SUMMARY_COLUMNS, statName } from '../sweep/columns.ts';
+import { encodeRow, type RawRow } from '../sweep/raw-csv.ts';
+import { e1Rows, e4Rows, e5Rows, rollingRow } from '../../testing/report-fixture.ts';
+import { decodeRow, summarise, type Row } from './summary.ts';
+
+/** The fixture rows as report.ts sees them: encoded to CSV fields and decoded by column type. */
+const decoded = (kind: 'solve' | 'rolling', rows: RawRow[]) => rows.map((r) => decodeRow(encodeRow(r, RAW_COLUMNS[kind]), RAW_COLUMNS[kind]));
+
+function find(rows: Row[], match: Row): Row {
+  const hits = rows.filter((r) => Object.entries(match).every(([k, v]) => r[k] === v));
+  expect(hits, JSON.stringify(match)).toHaveLength(1);
+  return hits[0];
+}
+
+describe('summary of solve rows (E1 fixture, computed by hand)', () => {
+  const summary = summarise('solve', decoded('solve', e1Rows()));
+
+  it('has one row per size and solver, with exactly the summary columns', () => {
+    expect(summary).toHaveLength(6);
+    const names = SUMMARY_COLUMNS.solve.map((c) => c.name).sort();
+    for (const r of summary) expect(Object.keys(r).sort()).toEqual(names);
+    expect(summary.map((r) => `${r.size_i}:${r.solver_label}`)).toEqual(['6:glpk', '6:gh', '6:agh', '20:glpk', '20:gh', '20:agh']);
+  });
+
+  it('speedup = exact time / heuristic time per instance, geometric mean and median', () => {
+    const gh = find(summary, { size_i: 6, solver_label: 'gh' });
+    // seed 1: 2 / 0.1 = 20; seed 2: 8 / 0.2 = 40
+    expect(gh.speedup_pairs).toBe(2);
+    expect(gh.speedup_geomean).toBeCloseTo(Math.sqrt(20 * 40), 9);
+    expect(gh.speedup_median).toBeCloseTo(30, 9);
+    expect(gh.speedup_censored).toBe(false);
+    expect(find(summary, { size_i: 6, solver_label: 'glpk' }).speedup_pairs).toBe(0);
+  });
+
+  it('marks speedups against a censored exact time as lower bounds', () => {
+    const gh = find(summary, { size_i: 20, solver_label: 'gh' });
+    // exact times are the 30 s limit: 30 / 0.3 = 100 and 30 / 0.6 = 50
+    expect(gh.speedup_geomean).toBeCloseTo(Math.sqrt(100 * 50), 9);
+    expect(gh.speedup_censored).toBe(true);
+    const glpk = find(summary, { size_i: 20, solver_label: 'glpk' });
+    expect(glpk).toMatchObject({ solve_time_s: 30, solve_time_censored: true, time_limit_feasible_count: 1, time_limit_no_solution_count: 1 });
+    expect(find(summary, { size_i: 6, solver_label: 'glpk' })).toMatchObject({ solve_time_s: 5, solve_time_median_s: 5, solve_time_censored: false, optimal_count: 2 });
+  });
+
+  it('gap against a proven optimum is exact, against the best bound an upper bound', () => {
+    const gh6 = find(summary, { size_i: 6, solver_label: 'gh' });
+    // (110 − 100) / 100 = 0.10, (230 − 200) / 200 = 0.15
+    expect(gh6).toMatchObject({ gap_instances: 2, gap_upper_bound: false });
+    expect(gh6.gap_mean).toBeCloseTo(0.125, 12);
+    expect(gh6.gap_max).toBeCloseTo(0.15, 12);
+    const agh20 = find(summary, { size_i: 20, solver_label: 'agh' });
+    // seed 1: bound 400 only, (440 − 400) / 400 = 0.1; seed 2: no exact plan or bound, so no gap
+    expect(agh20).toMatchObject({ gap_instances: 1, gap_upper_bound: true });
+    expect(agh20.gap_mean).toBeCloseTo(0.1, 12);
+    // an infeasible plan has no gap: gh seed 2 at size 20 is dropped
+    expect(find(summary, { size_i: 20, solver_label: 'gh' })).toMatchObject({ gap_instances: 1, gap_upper_bound: true });
+  });
+
+  it('takes the best bound of any row of the instance: a heuristic row\'s relaxation bound gives a gap where the exact solver has none', () => {
+    // size 20 seed 2: glpk found nothing; the heuristic rows carry a relaxation bound of 680.
+    // seed 1: the heuristics' 320 is below glpk's 400, which stays the reference.
+    const rows = e1Rows().map((r) => (r.size_i === 20 && r.solver_kind !== 'exact' ? { ...r, bound_usd: r.seed === 2 ? 680 : 320 } : r));
+    const agh20 = find(summarise('solve', decoded('solve', rows)), { size_i: 20, solver_label: 'agh' });
+    // (440 − 400) / 400 = 0.1 and (850 − 680) / 680 = 0.25
+    expect(agh20).toMatchObject({ gap_instances: 2, gap_upper_bound: true });
+    expect(agh20.gap_mean).toBeCloseTo(0.175, 12);
+    expect(agh20.gap_max).toBeCloseTo(0.25, 12);
+  });
+
+  it('counts feasibility and violated families; averages the cost terms over rows with a plan', () => {
+    const gh20 = find(summary, { size_i: 20, solver_label: 'gh' });
+    expect(gh20).toMatchObject({ feasible_share: 0.5, violated_families: 'memory=1;delay_slo=1' });
+    const glpk20 = find(summary, { size_i: 20, solver_label: 'glpk' });
+    expect(glpk20).toMatchObject({ feasible_share: 0.5, cost_usd: 500, rental_usd: 10 });
+  });
+});
+
+describe('summary of stage-2 rows (E4 fixture)', () => {
+  const summary = summarise('solve', decoded('solve', e4Rows()));
+
+  it('keeps one row per headroom θ and κ and pairs solves only within the same θ and κ', () => {
+    const order = [1, 1.5].flatMap((k) => ['glpk', 'agh'].flatMap((s) => [0, 0.25].map((t) => `${k}:${s}:${t}`)));
+    expect(summary.map((r) => `${r.size_i}:${r.kappa}:${r.solver_label}:${r.headroom}`)).toEqual([6, 8].flatMap((size) => order.map((o) => `${size}:${o}`)));
+    const agh = find(summary, { size_i: 6, kappa: 1.5, solver_label: 'agh', headroom: 0 });
+    expect(agh).toMatchObject({ rows: 1, speedup_pairs: 1, realised_cost_mean_usd: 720, violation_rate_mean: 0.05, violation_rate_p95: 0.1, dropped_rate_mean: 0.0125 });
+    expect(agh.shed_rate_mean).toBeCloseTo(0.0375, 15);
+    expect(agh.speedup_geomean).toBeCloseTo(3 / 0.2, 9);
+    expect(agh.realised_cost_p5_usd).toBeCloseTo(648, 9);
+  });
+
+  it('measures optimality gaps without headroom only: a plan made with θ > 0 solved another instance', () => {
+    // agh at θ = 0: 624 against glpk's proven 600
+    expect(find(summary, { size_i: 6, kappa: 1, solver_label: 'agh', headroom: 0 })).toMatchObject({ gap_instances: 1, gap_upper_bound: false });
+    expect(find(summary, { size_i: 6, kappa: 1, solver_label: 'agh', headroom: 0 }).gap_mean).toBeCloseTo(0.04, 12);
+    // at θ = 0.25 its speedup pairs with glpk's θ = 0.25 solve, but it has no gap
+    const roomy = find(summary, { size_i: 6, kappa: 1, solver_label: 'agh', headroom: 0.25 });
+    expect(roomy).toMatchObject({ gap_instances: 0, gap_mean: null, speedup_pairs: 1, cost_usd: 720 });
+  });
+});
+
+describe('summary of rolling-horizon rows (E5 fixture)', () => {
+  // A failed path counts in `paths` and `failed_count` but not in the statistics.
+  const failed = rollingRow({ sigma: 0.01, policy: 'agh-5min', path: 3, status: 'error', solver_label: 'agh', day_cost_usd: null });
+  const summary = summarise('rolling', decoded('rolling', [...e5Rows(), failed]));
+
+  it('mean and sample std of day cost, violation rate and solve times over the completed paths', () => {
+    expect(summary.map((r) => `${r.sigma}:${r.policy}`)).toEqual(['0.01:agh-5min', '0.01:dm-24h', '0.05:agh-5min', '0.05:dm-24h']);
+    const agh = find(summary, { sigma: 0.01, policy: 'agh-5min' });
+    // day costs 100, 110, 120: mean 110, std sqrt((100 + 0 + 100) / 2) = 10
+    expect(agh).toMatchObject({ paths: 4, completed_count: 3, failed_count: 1, day_cost_usd: 110, solve_time_total_s: 11 });
+    expect(agh.day_cost_std_usd).toBeCloseTo(10, 12);
+    expect(agh.violation_rate).toBeCloseTo(0.11, 12);
+    expect(agh.violation_rate_std).toBeCloseTo(0.01, 12);
+    expect(agh.solve_time_total_std_s).toBeCloseTo(1, 12);
+    expect(agh.solve_time_max_s).toBeCloseTo(0.2, 12);
+    expect(agh[statName('solve_time_max_s', 'max')]).toBeCloseTo(0.3, 12);
+    // 200, 260, 230: mean 230, std sqrt((900 + 900 + 0) / 2) = 30
+    const dm = find(summary, { sigma: 0.05, policy: 'dm-24h' });
+    expect(dm.day_cost_usd).toBeCloseTo(230, 12);
+    expect(dm.day_cost_std_usd).toBeCloseTo(30, 12);
+    expect(find(summary, { sigma: 0.01, policy: 'dm-24h' }).day_cost_std_usd).toBe(0);
+  });
+});
+
+describe('decodeRow', () => {
+  it('decodes by column type, empty fields as null (strings stay strings)', () => {
+    const cols = RAW_COLUMNS.solve.filter((c) => ['solver', 'seed', 'feasible', 'bound_usd'].includes(c.name));
+    expect(decodeRow({ solver: 'gh', seed: '3', feasible: 'false', bound_usd: '' }, cols)).toEqual({ solver: 'gh', seed: 3, feasible: false, bound_usd: null });
+  });
+});
