@@ -1,124 +1,40 @@
 /**
- * The one list of solvers. The CLI, the harness and the conformance suite read it; adding a
- * solver is one file exporting a `Solver` plus one line in `SOLVERS` below.
- *
- * A solver is named on the command line by a spec string `name[:option[=value][,option…]]`,
- * e.g. `agh`, `agh:noM2`, `agh:restarts=32,seed=3`, `glpk:time_limit_s=60`. A bare option
- * means `true`.
+ * The one list of solvers: the built-in heuristics, the exact back-ends, then any plugged in
+ * through ALLOC_BENCH_SOLVER_MODULES (`plugins.ts`). The CLI, the harness and the conformance
+ * suite read it; adding a built-in solver is one file exporting a `Solver` plus one line in
+ * `heuristics/index.ts`. Spec strings (`agh:restarts=32`) are parsed by `solver-spec.ts`.
  */
+import { EXACT_SOLVERS } from './exact/solvers.ts';
+import { HEURISTICS } from './heuristics/index.ts';
 import { InputError } from '../lib/errors.ts';
-import type { OptionValue, Solver, SolveOptions } from './solver.ts';
-import { FAULT_SOLVERS } from '../testing/fault-solvers.ts';
-import { agh } from './heuristics/agh.ts';
-import { aghLns } from './heuristics/agh-lns.ts';
-import { cheapest } from './heuristics/cheapest.ts';
-import { gh } from './heuristics/gh.ts';
-import { cbcSolver, glpkSolver, glpsolSolver, highsSolver } from './exact/solvers.ts';
+import { pluginSolvers, SOLVER_MODULES_ENV } from './plugins.ts';
+import type { Solver, SolveOptions } from './solver.ts';
+import { findSolver, parseSpec, splitSpecList, type SolverSpec } from './solver-spec.ts';
 
-const SOLVERS: Solver[] = [
-  gh,
-  agh,
-  aghLns,
-  cheapest,
-  glpkSolver,
-  highsSolver,
-  glpsolSolver,
-  cbcSolver,
-];
+export { resolveOptions, type SolverSpec } from './solver-spec.ts';
 
-// Test-only failure solvers for the harness tests, opt-in through the environment (workers inherit it).
-if (process.env.LLM_ALLOC_FAULT_SOLVERS === '1') SOLVERS.push(...FAULT_SOLVERS);
+let solvers: readonly Solver[] | undefined;
 
 export function listSolvers(): readonly Solver[] {
-  return SOLVERS;
+  if (!solvers) {
+    const all = [...HEURISTICS, ...EXACT_SOLVERS, ...pluginSolvers()];
+    const taken = all.find((s, i) => all.findIndex((t) => t.name === s.name) < i);
+    if (taken) throw new InputError(`${SOLVER_MODULES_ENV}: a plugged-in solver is named ${JSON.stringify(taken.name)}, which is taken; rename it`);
+    solvers = all;
+  }
+  return solvers;
 }
 
 export function getSolver(name: string): Solver {
-  const s = SOLVERS.find((x) => x.name === name);
-  if (!s) throw new InputError(`unknown solver ${JSON.stringify(name)}; registered: ${SOLVERS.map((x) => x.name).join(', ')}`);
-  return s;
-}
-
-export interface SolverSpec {
-  solver: Solver;
-  /** Options with every default filled in. */
-  options: SolveOptions;
-  /** Canonical spec string: name plus the non-default options in sorted order. */
-  label: string;
+  return findSolver(name, listSolvers());
 }
 
 /** Parses `name[:opt[=value],…]`, checks every option against the solver's schema, fills defaults. */
 export function parseSolverSpec(spec: string, overrides: SolveOptions = {}): SolverSpec {
-  const [name, rest] = splitOnce(spec.trim(), ':');
-  const solver = getSolver(name);
-  const given: Record<string, string | OptionValue> = {};
-  if (rest) {
-    for (const part of rest.split(',').filter(Boolean)) {
-      const [key, value] = splitOnce(part, '=');
-      if (value !== undefined && value.trim() === '') {
-        throw new InputError(`solver spec ${JSON.stringify(spec)}: option ${key} has an empty value; expected ${key}=<value> (or ${key} alone for a boolean option)`);
-      }
-      given[key] = value === undefined ? true : value;
-    }
-  }
-  Object.assign(given, overrides);
-  return resolveOptions(solver, given, spec);
+  return parseSpec(spec, listSolvers(), overrides);
 }
 
-export function resolveOptions(solver: Solver, given: Record<string, string | OptionValue>, spec = solver.name): SolverSpec {
-  const options: SolveOptions = {};
-  for (const [key, opt] of Object.entries(solver.options)) options[key] = opt.default;
-  for (const [key, raw] of Object.entries(given)) {
-    const opt = solver.options[key];
-    if (!opt) {
-      throw new InputError(`solver spec ${JSON.stringify(spec)}: unknown option ${JSON.stringify(key)} for ${solver.name} (options: ${Object.keys(solver.options).join(', ') || 'none'})`);
-    }
-    options[key] = coerce(raw, opt.type, `solver spec ${JSON.stringify(spec)}: option ${key}`, opt);
-  }
-  const nonDefault = Object.keys(options)
-    .filter((k) => options[k] !== solver.options[k].default)
-    .sort()
-    .map((k) => (options[k] === true ? k : `${k}=${options[k]}`));
-  return { solver, options, label: nonDefault.length ? `${solver.name}:${nonDefault.join(',')}` : solver.name };
-}
-
-function coerce(raw: string | OptionValue, type: string, what: string, opt: { min?: number; max?: number; choices?: readonly string[] }): OptionValue {
-  if (type === 'boolean') {
-    if (raw === true || raw === 'true' || raw === '1') return true;
-    if (raw === false || raw === 'false' || raw === '0') return false;
-    throw new InputError(`${what}: expected true or false, got ${JSON.stringify(raw)}`);
-  }
-  if (type === 'string') {
-    const s = String(raw);
-    if (opt.choices && !opt.choices.includes(s)) throw new InputError(`${what}: expected one of ${opt.choices.join(', ')}, got ${JSON.stringify(s)}`);
-    return s;
-  }
-  const v = typeof raw === 'number' ? raw : Number(raw);
-  const ok = Number.isFinite(v) && (type !== 'integer' || Number.isInteger(v)) && (opt.min === undefined || v >= opt.min) && (opt.max === undefined || v <= opt.max);
-  if (!ok) {
-    const range = [opt.min !== undefined ? `≥ ${opt.min}` : '', opt.max !== undefined ? `≤ ${opt.max}` : ''].filter(Boolean).join(' and ');
-    throw new InputError(`${what}: expected ${type === 'integer' ? 'an integer' : 'a number'}${range ? ` ${range}` : ''}, got ${JSON.stringify(raw)}`);
-  }
-  return v;
-}
-
-function splitOnce(s: string, sep: string): [string, string | undefined] {
-  const at = s.indexOf(sep);
-  return at < 0 ? [s, undefined] : [s.slice(0, at), s.slice(at + 1)];
-}
-
-/**
- * Splits `--solvers gh,agh:noM1,noM2,highs:time_limit_s=30` into specs: after a spec with
- * options, a piece continues it unless it names a registered solver, so options keep their commas.
- */
+/** Splits `--solvers gh,agh:noM1,noM2,highs:time_limit_s=30` into specs (see `splitSpecList`). */
 export function splitSolverList(text: string): string[] {
-  const names = new Set(listSolvers().map((s) => s.name));
-  const specs: string[] = [];
-  for (const piece of text.split(',').map((p) => p.trim()).filter(Boolean)) {
-    const name = piece.split(':')[0];
-    const last = specs.length - 1;
-    if (names.has(name) || last < 0 || !specs[last].includes(':')) specs.push(piece);
-    else specs[last] += `,${piece}`;
-  }
-  return specs;
+  return splitSpecList(text, listSolvers());
 }

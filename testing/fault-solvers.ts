@@ -1,11 +1,12 @@
 /**
- * Test-only solvers for the harness's failure paths. They are registered only when the
- * environment has LLM_ALLOC_FAULT_SOLVERS=1 (see registry.ts), never in normal use.
+ * Test-only solvers for the harness's failure paths. Tests register them as a plug-in module
+ * (FAULT_SOLVERS_ENV, read by `solvers/plugins.ts`); no product file imports this one.
  * - fault-crash: kills its process (mode=exit, like a WebAssembly abort) or throws (mode=throw).
  * - fault-hang: spins forever without yielding, so only a hard limit from outside can stop it.
  * - fault-idle: a valid, deterministic plan that serves nothing, after sleeping sleep_ms —
  *   a cheap stand-in for a heuristic when a test needs cells that take a known time.
  */
+import { fileURLToPath } from 'node:url';
 import type { Plan } from '../solvers/problem/types.ts';
 import type { Solver } from '../solvers/solver.ts';
 
@@ -53,4 +54,8 @@ const faultIdle: Solver = {
   },
 };
 
-export const FAULT_SOLVERS: readonly Solver[] = [faultCrash, faultHang, faultIdle];
+/** Read by `solvers/plugins.ts` when this file is named in ALLOC_BENCH_SOLVER_MODULES. */
+export const solvers: readonly Solver[] = [faultCrash, faultHang, faultIdle];
+
+/** The environment entry that registers these solvers in every process a test starts. */
+export const FAULT_SOLVERS_ENV = { ALLOC_BENCH_SOLVER_MODULES: fileURLToPath(import.meta.url) };

@@ -12,6 +12,7 @@ import { expectedFailureLine, printable, reportFailure } from './errors.ts';
 import { joinNegativeValues } from './main.ts';
 import { e1Rows, writeRun } from '../../testing/report-fixture.ts';
 import { runChild, runCli } from '../../testing/child-process.ts';
+import { FAULT_SOLVERS_ENV } from '../../testing/fault-solvers.ts';
 
 const BIN = fileURLToPath(new URL('../bin.mjs', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'cli-test-'));
@@ -133,7 +134,7 @@ it.skipIf(!TMPFS)(`a sweep on a full disk exits 2 with one line and resumes once
     `cp ${mnt}/run/raw.csv ${tmp}/raw.csv`,
   ].join('\n');
   const out = await new Promise<string>((resolve) =>
-    execFile('unshare', ['-m', 'sh', '-c', script], { env: { ...process.env, LLM_ALLOC_FAULT_SOLVERS: '1' }, timeout: 200_000, encoding: 'utf8' }, (_e, stdout) => resolve(stdout)),
+    execFile('unshare', ['-m', 'sh', '-c', script], { env: { ...process.env, ...FAULT_SOLVERS_ENV }, timeout: 200_000, encoding: 'utf8' }, (_e, stdout) => resolve(stdout)),
   );
   expect(out).toMatch(/^full=2\n\\n\nresumed=0\n$/);
   const err = readFileSync(join(tmp, 'full.err'), 'utf8').split('\n').filter((l) => l.startsWith('alloc-bench:'));

@@ -9,9 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GridInput } from './grid.ts';
 import type { StoredRow } from './raw-csv.ts';
 import { runChild, runCli } from '../../testing/child-process.ts';
+import { FAULT_SOLVERS_ENV } from '../../testing/fault-solvers.ts';
 
 // Registers the fault-* solvers; modules that read the registry are imported after this line.
-process.env.LLM_ALLOC_FAULT_SOLVERS = '1';
+Object.assign(process.env, FAULT_SOLVERS_ENV);
 const { resolveGrid, expandGrid } = await import('./grid.ts');
 const { runSweep, completeCells } = await import('./sweep.ts');
 const { mergeRuns } = await import('./merge.ts');

@@ -8,6 +8,7 @@ import type { Backend, BackendOptions, ExactStatus } from './backend.ts';
 import { evaluate } from '../problem/evaluator.ts';
 import { decodePlan, encodePlan } from './decode.ts';
 import { buildModel, modelSize, type MilpModel } from './model.ts';
+import { parseWarmSpec } from './warm-spec.ts';
 
 /**
  * A back-end by module and export name: the child imports only the one it runs (so it
@@ -75,8 +76,7 @@ export async function solveExact(req: ExactRequest): Promise<ExactReply> {
 }
 
 async function warmStart(inst: Instance, model: MilpModel, spec: string): Promise<{ start: Float64Array; facts: WarmFacts }> {
-  const { parseSolverSpec } = await import('../registry.ts');
-  const { solver, options, label } = parseSolverSpec(spec);
+  const { solver, options, label } = parseWarmSpec(spec);
   const t0 = performance.now();
   const r = await solver.solve(inst, options);
   const warm_s = (performance.now() - t0) / 1000;

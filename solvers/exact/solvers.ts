@@ -10,6 +10,7 @@ import { backendOptions } from './backend.ts';
 import { runIsolated } from '../../lib/isolate.ts';
 import { NATIVE_PACKAGES, onPath } from './native.ts';
 import type { BackendRef, ExactReply, ExactRequest, WarmFacts } from './run-exact.ts';
+import { parseWarmSpec } from './warm-spec.ts';
 
 /**
  * Grace past the time limit before the child is killed. The solvers check their clocks only now
@@ -48,11 +49,12 @@ export interface ExactSolverSpec {
 }
 
 /** A warm-start spec must name a heuristic; checked before a child is started (bad input: exit 2). */
-async function checkWarmSpec(solver: string, warm: string): Promise<void> {
+function checkWarmSpec(solver: string, warm: string): void {
   if (!warm) return;
-  const { parseSolverSpec } = await import('../registry.ts');
-  const { solver: heuristic } = parseSolverSpec(warm);
-  if (heuristic.kind === 'exact') throw new InputError(`solver ${solver}: warm=${warm} must name a heuristic, not an exact solver`);
+  if (EXACT_SOLVERS.some((s) => s.name === warm.split(':')[0].trim())) {
+    throw new InputError(`solver ${solver}: warm=${warm} must name a heuristic, not an exact solver`);
+  }
+  parseWarmSpec(warm);
 }
 
 export function exactSolver(spec: ExactSolverSpec): Solver {
@@ -67,7 +69,7 @@ export function exactSolver(spec: ExactSolverSpec): Solver {
     async solve(instance: Instance, options: SolveOptions): Promise<SolveResult> {
       const timeLimit = Number(options.time_limit_s);
       const warm = spec.warm && options.warm ? String(options.warm) : '';
-      await checkWarmSpec(name, warm);
+      checkWarmSpec(name, warm);
       if (binary && !onPath(binary)) {
         return { solver: name, status: 'error', plan: null, wall_time_s: 0, message: `${binary} is not installed (not on PATH; Debian package ${NATIVE_PACKAGES[binary]})` };
       }
@@ -140,3 +142,6 @@ export const cbcSolver = exactSolver({
   // This cbc build (2.10, Debian) runs its branch and bound on several threads (log: Cbc0030I per thread).
   threads: { type: 'integer', default: 1, min: 1, max: 64, description: 'Threads for cbc\'s branch and bound (E1 uses 2, one per core)' },
 });
+
+/** The exact solvers in the order `alloc-bench solvers` lists them. */
+export const EXACT_SOLVERS: readonly Solver[] = [glpkSolver, highsSolver, glpsolSolver, cbcSolver];
