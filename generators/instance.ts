@@ -11,7 +11,7 @@ import {
   BASE_MODELS, PRECISIONS, PRICE_JITTER, SCENARIOS, SYNTHETIC_MODEL, SYSTEM_DEFAULTS,
   kvBytesPerToken, tierSpecs, tierTflops, type GpuSpec,
 } from './catalog.ts';
-import { checkSizeBound } from './sizes.ts';
+import { checkSizeBound, type Sizes } from './sizes.ts';
 import { parseInstance } from '../solvers/problem/schema.ts';
 import { buildTypes } from './query-types.ts';
 import { stream } from '../lib/random.ts';
@@ -20,11 +20,7 @@ import { referenceCost, type ReferenceCost } from './reference-cost.ts';
 
 export const GENERATOR_NAME = 'llm-alloc-bench generator v1';
 
-export interface Sizes {
-  I: number;
-  J: number;
-  K: number;
-}
+export type { Sizes } from './sizes.ts';
 
 export interface GenerateOptions {
   sizes: Sizes;

@@ -1,5 +1,11 @@
 import { InputError } from '../lib/errors.ts';
-import type { Sizes } from './instance.ts';
+
+/** Instance dimensions: I query types, J models, K GPU tiers. */
+export interface Sizes {
+  I: number;
+  J: number;
+  K: number;
+}
 
 /**
  * The largest instance the generator builds: its reference cost visits every (type, model, tier)

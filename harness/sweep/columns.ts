@@ -132,6 +132,9 @@ export const ROLLING_COLUMNS: readonly ColumnDef[] = [
 
 export type CellKind = 'solve' | 'rolling';
 
+/** A raw.csv row as stored: every column present, encoded by the column's type. */
+export type StoredRow = Record<string, string>;
+
 export const RAW_COLUMNS: Record<CellKind, readonly ColumnDef[]> = { solve: SOLVE_COLUMNS, rolling: ROLLING_COLUMNS };
 
 /** Names of the columns that are pure functions of the config (for run-equality checks). */

@@ -11,8 +11,7 @@
  * - rolling rows: `violation_rate` already counted unmet, dropped and shed demand; `dropped_rate`
  *   and `shed_rate` were not recorded: empty.
  */
-import { RAW_COLUMNS, type CellKind, type ColumnDef } from './columns.ts';
-import type { StoredRow } from './raw-csv.ts';
+import { RAW_COLUMNS, type CellKind, type ColumnDef, type StoredRow } from './columns.ts';
 
 const ADDED: Record<CellKind, readonly string[]> = {
   solve: ['headroom', 'dropped_rate_mean', 'shed_rate_mean'],

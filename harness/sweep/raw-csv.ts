@@ -9,14 +9,13 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../../lib/errors.ts';
 import { writeAll, writeFileAtomic } from '../../lib/files.ts';
-import type { ColumnDef } from './columns.ts';
+import type { ColumnDef, StoredRow } from './columns.ts';
 import { legacyFormat } from './legacy-raw.ts';
 
 export type RawValue = string | number | boolean | null | undefined;
 /** A row as computed: typed values, missing or null meaning "not applicable". */
 export type RawRow = Record<string, RawValue>;
-/** A row as stored: every column present, encoded as in columns.ts. */
-export type StoredRow = Record<string, string>;
+export type { StoredRow } from './columns.ts';
 
 export function encodeRow(row: RawRow, columns: readonly ColumnDef[]): StoredRow {
   const out: StoredRow = {};
