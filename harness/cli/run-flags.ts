@@ -13,6 +13,7 @@ import { parseShard, type ResolvedGrid } from '../sweep/grid.ts';
 import { readManifest } from '../sweep/manifest.ts';
 import { sbatchLines } from '../cluster/sbatch-lines.ts';
 import { runSweep } from '../sweep/sweep.ts';
+import { renderRunReport } from './render-report.ts';
 
 export const RESULTS_DIR = fileURLToPath(new URL('../../results/', import.meta.url));
 
@@ -58,7 +59,9 @@ export async function runFromArgs(args: RunDirArgs, grid: ResolvedGrid, meta: { 
   const outDir = args.resume ?? args.out ?? defaultOutDir(shard ? `${meta.name}-shard${shard.index}of${shard.count}` : meta.name);
   const { manifest } = await runSweep({
     grid, outDir, resume: args.resume !== undefined, jobs, shard,
-    commandLine: process.argv.slice(2), preset: meta.preset, quick: meta.quick, report: args.report,
+    commandLine: process.argv.slice(2), preset: meta.preset, quick: meta.quick,
   });
+  // A shard renders nothing: the merged run does.
+  if (args.report && !shard) await renderRunReport(outDir);
   process.stderr.write(`${manifest.cells_done}/${manifest.cells_in_run} cells in ${printable(outDir)}\n`);
 }

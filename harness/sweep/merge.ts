@@ -12,11 +12,9 @@ import { expandGrid } from './grid.ts';
 import { configDifference, environment, readManifest, writeManifest, type Manifest } from './manifest.ts';
 import { readRawCsv, writeRawCsv, type StoredRow } from './raw-csv.ts';
 import { LOCK_FILE, withRunLock } from './run-lock.ts';
-import { completeCells, renderRunReport, sortRows } from './sweep.ts';
+import { completeCells, sortRows } from './sweep.ts';
 
 export interface MergeOptions {
-  /** Render the report of the merged run. */
-  report?: boolean;
   /** Merge shards given twice or run from different commits anyway, with a warning. */
   force?: boolean;
   warn?: (line: string) => void;
@@ -53,7 +51,6 @@ export async function mergeRuns(dirs: string[], outDir: string, commandLine: str
     };
     writeRawCsv(join(outDir, 'raw.csv'), RAW_COLUMNS[base.config.kind], rows);
     writeManifest(outDir, manifest);
-    if (opts.report ?? true) await renderRunReport(outDir);
     return manifest;
   });
 }

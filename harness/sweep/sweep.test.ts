@@ -34,7 +34,7 @@ function stable(rows: StoredRow[]): string[] {
 
 async function sweep(input: GridInput, name: string, extra: { shard?: { index: number; count: number }; jobs?: number } = {}) {
   const outDir = join(tmp, name);
-  const { rows } = await runSweep({ grid: resolveGrid(input), outDir, commandLine: [name], report: false, progress: quiet, jobs: 2, ...extra });
+  const { rows } = await runSweep({ grid: resolveGrid(input), outDir, commandLine: [name], progress: quiet, jobs: 2, ...extra });
   return { outDir, rows };
 }
 
@@ -78,14 +78,14 @@ describe('sweep', () => {
     expect(a.rows.length + b.rows.length).toBe(reference.length);
     expect(a.rows.every((r) => Number(r.cell_index) % 2 === 0)).toBe(true);
     // Given in the "wrong" order on purpose: the merge sorts by the grid's canonical order.
-    await mergeRuns([b.outDir, a.outDir], join(tmp, 'merged'), ['merge'], { report: false });
+    await mergeRuns([b.outDir, a.outDir], join(tmp, 'merged'), ['merge']);
     const merged = readRawCsv(join(tmp, 'merged', 'raw.csv'), RAW_COLUMNS.solve).rows;
     expect(stable(merged)).toEqual(stable(reference));
   });
 
   it('refuses to merge shards of different grids', async () => {
     const other = await sweep({ ...GRID, seeds: [3] }, 'other');
-    await expect(mergeRuns([join(tmp, 'shard1'), other.outDir], join(tmp, 'bad-merge'), ['merge'], { report: false })).rejects.toThrow(/another grid/);
+    await expect(mergeRuns([join(tmp, 'shard1'), other.outDir], join(tmp, 'bad-merge'), ['merge'])).rejects.toThrow(/another grid/);
     expect(existsSync(join(tmp, 'bad-merge'))).toBe(false);
   });
 
@@ -104,7 +104,7 @@ describe('sweep', () => {
     // A torn last record, as a kill in the middle of a write leaves it.
     appendFileSync(raw, 'sweep,11,0123456789abcdef,I4-J4');
 
-    const { rows } = await runSweep({ grid: resolveGrid(GRID), outDir, resume: true, commandLine: ['resume'], report: false, progress: quiet, jobs: 2 });
+    const { rows } = await runSweep({ grid: resolveGrid(GRID), outDir, resume: true, commandLine: ['resume'], progress: quiet, jobs: 2 });
     expect(stable(rows)).toEqual(stable(reference));
     const keys = rows.map((r) => `${r.cell_key}/${r.kappa}`);
     expect(new Set(keys).size).toBe(keys.length);
@@ -133,9 +133,9 @@ describe('sweep', () => {
     expect(readFileSync(join(outDir, 'raw.csv'), 'utf8').split('\n')[0]).not.toContain('headroom');
 
     await expect(
-      runSweep({ grid: resolveGrid({ ...GRID, headrooms: [0, 0.25] }), outDir, resume: true, commandLine: [], report: false, progress: quiet }),
+      runSweep({ grid: resolveGrid({ ...GRID, headrooms: [0, 0.25] }), outDir, resume: true, commandLine: [], progress: quiet }),
     ).rejects.toThrow(/another grid or shard \(blocks\.0\.headrooms: \[0\] vs \[0,0\.25\], run vs now\)/);
-    const { rows } = await runSweep({ grid: resolveGrid(GRID), outDir, resume: true, commandLine: ['resume'], report: false, progress: quiet, jobs: 2 });
+    const { rows } = await runSweep({ grid: resolveGrid(GRID), outDir, resume: true, commandLine: ['resume'], progress: quiet, jobs: 2 });
     // Only the unfinished cell ran again (θ = 0 cells keep their keys); the upgraded rows are the
     // reference's, their violation rates up to the rounding of subtracting and adding unmet_rate back.
     const rates = ['violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95'];
@@ -149,7 +149,7 @@ describe('sweep', () => {
 
   it('refuses to resume a run with another grid', async () => {
     await expect(
-      runSweep({ grid: resolveGrid({ ...GRID, seeds: [9] }), outDir: join(tmp, 'reference'), resume: true, commandLine: [], report: false, progress: quiet }),
+      runSweep({ grid: resolveGrid({ ...GRID, seeds: [9] }), outDir: join(tmp, 'reference'), resume: true, commandLine: [], progress: quiet }),
     ).rejects.toThrow(/another grid or shard \(blocks\.0\.seeds: \[1,2\] vs \[9\], run vs now\)/);
   });
 
@@ -164,8 +164,8 @@ describe('sweep', () => {
 
   it('refuses a second sweep on a run directory while the first holds it, naming the holder', async () => {
     const outDir = join(tmp, 'locked');
-    const first = runSweep({ grid: resolveGrid(SMALL), outDir, commandLine: ['first'], report: false, progress: quiet, jobs: 2 });
-    const second = runSweep({ grid: resolveGrid(SMALL), outDir, resume: true, commandLine: ['second'], report: false, progress: quiet, jobs: 2 });
+    const first = runSweep({ grid: resolveGrid(SMALL), outDir, commandLine: ['first'], progress: quiet, jobs: 2 });
+    const second = runSweep({ grid: resolveGrid(SMALL), outDir, resume: true, commandLine: ['second'], progress: quiet, jobs: 2 });
     await expect(second).rejects.toThrow(new RegExp(`^${outDir} is in use by process ${process.pid} on .*alloc-bench first\\); wait for it to finish`));
     expectSmallComplete((await first).rows);
     expectSmallComplete(readRawCsv(join(outDir, 'raw.csv'), RAW_COLUMNS.solve).rows);
@@ -177,7 +177,7 @@ describe('sweep', () => {
     const outDir = join(tmp, 'stale');
     mkdirSync(outDir);
     writeFileSync(join(outDir, LOCK_FILE), JSON.stringify({ pid: dead, host: hostname(), started_at: '2026-01-01T00:00:00Z', command: ['sweep'] }));
-    const { rows } = await runSweep({ grid: resolveGrid(SMALL), outDir, commandLine: ['after'], report: false, progress: quiet, jobs: 2 });
+    const { rows } = await runSweep({ grid: resolveGrid(SMALL), outDir, commandLine: ['after'], progress: quiet, jobs: 2 });
     expectSmallComplete(rows);
     expect(existsSync(join(outDir, LOCK_FILE))).toBe(false);
   }, 120_000);
@@ -192,7 +192,7 @@ describe('sweep', () => {
       free -= n;
       return writeSync(fd, buf, off, n);
     }) as typeof writeSync;
-    const failed = runSweep({ grid: resolveGrid(SMALL), outDir, commandLine: ['full'], report: false, progress: quiet, jobs: 2, write });
+    const failed = runSweep({ grid: resolveGrid(SMALL), outDir, commandLine: ['full'], progress: quiet, jobs: 2, write });
     await expect(failed).rejects.toMatchObject({ code: 'ENOSPC', path: join(outDir, 'raw.csv') });
     expect(readFileSync(join(outDir, 'raw.csv'), 'utf8').endsWith('\n')).toBe(true);
     const kept = readRawCsv(join(outDir, 'raw.csv'), RAW_COLUMNS.solve).rows;
@@ -200,19 +200,19 @@ describe('sweep', () => {
     expect(kept.length).toBeLessThan(8);
     expect(JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')).finished_at).toBe(null);
     expect(existsSync(join(outDir, LOCK_FILE))).toBe(false);
-    const { rows } = await runSweep({ grid: resolveGrid(SMALL), outDir, resume: true, commandLine: ['resume'], report: false, progress: quiet, jobs: 2 });
+    const { rows } = await runSweep({ grid: resolveGrid(SMALL), outDir, resume: true, commandLine: ['resume'], progress: quiet, jobs: 2 });
     expectSmallComplete(rows);
     expect(rows.slice(0, kept.length)).toEqual(kept);
   }, 120_000);
 
   it('refuses to merge the same shard twice or shards of different commits, unless forced', async () => {
     const [a, b] = [join(tmp, 'shard1'), join(tmp, 'shard2')];
-    await expect(mergeRuns([a, b, a], join(tmp, 'dup-merge'), ['merge'], { report: false })).rejects.toThrow(
+    await expect(mergeRuns([a, b, a], join(tmp, 'dup-merge'), ['merge'])).rejects.toThrow(
       `merge: ${a} repeats shard 1/2 of ${a}; check the inputs, or pass --force to merge them anyway`,
     );
     expect(existsSync(join(tmp, 'dup-merge'))).toBe(false);
     const warnings: string[] = [];
-    await mergeRuns([a, b, a], join(tmp, 'dup-forced'), ['merge'], { report: false, force: true, warn: (l) => warnings.push(l) });
+    await mergeRuns([a, b, a], join(tmp, 'dup-forced'), ['merge'], { force: true, warn: (l) => warnings.push(l) });
     expect(warnings).toEqual([`warning: merge --force: ${a} repeats shard 1/2 of ${a}`]);
     expect(stable(readRawCsv(join(tmp, 'dup-forced', 'raw.csv'), RAW_COLUMNS.solve).rows)).toEqual(stable(reference));
 
@@ -221,7 +221,7 @@ describe('sweep', () => {
     cpSync(b, other, { recursive: true });
     const m = JSON.parse(readFileSync(join(other, 'manifest.json'), 'utf8'));
     writeFileSync(join(other, 'manifest.json'), JSON.stringify({ ...m, environment: { ...m.environment, git_commit: 'f'.repeat(40), git_dirty: false } }));
-    await expect(mergeRuns([a, other], join(tmp, 'mixed-merge'), ['merge'], { report: false })).rejects.toThrow(
+    await expect(mergeRuns([a, other], join(tmp, 'mixed-merge'), ['merge'])).rejects.toThrow(
       new RegExp(`^merge: the shards were run from different commits \\(.*, ${'f'.repeat(40)}\\); check the inputs, or pass --force`),
     );
   });
@@ -264,7 +264,7 @@ describe('rolling sweep', () => {
   it('merges two shards into exactly the unsharded rows', async () => {
     const a = await sweep(ROLLING, 'rolling-shard1', { shard: { index: 1, count: 2 } });
     const b = await sweep(ROLLING, 'rolling-shard2', { shard: { index: 2, count: 2 } });
-    await mergeRuns([a.outDir, b.outDir], join(tmp, 'rolling-merged'), ['merge'], { report: false });
+    await mergeRuns([a.outDir, b.outDir], join(tmp, 'rolling-merged'), ['merge']);
     const merged = readRawCsv(join(tmp, 'rolling-merged', 'raw.csv'), RAW_COLUMNS.rolling).rows;
     expect(stableRolling(merged)).toEqual(stableRolling(reference));
   }, 120_000);

@@ -1,7 +1,7 @@
 /**
  * The sweep engine: runs the cells of a resolved grid (or of one shard of it) into a run
- * directory — manifest.json and raw.csv — resuming what an interrupted run left, then renders the
- * report. Every cell runs in its own isolated worker with a hard wall-clock limit, so a crash, a
+ * directory — manifest.json and raw.csv — resuming what an interrupted run left. The report is the
+ * report stage's job (`harness/report/`), called by the commands that want one. Every cell runs in its own isolated worker with a hard wall-clock limit, so a crash, a
  * hang or a memory blow-up costs one cell's rows (with their status), never the sweep.
  *
  * Timing policy (recorded in the manifest): heuristic solve cells — sub-second timings compared
@@ -23,7 +23,6 @@ import { expandGrid, inShard, type Cell, type ResolvedGrid, type Shard } from '.
 import { runCellIsolated } from './isolated-cell.ts';
 import { configDifference, environment, readManifest, writeManifest, type Manifest } from './manifest.ts';
 import { Progress, type ProgressSink } from './progress.ts';
-import { renderReport } from '../report/report.ts';
 import { encodeRow, RawCsvAppender, readRawCsv, writeRawCsv, type StoredRow } from './raw-csv.ts';
 import { LOCK_FILE, lockRunDir, type RunLock } from './run-lock.ts';
 
@@ -37,8 +36,6 @@ export interface SweepOptions {
   commandLine: string[];
   preset?: string;
   quick?: boolean;
-  /** Render the report after the run (skipped for shards: the merged run renders it). */
-  report?: boolean;
   progress?: ProgressSink;
   /** `fs.writeSync` for raw.csv rows, except in tests that inject a full disk. */
   write?: typeof writeSync;
@@ -144,7 +141,6 @@ async function runLocked(opts: SweepOptions, cells: Cell[], mine: Cell[], jobs: 
   writeRawCsv(rawPath, columns, rows);
   manifest = { ...manifest, finished_at: new Date().toISOString() };
   writeManifest(opts.outDir, manifest);
-  if (opts.report !== false && !opts.shard) await renderRunReport(opts.outDir);
   return { manifest, rows };
 }
 
@@ -241,8 +237,3 @@ async function pool<T>(items: T[], limit: number, fn: (item: T) => Promise<void>
   if (failure) throw (failure as PromiseRejectedResult).reason;
 }
 
-/** summary.csv, charts and report.html, all recomputed from raw.csv. */
-export async function renderRunReport(dir: string): Promise<void> {
-  const { html } = await renderReport(dir);
-  process.stderr.write(`report: ${html}\n`);
-}

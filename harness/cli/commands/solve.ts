@@ -9,7 +9,7 @@ import { loadInstance } from '../../../solvers/problem/schema.ts';
 import { getSolver, parseSolverSpec } from '../../../solvers/registry.ts';
 import type { SolveOptions } from '../../../solvers/solver.ts';
 import { formatEvaluation, usd } from '../format.ts';
-import { numberOrText } from './sweep.ts';
+import { numberOrText } from '../flag-values.ts';
 
 /** Exit code when the solver itself failed (status `error`); README, "Command line". */
 export const EXIT_SOLVER_ERROR = 3;

@@ -28,7 +28,7 @@ export const startCommand: CommandModule = {
       const outDir = join(tmp, preset.name);
       const { manifest } = await runSweep({
         grid: resolveGrid(preset.quick), outDir, jobs: availableParallelism(),
-        commandLine: process.argv.slice(2), preset: preset.name, quick: true, report: false,
+        commandLine: process.argv.slice(2), preset: preset.name, quick: true,
       });
       const report = await renderReport(outDir);
       entries.push({ dir: preset.name, title: preset.title, experiment: preset.name, cells: manifest.cells_done, summary: report.rows, charts: report.rendered });

@@ -2,6 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { readGridFile, resolveGrid, splitSolverList, type GridInput } from '../../sweep/grid.ts';
 import { runFromArgs, withRunDirOptions, type RunDirArgs } from '../run-flags.ts';
+import { numberOrText } from '../flag-values.ts';
 
 interface Args extends RunDirArgs {
   config?: string;
@@ -50,8 +51,3 @@ export const sweepCommand: CommandModule<object, Args> = {
     await runFromArgs(args, resolveGrid(input), { name: input.experiment ?? 'sweep' });
   },
 };
-
-/** Numbers stay numbers; anything else is passed on so the grid's error message can quote it. */
-export function numberOrText(t: string): number | string {
-  return t.trim() !== '' && Number.isFinite(Number(t)) ? Number(t) : t;
-}
