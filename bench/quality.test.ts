@@ -1,6 +1,6 @@
 /**
  * agh-lns against the proven optimum (HiGHS through the registry) on pinned base-size instances
- * (FORMULATION §6 Revision 2 budgets). Measured with quality.ts (`--seeds 1-5 --modes per-route
+ * (docs/model.md §6 Revision 2 budgets). Measured with quality.ts (`--seeds 1-5 --modes per-route
  * --time-limit 100`): on each pin agh-lns reaches the optimum, where GH is 24–2,274% and the
  * paper's AGH 9–1,340% above it (S3 per-route seed 1: GH and AGH leave 9–13% of the demand unmet).
  * The heavier pins run with LLM_ALLOC_FULL=1.

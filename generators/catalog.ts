@@ -1,5 +1,5 @@
 /**
- * The catalogs of FORMULATION §6 (models, GPU models, precisions, tiers, named query types) and the
+ * The catalogs of docs/model.md §6 (models, GPU models, precisions, tiers, named query types) and the
  * scenario multipliers of §9, as typed constant data. Instance generation draws from here; no
  * figure below is computed from traces or random draws.
  */
@@ -29,7 +29,7 @@ export const BASE_MODELS: readonly ModelSpec[] = [
   { name: 'Llama-3.1-70B', params_b: 70.6, layers: 80, kv_heads: 8, head_dim: 128, capability: 8.0 },
 ];
 
-/** Synthetic models for J > 6 (FORMULATION §7). */
+/** Synthetic models for J > 6 (docs/model.md §6). */
 export const SYNTHETIC_MODEL = {
   params_b: [1, 70] as const,
   layers_coef: 8,
@@ -217,7 +217,7 @@ const pooled = (pick: (t: NamedTypeSpec) => Range): Range => [
   Math.max(...TEXT_TYPES.map((t) => pick(t)[1])),
 ];
 
-/** Types after the named six (FORMULATION §7): clusters of trace requests. */
+/** Types after the named six (docs/model.md §6): clusters of trace requests. */
 export const EXTRA_TYPE = {
   base_error: [0.05, 0.3] as Range,
   error_slo: [0.02, 0.08] as Range,
@@ -248,7 +248,7 @@ export interface ScenarioSpec {
   penalty: number;
 }
 
-/** FORMULATION §9. S3's 0.72 is the paper's $72 against $100. */
+/** docs/model.md §6. S3's 0.72 is the paper's $72 against $100. */
 export const SCENARIOS: Readonly<Record<ScenarioId, ScenarioSpec>> = {
   S1: { slo: 1, budget: 1, penalty: 1 },
   S2: { slo: 0.7, budget: 1, penalty: 1 },

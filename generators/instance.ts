@@ -1,5 +1,5 @@
 /**
- * Instance generation (FORMULATION §6, §7, §9): a pure function of (sizes, seed, scenario, SLO
+ * Instance generation (docs/model.md §6): a pure function of (sizes, seed, scenario, SLO
  * mode, profile, demand scale). Same inputs give a byte-identical `JSON.stringify`; nothing reads
  * the clock or Math.random, and every list is built in a fixed order.
  */
@@ -106,7 +106,7 @@ export function instanceId(sizes: Sizes, seed: number, scenario: ScenarioId, slo
   return demandScale === SYSTEM_DEFAULTS.demand_scale ? base : `${base}-scale${demandScale}`;
 }
 
-/** The six catalog models first, then synthetic ones drawn per index (FORMULATION §7). */
+/** The six catalog models first, then synthetic ones drawn per index (docs/model.md §6). */
 function buildModels(J: number, seed: number): Model[] {
   return Array.from({ length: J }, (_, j): Model => {
     if (j < BASE_MODELS.length) {

@@ -1,5 +1,5 @@
 /**
- * Query types from the trace calibration profile (FORMULATION §6, §7): the six named types first,
+ * Query types from the trace calibration profile (docs/model.md §6): the six named types first,
  * then, for I > 6, one type per cell of the profile's log2 (h, f) shape grid.
  */
 import { InputError } from '../lib/errors.ts';

@@ -7,7 +7,7 @@ import { ownReplicaRoutes, referenceCost } from './reference-cost.ts';
  * The tiny fixture (one type: h=2048, f=28, Δ=2 s, ε=0.05, e0=0.1; Llama-3.1-8B q=3 and
  * Llama-3.1-70B; RTX-4090 24 GB, 1008 GB/s, $0.35/GPU-h, FP16 165 TF and INT8 330 TF) at
  * λ = 36 000 requests/h (10 req/s), TP ∈ {1,2}, PP = 1. Everything below is worked out by hand from
- * FORMULATION §2 and §6.
+ * docs/model.md §2 and §6.
  *
  * Memory validity (≤ 0.9·24 = 21.6 GB per GPU): 8B FP16 16.06 GB and 8B INT8 8.03 GB fit at n = 1
  * and 2; 70B needs 141.2 GB (FP16) or 70.6 GB (INT8): ≥ 4 GPUs, so no 70B configuration exists.
@@ -32,7 +32,7 @@ function handInstance(): Instance {
   return inst;
 }
 
-describe('referenceCost (own-replica reference, FORMULATION §6 Revision 2)', () => {
+describe('referenceCost (own-replica reference, docs/model.md §6 Revision 2)', () => {
   it('matches the hand computation on the tiny instance', () => {
     const r = referenceCost(handInstance());
     expect(r.own_rental_usd_per_h).toBeCloseTo(1.05, 12);

@@ -1,5 +1,5 @@
 /**
- * The reference hourly cost B_ref of FORMULATION §6 (Revision 2), which scales the budget: the
+ * The reference hourly cost B_ref of docs/model.md §6 (Revision 2), which scales the budget: the
  * own-replica reference B_own — every type served alone on its cheapest SLO-feasible
  * configuration in whole replicas, nothing shared — plus token storage and the storage of the
  * models those routes use. The fluid rental B_fluid is kept as information. Everything per

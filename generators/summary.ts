@@ -27,7 +27,7 @@ export interface TypeSummary {
   error_slo: number;
   /** Configurations that meet both SLOs for this type on their own. */
   feasible_routes: number;
-  /** The own-replica route B_ref rests on (FORMULATION §6), under this instance's SLOs. */
+  /** The own-replica route B_ref rests on (docs/model.md §6), under this instance's SLOs. */
   own_route: RouteSummary | null;
 }
 

@@ -58,7 +58,7 @@ async function helpOf(command: CommandModule<object, object>): Promise<string> {
 
 describe('command-line help', () => {
   it('of every command, and the solver list, points inside the repository', async () => {
-    const dir = join(REPO, 'harness', 'commands');
+    const dir = join(REPO, 'harness', 'cli', 'commands');
     const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
     const texts: [string, string][] = [];
     for (const f of files) {

@@ -4,7 +4,7 @@
  * both SLO modes, two seeds.
  *
  * Feasibility criterion: the plan that serves nothing (u = 1, nothing deployed) satisfies every
- * row of FORMULATION §4 on every instance (checked below), so every instance is feasible and a
+ * row of docs/model.md §4 on every instance (checked below), so every instance is feasible and a
  * solver that claims feasibility must return an evaluator-accepted plan on all of them — also
  * where full service is impossible, by leaving demand unmet rather than breaking a row. Exact
  * solvers (slow) run only on the smallest sizes, with a short time limit; a time-limit status
@@ -129,7 +129,7 @@ describe.each(listSolvers().map((s) => [s.name, s] as const))('solver %s', (_nam
 });
 
 /**
- * Ablated heuristic runs (HEURISTICS.md: each flag removes a mechanism with its guard): plans stay
+ * Ablated heuristic runs (docs/heuristics.md: each flag removes a mechanism with its guard): plans stay
  * well-formed and the evaluator scores them — two layouts on one pair, routes over their delay
  * SLO — and the objective still matches; noM2 keeps every guard, so its plans must be accepted.
  */

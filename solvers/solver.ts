@@ -31,7 +31,7 @@ export interface OptionSpec {
 
 export type SolveOptions = Record<string, OptionValue>;
 
-/** Size of a MILP model, before and after the reduction of FORMULATION §3. */
+/** Size of a MILP model, before and after the reduction of docs/model.md §3. */
 export interface ModelSize {
   rows: number;
   cols: number;

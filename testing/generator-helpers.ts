@@ -1,6 +1,6 @@
 /**
  * Test support for the generator tests: a small synthetic profile (so tests do not need the trace
- * files) and an independent re-implementation of the FORMULATION §2/§6 formulas that the tests
+ * files) and an independent re-implementation of the docs/model.md §2/§6 formulas that the tests
  * compare the generator's B_ref and the summary against. Deliberately written from the spec's
  * text, not from `derive()`.
  */
@@ -95,7 +95,7 @@ export function handCheapest(inst: Instance, by: 'usd_per_request' | 'own_rental
   return inst.types.map((_, i) => routes.filter((r) => r.i === i).reduce<HandRoute | null>((best, r) => (best === null || r[by] < best[by] ? r : best), null));
 }
 
-/** B_ref (own-replica reference) and B_fluid of FORMULATION §6 from the formulas. */
+/** B_ref (own-replica reference) and B_fluid of docs/model.md §6 from the formulas. */
 export function handReferenceCost(inst: Instance) {
   const ps = inst.system.storage_price_usd_per_gb_h;
   const own = handCheapest(inst, 'own_rental');

@@ -1,6 +1,6 @@
 /**
  * A tiny hand-made instance for tests whose expected numbers are worked out by hand from
- * FORMULATION §2–§5: one type (the §2 worked example, h=2048, f=28), Llama-3.1-8B and
+ * docs/model.md §2–§5: one type (the §2 worked example, h=2048, f=28), Llama-3.1-8B and
  * Llama-3.1-70B, one RTX-4090 pool with an FP16 and an INT8 tier.
  */
 import { DEFAULT_CONSTANTS } from '../solvers/problem/constants.ts';

@@ -187,7 +187,7 @@ describe('the committed default profile', () => {
 });
 
 describe.skipIf(!HAVE_TRACES)(`calibrate on ${REAL}`, () => {
-  it('matches the sanity figures of FORMULATION §7', async () => {
+  it('matches the sanity figures of docs/model.md §6', async () => {
     const { code, conv } = (await calibrate([CONV, CODE])).traces;
     expect(code.requests).toBe(8_819);
     expect(conv.requests).toBe(19_366);

@@ -1,4 +1,4 @@
-// Trace calibration (FORMULATION §7): one streaming pass per trace CSV yields a small JSON profile,
+// Trace calibration (docs/model.md §6): one streaming pass per trace CSV yields a small JSON profile,
 // which is what instance generation reads instead of the raw third-party data.
 import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';

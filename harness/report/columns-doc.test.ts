@@ -14,7 +14,7 @@ describe('docs/COLUMNS.md', () => {
       for (const c of s.columns) {
         expect(c.name).toMatch(/^[a-z][a-z0-9]*(_[a-z0-9]+)*$/);
         expect(c.description.length, c.name).toBeGreaterThan(5);
-        // the unit is in the name (EXPERIMENTS.md, "Output conventions")
+        // the unit is in the name (docs/experiments.md, "Outputs of every run")
         if (c.unit === 'USD') expect(c.name, c.name).toMatch(/_usd$/);
         if (c.unit === 's') expect(c.name, c.name).toMatch(/_s$/);
       }

@@ -1,5 +1,5 @@
 /**
- * glpk.js back-end (SOLVERS.md): the synchronous Node build with presolve on (off silently breaks
+ * glpk.js back-end (docs/exact.md): the synchronous Node build with presolve on (off silently breaks
  * MIPs). glpk.js returns no bound, so its log is captured — it prints through `console.log`,
  * which the factory binds when called, hence the swap around `GLPK()` — and read for the bound.
  */

@@ -1,5 +1,5 @@
 /**
- * highs-js back-end through its model API (SOLVERS.md): a fresh WebAssembly instance per solve
+ * highs-js back-end through its model API (docs/exact.md): a fresh WebAssembly instance per solve
  * (reuse changed results and doubled memory), the model passed as arrays in our column order,
  * the bound and gap from `info`. Arrays, not LP text: at (50,50,50) the 168 MiB LP text was more
  * than highs-js's reader could buffer, while the arrays take ~280 MiB of its 2 GiB heap.

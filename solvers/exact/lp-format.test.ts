@@ -11,7 +11,7 @@ describe('toLpText', () => {
   const text = toLpText(model);
   const lines = text.split('\n');
 
-  it('follows the LP subset that glpsol, cbc and HiGHS all read (SOLVERS.md)', () => {
+  it('follows the LP subset that glpsol, cbc and HiGHS all read (docs/exact.md)', () => {
     expect(lines.filter((l) => /^[A-Z]/.test(l))).toEqual(['Minimize', 'Subject To', 'Bounds', 'General', 'Binary', 'End']);
     expect(text.endsWith('End\n')).toBe(true);
     for (const line of lines) {

@@ -1,5 +1,5 @@
 /**
- * The MILP of FORMULATION §3–§5 in a solver-neutral form: columns with bounds, kinds and costs,
+ * The MILP of docs/model.md §3–§5 in a solver-neutral form: columns with bounds, kinds and costs,
  * linear rows, a minimised objective in $ over the horizon. Every coefficient comes from
  * `derive(inst)`; the back-ends only translate this structure.
  *

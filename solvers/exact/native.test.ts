@@ -32,7 +32,7 @@ describe('reading solver output', () => {
     expect(readCbc(model, 'Cbc0020I Exiting on maximum time\n', said).status).toBe('time_limit_no_solution');
   });
 
-  it('cbc: a time-out without an integer solution is no plan, whatever the file says (SOLVERS.md trap)', () => {
+  it('cbc: a time-out without an integer solution is no plan, whatever the file says (docs/exact.md trap)', () => {
     const r = readCbc(model, 'Result - Stopped on time limit\n', `Stopped on time (no integer solution - continuous used) - objective value 179.07\n      0 ${x}  0.5  0\n`);
     expect(r.status).toBe('time_limit_no_solution');
     expect(r.values).toBeUndefined();

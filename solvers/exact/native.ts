@@ -1,6 +1,6 @@
 /**
  * Native cross-check back-ends: glpsol (glpk-utils) and cbc (coinor-cbc) solve the exported LP
- * file in a temporary directory; their outputs are read as SOLVERS.md describes. They run inside
+ * file in a temporary directory; their outputs are read as docs/exact.md describes. They run inside
  * the isolated child, whose process group is killed at the hard limit (cbc's root LP ignores
  * its own time limit).
  */
@@ -177,7 +177,7 @@ export function readCbc(model: MilpModel, log: string, solution: string, atLimit
   // (20,20,20), whose first "Integer solution" was 1185.)
   const firstFound = /Integer solution of (\S+)/.exec(log) ?? /MIPStart provided solution with cost (\S+)/.exec(log);
   const result: BackendResult = { status: 'error', ...(firstFound ? { first_incumbent: Number(firstFound[1]) } : {}) };
-  // Trap (SOLVERS.md): on a time-out without an integer solution the file carries the LP
+  // Trap (docs/exact.md): on a time-out without an integer solution the file carries the LP
   // relaxation's value; that is no plan.
   if (/no integer solution/.test(first)) result.status = 'time_limit_no_solution';
   else if (/^Optimal/.test(first)) result.status = 'optimal';

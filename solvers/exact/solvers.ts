@@ -14,7 +14,7 @@ import { parseWarmSpec } from './warm-spec.ts';
 
 /**
  * Grace past the time limit before the child is killed. The solvers check their clocks only now
- * and then (SOLVERS.md: glpk.js overran by 3–13 s, highs-js by 2–5 s), and the child needs
+ * and then (docs/exact.md: glpk.js overran by 3–13 s, highs-js by 2–5 s), and the child needs
  * ~0.5 s to start plus the model build.
  */
 export function hardLimitS(timeLimitS: number): number {

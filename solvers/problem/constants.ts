@@ -1,5 +1,5 @@
 /**
- * Coefficients of the derived-quantity model (FORMULATION §2). Every instance records the values
+ * Coefficients of the derived-quantity model (docs/model.md §2). Every instance records the values
  * it was generated with (`instance.constants`); derived quantities read them from the instance,
  * never from here, so an old instance keeps its meaning if a default changes.
  */
@@ -30,9 +30,9 @@ export const DEFAULT_CONSTANTS: Readonly<ModelConstants> = Object.freeze({
   tau_ret_h: 1,
 });
 
-/** Parallelism degrees of FORMULATION §1: TP n ∈ {1,2,4,8}, PP m ∈ {1,2,4}. */
+/** Parallelism degrees of docs/model.md §1: TP n ∈ {1,2,4,8}, PP m ∈ {1,2,4}. */
 export const DEFAULT_TP_DEGREES: readonly number[] = Object.freeze([1, 2, 4, 8]);
 export const DEFAULT_PP_DEPTHS: readonly number[] = Object.freeze([1, 2, 4]);
 
-/** Relative tolerance of every feasibility check (FORMULATION §10). */
+/** Relative tolerance of every feasibility check (docs/model.md §7). */
 export const FEASIBILITY_TOL = 1e-6;

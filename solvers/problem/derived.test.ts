@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { derive } from './derived.ts';
 import { tinyInstance } from '../../testing/problem-fixtures.ts';
 
-// Expected values are worked out by hand from FORMULATION §2, not read off the code.
-describe('derived quantities (FORMULATION §2)', () => {
+// Expected values are worked out by hand from docs/model.md §2, not read off the code.
+describe('derived quantities (docs/model.md §2)', () => {
   const inst = tinyInstance();
   const d = derive(inst);
   const c = d.configIndex({ j: 0, k: 0, n: 1, m: 1 }); // Llama-3.1-8B FP16 on RTX-4090, TP1/PP1

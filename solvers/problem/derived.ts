@@ -1,5 +1,5 @@
 /**
- * Derived per-configuration quantities (FORMULATION §2) — the one place they are computed.
+ * Derived per-configuration quantities (docs/model.md §2) — the one place they are computed.
  * Every solver, heuristic and the evaluator reads them from `derive(instance)`, which caches the
  * result per instance object, so the MILP, the heuristics and the evaluator can never disagree.
  *

@@ -6,7 +6,7 @@
  *
  * The one place the transform is made: the harness and `solve --headroom` hand its result to any
  * solver, exact or heuristic, so all plan on exactly the same data; the plan is then scored on
- * the nominal instance. It works on the instance's own coefficients (FORMULATION §2), so derive()
+ * the nominal instance. It works on the instance's own coefficients (docs/model.md §2), so derive()
  * of the result gives the scaled quantities to the last few bits:
  *   D = h·2P/(n·F·η_pre) + f·(P·b/(n·W·η_bw) + τ_tp + τ_pp)  → η_pre, η_bw ÷ (1+θ); τ_tp, τ_pp coefficients × (1+θ)
  *   e = e0/q·π                                               → e0 × (1+θ)

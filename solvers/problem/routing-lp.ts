@@ -2,7 +2,7 @@
  * The routing LP of a plan whose layouts and replica counts are fixed: the continuous part of
  * the MILP — routes x and unmet u — with the objective's routing and unmet terms, subject to
  * demand, throughput, KV memory, the budget left after the fixed costs and (average mode) the
- * SLO means; per-route mode admits only SLO-feasible routes. Written from FORMULATION.md and
+ * SLO means; per-route mode admits only SLO-feasible routes. Written from docs/model.md and
  * `derive()`, independently of the MILP builder (solvers/exact/model.ts), so the brute-force
  * check can use it; AGH's re-route move uses it too. SLO rows are in seconds and error
  * fractions, unscaled; the dense simplex suits the few hundred columns of one plan.

@@ -1,5 +1,5 @@
 /**
- * Stage-2 evaluation (FORMULATION §8): a fixed plan meets realised delays, errors and demand, and
+ * Stage-2 evaluation (docs/model.md §8): a fixed plan meets realised delays, errors and demand, and
  * pays for what it cannot serve. Two layers:
  *
  * - `compilePlan` + `realise`: the scenario engine. One realisation of per-route delay and error

@@ -1,5 +1,5 @@
 /**
- * The instance and plan of the allocation problem (FORMULATION §1, §3). Field names carry their
+ * The instance and plan of the allocation problem (docs/model.md §1, §3). Field names carry their
  * units. Indices (i, j, k) refer to positions in `types`, `models` and `tiers`.
  */
 import type { ModelConstants } from './constants.ts';
@@ -86,7 +86,7 @@ export interface InstanceMeta {
   /** Where the trace calibration came from (profile file and its traces). */
   profile: string;
   generator: string;
-  /** Reference hourly cost B_ref and its fluid part (FORMULATION §6), $/h on S1 data. */
+  /** Reference hourly cost B_ref and its fluid part (docs/model.md §6), $/h on S1 data. */
   reference_cost_usd_per_h: number;
   fluid_rental_usd_per_h: number;
   /** Types with no route that meets both SLOs on its own. */
