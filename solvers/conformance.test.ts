@@ -108,7 +108,7 @@ describe.each(listSolvers().map((s) => [s.name, s] as const))('solver %s', (_nam
 
   it('lets the event loop run during a solve (timers and pipes of its caller are not held up)', async () => {
     // An immediate scheduled before the solve runs before the solve resolves only if the solver
-    // awaited a macrotask (../yield.ts, or a child process): awaiting synchronous work alone would
+    // awaited a macrotask (lib/yield.ts, or a child process): awaiting synchronous work alone would
     // run nothing but microtasks, and a caller looping over such solves would starve its event loop.
     let ran = false;
     setImmediate(() => { ran = true; });

@@ -4,6 +4,7 @@
  * back-end that overruns, aborts or hangs costs one result.
  */
 import { InputError } from '../../lib/errors.ts';
+import { yieldToEventLoop } from '../../lib/yield.ts';
 import type { Instance } from '../problem/types.ts';
 import type { OptionSpec, SolveOptions, SolveResult, Solver } from '../solver.ts';
 import { backendOptions } from './backend.ts';
@@ -67,6 +68,8 @@ export function exactSolver(spec: ExactSolverSpec): Solver {
     deterministic: true,
     claimsFeasibility: () => true,
     async solve(instance: Instance, options: SolveOptions): Promise<SolveResult> {
+      // Even an answer without a child (bad warm spec, binary missing) lets the caller's loop run.
+      await yieldToEventLoop();
       const timeLimit = Number(options.time_limit_s);
       const warm = spec.warm && options.warm ? String(options.warm) : '';
       checkWarmSpec(name, warm);
