@@ -21,10 +21,10 @@ import type { Instance } from '../problem/types.ts';
 import type { Solver, SolveOptions, SolveResult } from '../solver.ts';
 import { AGH_FAMILY, AGH_OPTIONS, aghResult, localSearch, multiStart, newSearch, newStats, startsOf, type Elite } from './agh.ts';
 import { mechanismsOf } from './gh.ts';
-import { namedOrders } from './orders.ts';
-import { deploymentStarts, redeployStep } from './redeploy.ts';
-import { ruinAndRecreate, type RuinStats } from './ruin.ts';
-import type { PlanState } from './state.ts';
+import { namedOrders } from './greedy/orders.ts';
+import { deploymentStarts, redeployStep } from './lns/redeploy.ts';
+import { ruinAndRecreate, type RuinStats } from './lns/ruin.ts';
+import type { PlanState } from './greedy/state.ts';
 import seedrandom from 'seedrandom';
 import { yieldToEventLoop } from '../../lib/yield.ts';
 

@@ -13,14 +13,14 @@
  */
 import type { Instance } from '../problem/types.ts';
 import type { OptionSpec, Solver, SolveOptions, SolveResult } from '../solver.ts';
-import { consolidatePass } from './consolidate.ts';
-import { construct, type Mechanisms } from './construct.ts';
+import { consolidatePass } from './greedy/consolidate.ts';
+import { construct, type Mechanisms } from './greedy/construct.ts';
 import { ABLATION_OPTIONS, claimsWithoutAblation, mechanismsOf, typeNames } from './gh.ts';
-import { namedOrders, randomOrders } from './orders.ts';
-import { pairMixPass } from './pairmix.ts';
-import { relayoutPass } from './relayout.ts';
-import { relocatePass, type Search } from './relocate.ts';
-import { PlanState } from './state.ts';
+import { namedOrders, randomOrders } from './greedy/orders.ts';
+import { pairMixPass } from './lns/pairmix.ts';
+import { relayoutPass } from './lns/relayout.ts';
+import { relocatePass, type Search } from './greedy/relocate.ts';
+import { PlanState } from './greedy/state.ts';
 import { yieldToEventLoop } from '../../lib/yield.ts';
 
 /** Options the paper's AGH and `agh-lns` share. */

@@ -4,9 +4,9 @@
  */
 import type { Instance } from '../problem/types.ts';
 import type { OptionSpec, Solver, SolveOptions, SolveResult } from '../solver.ts';
-import { construct, type Mechanisms } from './construct.ts';
-import { rateDescending } from './orders.ts';
-import { PlanState } from './state.ts';
+import { construct, type Mechanisms } from './greedy/construct.ts';
+import { rateDescending } from './greedy/orders.ts';
+import { PlanState } from './greedy/state.ts';
 import { yieldToEventLoop } from '../../lib/yield.ts';
 
 /** The ablation flags shared by GH and AGH. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateInstance } from '../../generators/instance.ts';
-import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../traces/profile.ts';
+import { generateInstance } from '../../../generators/instance.ts';
+import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../../traces/profile.ts';
 import { candidateTable, FULL_SCAN_PAIRS, prepare, shortlistMask } from './candidates.ts';
 import { ALL_MECHANISMS, placeType } from './construct.ts';
 import { PlanState } from './state.ts';

@@ -8,8 +8,8 @@
  * `prepare()` also holds the per-instance arrays every heuristic reads (relative SLO coefficients),
  * cached per instance like `derive()`.
  */
-import { derive, type Derived } from '../problem/derived.ts';
-import type { Instance } from '../problem/types.ts';
+import { derive, type Derived } from '../../problem/derived.ts';
+import type { Instance } from '../../problem/types.ts';
 import { replicasFor } from './state.ts';
 
 export interface Prepared {

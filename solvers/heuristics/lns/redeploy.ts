@@ -13,11 +13,11 @@
  * neighbourhood, then with `finer` layout changes (another layout may take one replica more or
  * fewer than the GPUs it replaces) once the plain one stalls.
  */
-import { yieldToEventLoop } from '../../lib/yield.ts';
-import { routingLp, simplex, type FixedDeployment } from '../problem/routing-lp.ts';
-import type { Instance } from '../problem/types.ts';
-import { IMPROVE_EPS, type Search } from './relocate.ts';
-import { PlanState } from './state.ts';
+import { yieldToEventLoop } from '../../../lib/yield.ts';
+import { routingLp, simplex, type FixedDeployment } from '../../problem/routing-lp.ts';
+import type { Instance } from '../../problem/types.ts';
+import { IMPROVE_EPS, type Search } from '../greedy/relocate.ts';
+import { PlanState } from '../greedy/state.ts';
 
 /** One pair's deployment in a neighbour: layout c with r replicas (r = 0: not deployed). */
 export interface Change {

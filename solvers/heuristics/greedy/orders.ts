@@ -3,7 +3,7 @@
  * of the type indices, so ties keep index order and results are reproducible.
  */
 import seedrandom from 'seedrandom';
-import type { Instance, QueryType } from '../problem/types.ts';
+import type { Instance, QueryType } from '../../problem/types.ts';
 
 const sortBy = (inst: Instance, key: (t: QueryType) => number): number[] =>
   inst.types.map((t, i) => ({ i, v: key(t) })).sort((a, b) => a.v - b.v).map((e) => e.i);

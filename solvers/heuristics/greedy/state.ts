@@ -6,7 +6,7 @@
  * traffic always sits on `layout[p]`, so changing the layout (an M3 upgrade) moves every route at
  * once. All coefficients come from `derive()` (via `prepare()`); the state only sums them.
  */
-import type { Instance, Plan } from '../problem/types.ts';
+import type { Instance, Plan } from '../../problem/types.ts';
 import { prepare, type Prepared } from './candidates.ts';
 
 /** Shares below this are rounding noise and are dropped (far below the evaluator's 1e-6). */

@@ -18,15 +18,15 @@
  * steps is bounded by the caller (scaled with the instance size) and ends early once a quarter of
  * it (at least MIN_STALL steps) has passed without a new best, never by the clock.
  */
-import { candidateTable, admitted } from './candidates.ts';
-import { applyTarget, newTarget, placeType, targetFor, type Mechanisms } from './construct.ts';
-import { assess, MIN_SHARE, NO_RELIEF, type Assessment } from './coverage.ts';
-import { Target } from './target.ts';
-import { layoutChange } from './upgrade.ts';
+import { candidateTable, admitted } from '../greedy/candidates.ts';
+import { applyTarget, newTarget, placeType, targetFor, type Mechanisms } from '../greedy/construct.ts';
+import { assess, MIN_SHARE, NO_RELIEF, type Assessment } from '../greedy/coverage.ts';
+import { Target } from '../greedy/target.ts';
+import { layoutChange } from '../greedy/upgrade.ts';
 import { placePairMix } from './pairmix.ts';
 import { relayoutPass } from './relayout.ts';
-import { IMPROVE_EPS, type Search } from './relocate.ts';
-import { PlanState } from './state.ts';
+import { IMPROVE_EPS, type Search } from '../greedy/relocate.ts';
+import { PlanState } from '../greedy/state.ts';
 
 export interface RuinStats {
   steps: number;

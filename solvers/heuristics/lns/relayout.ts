@@ -5,11 +5,11 @@
  * capacity-price rule picks (load-bound layouts tie, and the tie goes to the fastest, i.e. the
  * largest) and spend the freed budget on demand that would otherwise go unmet.
  */
-import { usable } from './candidates.ts';
-import { IMPROVE_EPS } from './relocate.ts';
-import type { PlanState } from './state.ts';
-import { Target } from './target.ts';
-import { layoutChange } from './upgrade.ts';
+import { usable } from '../greedy/candidates.ts';
+import { IMPROVE_EPS } from '../greedy/relocate.ts';
+import type { PlanState } from '../greedy/state.ts';
+import { Target } from '../greedy/target.ts';
+import { layoutChange } from '../greedy/upgrade.ts';
 
 const TOL = 1e-9;
 const tg = new Target();

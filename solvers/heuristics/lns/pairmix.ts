@@ -12,12 +12,12 @@
  * keep the result only if the state is feasible and cheaper. The state tracks the rows exactly,
  * so plans stay feasible by construction.
  */
-import { candidateTable } from './candidates.ts';
-import { assess, MIN_SHARE, type Assessment, type Relief } from './coverage.ts';
-import { applyTarget, mixTarget, newTarget, placeType, targetFor } from './construct.ts';
-import { IMPROVE_EPS, type Search } from './relocate.ts';
-import { PlanState, replicasFor } from './state.ts';
-import { Target } from './target.ts';
+import { candidateTable } from '../greedy/candidates.ts';
+import { assess, MIN_SHARE, type Assessment, type Relief } from '../greedy/coverage.ts';
+import { applyTarget, mixTarget, newTarget, placeType, targetFor } from '../greedy/construct.ts';
+import { IMPROVE_EPS, type Search } from '../greedy/relocate.ts';
+import { PlanState, replicasFor } from '../greedy/state.ts';
+import { Target } from '../greedy/target.ts';
 
 /** New-deployment targets per table a paired mix looks at (all pairs up to this many). */
 const NEW_TARGETS = 24;
