@@ -20,7 +20,7 @@
 import type { Instance } from '../problem/types.ts';
 import type { Solver, SolveOptions, SolveResult } from '../solver.ts';
 import { AGH_FAMILY, AGH_OPTIONS, aghResult, localSearch, multiStart, newSearch, newStats, startsOf, type Elite } from './agh.ts';
-import { mechanismsOf } from './gh.ts';
+import { mechanismsOf } from './ablations.ts';
 import { namedOrders } from './greedy/orders.ts';
 import { deploymentStarts, redeployStep } from './lns/redeploy.ts';
 import { ruinAndRecreate, type RuinStats } from './lns/ruin.ts';

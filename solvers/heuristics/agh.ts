@@ -15,7 +15,7 @@ import type { Instance } from '../problem/types.ts';
 import type { OptionSpec, Solver, SolveOptions, SolveResult } from '../solver.ts';
 import { consolidatePass } from './greedy/consolidate.ts';
 import { construct, type Mechanisms } from './greedy/construct.ts';
-import { ABLATION_OPTIONS, claimsWithoutAblation, mechanismsOf, typeNames } from './gh.ts';
+import { ABLATION_OPTIONS, claimsWithoutAblation, mechanismsOf, typeNames } from './ablations.ts';
 import { namedOrders, randomOrders } from './greedy/orders.ts';
 import { pairMixPass } from './lns/pairmix.ts';
 import { relayoutPass } from './lns/relayout.ts';
