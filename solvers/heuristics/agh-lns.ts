@@ -19,10 +19,12 @@
  */
 import type { Instance } from '../problem/types.ts';
 import type { Solver, SolveOptions, SolveResult } from '../solver.ts';
-import { AGH_FAMILY, AGH_OPTIONS, aghResult, localSearch, multiStart, newSearch, newStats, startsOf, type Elite } from './agh.ts';
+import { localSearch, newStats } from './greedy/local-search.ts';
+import { AGH_FAMILY, AGH_OPTIONS, aghResult, multiStart, newSearch, startsOf, type Elite } from './greedy/multistart.ts';
 import { mechanismsOf } from './ablations.ts';
 import { namedOrders } from './greedy/orders.ts';
 import { deploymentStarts, redeployStep } from './lns/redeploy.ts';
+import { LNS_PASSES } from './lns/passes.ts';
 import { ruinAndRecreate, type RuinStats } from './lns/ruin.ts';
 import type { PlanState } from './greedy/state.ts';
 import seedrandom from 'seedrandom';
@@ -70,7 +72,7 @@ export const aghLns: Solver = {
     let best = elite[0];
     for (const e of elite) {
       if (search.timedOut) break;
-      localSearch(e.state, search, maxIterations, stats, true);
+      localSearch(e.state, search, maxIterations, stats, LNS_PASSES);
       if (e.state.hourlyCost() < best.state.hourlyCost()) best = e;
       await yieldToEventLoop();
     }
@@ -87,7 +89,7 @@ export const aghLns: Solver = {
       for (let round = 0; round < rounds && steps > 0 && !search.timedOut; round++) {
         const before = e.state.hourlyCost();
         ruinAndRecreate(e.state, search, rng, steps, ruinStats, Number(options.ruin_threshold ?? 0));
-        localSearch(e.state, search, maxIterations, stats, true);
+        localSearch(e.state, search, maxIterations, stats, LNS_PASSES);
         await yieldToEventLoop();
         if (e.state.hourlyCost() >= before - 1e-9 * Math.max(1, before)) break;
       }
@@ -116,18 +118,18 @@ export const aghLns: Solver = {
       for (const finer of [false, true]) {
         for (let round = 0; round < maxIterations && lpCap > 0 && !search.timedOut && redeployStep(f.state, search, lpCap, { finer, memo }); round++) {
           redeploys++;
-          if (own) localSearch(f.state, search, maxIterations, stats, true);
+          if (own) localSearch(f.state, search, maxIterations, stats, LNS_PASSES);
           await yieldToEventLoop();
         }
       }
-      if (!own) localSearch(f.state, search, maxIterations, stats, true);
+      if (!own) localSearch(f.state, search, maxIterations, stats, LNS_PASSES);
       if (f.state.hourlyCost() < best.state.hourlyCost() * (1 - 1e-9)) best = f;
       await yieldToEventLoop();
     }
 
     return aghResult('agh-lns', inst, t0, best, run, stats, search, {
-      relayouts: stats.relayouts,
-      pair_mixes: stats.pairMixes,
+      relayouts: stats.moves.relayouts ?? 0,
+      pair_mixes: stats.moves.pairMixes ?? 0,
       redeploys,
       deployment_starts: built.length,
       ruin_steps: ruinStats.steps,
