@@ -10,7 +10,7 @@
  */
 import { derive, type Derived } from '../../problem/derived.ts';
 import type { Instance } from '../../problem/types.ts';
-import { replicasFor } from './state.ts';
+import { replicasFor } from './replicas.ts';
 
 export interface Prepared {
   d: Derived;

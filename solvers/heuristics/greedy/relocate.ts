@@ -13,7 +13,8 @@
 import { candidateTable, shortlist, SHORTLIST } from './candidates.ts';
 import { assess, MIN_SHARE, NO_RELIEF, type Assessment, type Relief } from './coverage.ts';
 import { applyTarget, mixTarget, newTarget, targetFor, type Mechanisms } from './construct.ts';
-import { replicasFor, type PlanState } from './state.ts';
+import { replicasFor } from './replicas.ts';
+import type { PlanState } from './state.ts';
 import { Target } from './target.ts';
 
 /** Objective decrease ($/h, relative to the objective) below which a move is not worth taking. */

@@ -8,6 +8,7 @@
  */
 import type { Instance, Plan } from '../../problem/types.ts';
 import { prepare, type Prepared } from './candidates.ts';
+import { replicasFor } from './replicas.ts';
 
 /** Shares below this are rounding noise and are dropped (far below the evaluator's 1e-6). */
 export const SHARE_EPS = 1e-12;
@@ -55,12 +56,6 @@ function copyLayer(to: Layer, from: Layer): void {
   to.replicas.set(from.replicas);
   to.loadSum.set(from.loadSum);
   to.kvSum.set(from.kvSum);
-}
-
-/** Replicas that carry the given load and KV sums (replica units). */
-export function replicasFor(load: number, kv: number): number {
-  const need = Math.max(load, kv);
-  return need <= TOL ? 0 : Math.ceil(need - TOL);
 }
 
 export class PlanState {

@@ -6,7 +6,8 @@
  * coverage check can accept it only if budget, pool and every SLO still hold.
  */
 import type { Prepared } from './candidates.ts';
-import { replicasFor, type PlanState } from './state.ts';
+import { replicasFor } from './replicas.ts';
+import type { PlanState } from './state.ts';
 import { UPGRADE, type Target } from './target.ts';
 
 const TOL = 1e-9;

@@ -16,7 +16,8 @@ import { candidateTable } from '../greedy/candidates.ts';
 import { assess, MIN_SHARE, type Assessment, type Relief } from '../greedy/coverage.ts';
 import { applyTarget, mixTarget, newTarget, placeType, targetFor } from '../greedy/construct.ts';
 import { IMPROVE_EPS, type Search } from '../greedy/relocate.ts';
-import { PlanState, replicasFor } from '../greedy/state.ts';
+import { replicasFor } from '../greedy/replicas.ts';
+import { PlanState } from '../greedy/state.ts';
 import { Target } from '../greedy/target.ts';
 
 /** New-deployment targets per table a paired mix looks at (all pairs up to this many). */
