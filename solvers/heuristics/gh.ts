@@ -1,5 +1,5 @@
 /**
- * GH — the greedy heuristic (HEURISTICS.md): one deterministic construction with types in
+ * GH — the greedy heuristic (docs/heuristics.md, "GH — greedy heuristic"): one deterministic construction with types in
  * descending arrival rate, candidates from the M1 table, ranked by M2, with M3 upgrades.
  */
 import type { Instance } from '../problem/types.ts';

@@ -1,5 +1,5 @@
 /**
- * Type orderings for the construction (HEURISTICS.md, AGH step 1). Every order is a stable sort
+ * Type orderings for the construction (docs/heuristics.md, "AGH — adaptive greedy heuristic", step 1). Every order is a stable sort
  * of the type indices, so ties keep index order and results are reproducible.
  */
 import seedrandom from 'seedrandom';

@@ -1,5 +1,5 @@
 /**
- * AGH — paired-mix move (average mode only; beyond HEURISTICS.md, whose M1 admits only routes that
+ * agh-lns — paired-mix move (average mode only; beyond the paper's AGH, whose M1 admits only routes that
  * meet Δ on their own and whose moves place one route at a time). In average mode the MILP may
  * serve a type on two routes neither of which is admissible alone — e.g. Math_Solving 98% on a
  * fast 31B route just above ε and 2% on an accurate 70B route too slow for Δ — and a one-route

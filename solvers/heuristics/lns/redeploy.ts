@@ -1,5 +1,6 @@
 /**
- * Re-deploy with exact re-routing (beyond HEURISTICS.md; see README.md). The greedy moves shift
+ * agh-lns — re-deploy with exact re-routing (beyond the paper's AGH; see docs/heuristics.md,
+ * "`agh-lns` — this project's extension", and README.md). The greedy moves shift
  * one slice at a time, so they miss plans in which several types trade places at once (measured
  * on S4 per-route instances: same GPUs as the optimum, 6–9× its cost). This move treats the
  * deployments as the only decision: a neighbour changes one pair's deployment (drop it, one

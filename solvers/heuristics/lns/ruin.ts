@@ -1,5 +1,5 @@
 /**
- * AGH — ruin-and-recreate (large-neighbourhood search), beyond HEURISTICS.md, under its "relocate
+ * agh-lns — ruin-and-recreate (large-neighbourhood search), beyond the paper's AGH, under its "relocate
  * local search" umbrella: a move that relocates many slices at once. Single-slice relocations
  * cannot find the chains a budget-bound plan needs (free budget by removing one type, open the big
  * deployment an unmet type needs, let the removed type ride on its spare capacity), so each step:
