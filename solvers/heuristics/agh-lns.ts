@@ -1,16 +1,16 @@
 /**
  * AGH-LNS — this project's heuristic: the paper's AGH (agh.ts) plus search beyond the paper's
- * (docs/heuristics.md, "`agh-lns` — this project's extension").
- * It is not the paper's method; `agh` is. What it adds, on the shared construction and local search (greedy/):
- * - starts: the fixed orders again on M1's capacity-priced table (candidateTable `granular`), and the
- *   local search from the `polish_starts` cheapest distinct starts instead of one;
- * - local search: relayout moves (lns/relayout.ts), and relocate also opening the capacity-priced table's
- *   layouts; average mode only, delay mixing (Mechanisms.mix: a type may put a slack-paid share on
- *   a layout too slow for it alone, as the MILP may) and the paired-mix move (lns/pairmix.ts: the 2×2
- *   split of a type over two routes neither admissible alone);
- * - ruin-and-recreate (lns/ruin.ts): seeded chains of large-neighbourhood steps on every polished start
- *   — remove whole types or deployments, re-place under a randomised M2, targeted insertion of
- *   unmet demand — each round followed by the local search; optional threshold accepting;
+ * (docs/heuristics.md, "`agh-lns` — this project's extension"). It is not the paper's method; `agh`
+ * is. What it adds, on the shared construction and local search (greedy/):
+ * - starts: the fixed orders again on M1's capacity-priced table (candidateTable `granular`), and
+ *   the local search from the `polish_starts` cheapest distinct starts instead of one;
+ * - local search: relayout moves (lns/relayout.ts), and relocate also opening the capacity-priced
+ *   table's layouts; average mode only, delay mixing (Mechanisms.mix: a type may put a slack-paid
+ *   share on a layout too slow for it alone, as the MILP may) and the paired-mix move
+ *   (lns/pairmix.ts: the 2×2 split of a type over two routes neither admissible alone);
+ * - ruin-and-recreate (lns/ruin.ts): seeded chains of large-neighbourhood steps on every polished
+ *   start — remove whole types or deployments, re-place under a randomised M2, targeted insertion
+ *   of unmet demand — each round followed by the local search; optional threshold accepting;
  * - re-deploy (lns/redeploy.ts): on the cheapest result, deployment changes each priced exactly by
  *   re-solving all routing with the routing LP (skipped where a cheap lower bound on that LP shows
  *   the change cannot improve); and up to (10,10,10), deployment starts (one-replica
@@ -169,8 +169,9 @@ function redeployLpsFor(inst: Instance, option: number): number {
 }
 
 /**
- * Deployment starts: the option, or by default 8 up to SMALL_STATE and none above: with the LP
- * cap of larger instances (334 a step at (12,12,12)) they reached nothing better on E1's seeds, at 5–12× the time.
+ * Deployment starts: the option, or by default 8 up to SMALL_STATE and none above: with the LP cap
+ * of larger instances (334 a step at (12,12,12)) they reached nothing better on E1's seeds, at
+ * 5–12× the time.
  */
 function deployStartsFor(inst: Instance, option: number): number {
   if (option >= 0) return option;

@@ -1,6 +1,7 @@
 /**
- * GH — the greedy heuristic (docs/heuristics.md, "GH — greedy heuristic"): one deterministic construction with types in
- * descending arrival rate, candidates from the M1 table, ranked by M2, with M3 upgrades.
+ * GH — the greedy heuristic (docs/heuristics.md, "GH — greedy heuristic"): one deterministic
+ * construction with types in descending arrival rate, candidates from the M1 table, ranked by M2,
+ * with M3 upgrades.
  */
 import type { Instance } from '../problem/types.ts';
 import type { Solver, SolveOptions, SolveResult } from '../solver.ts';

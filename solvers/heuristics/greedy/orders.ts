@@ -1,6 +1,7 @@
 /**
- * Type orderings for the construction (docs/heuristics.md, "AGH — adaptive greedy heuristic", step 1). Every order is a stable sort
- * of the type indices, so ties keep index order and results are reproducible.
+ * Type orderings for the construction (docs/heuristics.md, "AGH — adaptive greedy heuristic", step
+ * 1). Every order is a stable sort of the type indices, so ties keep index order and results are
+ * reproducible.
  */
 import seedrandom from 'seedrandom';
 import type { Instance, QueryType } from '../../problem/types.ts';

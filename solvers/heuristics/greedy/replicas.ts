@@ -1,7 +1,7 @@
 /**
  * Whole replicas for a pair's load and KV sums — the rounding the plan state (state.ts) and the M1
- * table (candidates.ts) both apply (docs/model.md §4, the throughput and kv_memory rows in replica units).
- * Its own module so that neither of those two imports the other for it.
+ * table (candidates.ts) both apply (docs/model.md §4, the throughput and kv_memory rows in replica
+ * units). Its own module so that neither of those two imports the other for it.
  */
 
 /** Slack on the sums, as the plan state allows itself (the evaluator tolerates 1e-6 relative). */

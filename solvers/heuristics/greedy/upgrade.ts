@@ -1,9 +1,9 @@
 /**
- * M3 — TP upgrade on active pairs (docs/heuristics.md, "The three mechanisms"). When a deployed pair's layout is too slow for
- * the type being placed, the pair may move to the smallest TP degree (same PP depth first, then
- * deeper PP) that meets the type's delay SLO. The move re-prices every replica of the pair and
- * changes the delay of every type already on it; the target records those effects so that the
- * coverage check can accept it only if budget, pool and every SLO still hold.
+ * M3 — TP upgrade on active pairs (docs/heuristics.md, "The three mechanisms"). When a deployed
+ * pair's layout is too slow for the type being placed, the pair may move to the smallest TP degree
+ * (same PP depth first, then deeper PP) that meets the type's delay SLO. The move re-prices every
+ * replica of the pair and changes the delay of every type already on it; the target records those
+ * effects so that the coverage check can accept it only if budget, pool and every SLO still hold.
  */
 import type { Prepared } from './candidates.ts';
 import { replicasFor } from './replicas.ts';

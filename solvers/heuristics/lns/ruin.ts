@@ -1,8 +1,9 @@
 /**
- * agh-lns — ruin-and-recreate (large-neighbourhood search), beyond the paper's AGH, under its "relocate
- * local search" umbrella: a move that relocates many slices at once. Single-slice relocations
- * cannot find the chains a budget-bound plan needs (free budget by removing one type, open the big
- * deployment an unmet type needs, let the removed type ride on its spare capacity), so each step:
+ * agh-lns — ruin-and-recreate (large-neighbourhood search), beyond the paper's AGH, under its
+ * "relocate local search" umbrella: a move that relocates many slices at once. Single-slice
+ * relocations cannot find the chains a budget-bound plan needs (free budget by removing one type,
+ * open the big deployment an unmet type needs, let the removed type ride on its spare capacity), so
+ * each step:
  *
  * 1. ruins the incumbent (seeded choice among): all traffic of 1–4 random types; all traffic of
  *    the types routed through one or two random deployed pairs (the pairs close); or the slices on
