@@ -1,5 +1,6 @@
 /**
- * The ablation flags with guard semantics (HEURISTICS.md): each removes a mechanism together with
+ * The ablation flags with guard semantics (docs/heuristics.md, "Which constraint family each
+ * mechanism guards" and "Ablations"): each removes a mechanism together with
  * its guard, and the evaluator names the family the mechanism protected. Hand-built instances show
  * the mechanics; generated base-size instances show that each ablation matters where it should.
  */

@@ -1,16 +1,17 @@
 /**
- * AGH-LNS — this project's heuristic: the paper's AGH (agh.ts) plus search beyond HEURISTICS.md.
- * It is not the paper's method; `agh` is. What it adds, on the shared construction and local search:
- * - starts: the fixed orders again on M1's capacity-priced table (candidateTable `granular`), and the
- *   local search from the `polish_starts` cheapest distinct starts instead of one;
- * - local search: relayout moves (relayout.ts), and relocate also opening the capacity-priced table's
- *   layouts; average mode only, delay mixing (Mechanisms.mix: a type may put a slack-paid share on
- *   a layout too slow for it alone, as the MILP may) and the paired-mix move (pairmix.ts: the 2×2
- *   split of a type over two routes neither admissible alone);
- * - ruin-and-recreate (ruin.ts): seeded chains of large-neighbourhood steps on every polished start
- *   — remove whole types or deployments, re-place under a randomised M2, targeted insertion of
- *   unmet demand — each round followed by the local search; optional threshold accepting;
- * - re-deploy (redeploy.ts): on the cheapest result, deployment changes each priced exactly by
+ * AGH-LNS — this project's heuristic: the paper's AGH (agh.ts) plus search beyond the paper's
+ * (docs/heuristics.md, "`agh-lns` — this project's extension"). It is not the paper's method; `agh`
+ * is. What it adds, on the shared construction and local search (greedy/):
+ * - starts: the fixed orders again on M1's capacity-priced table (candidateTable `granular`), and
+ *   the local search from the `polish_starts` cheapest distinct starts instead of one;
+ * - local search: relayout moves (lns/relayout.ts), and relocate also opening the capacity-priced
+ *   table's layouts; average mode only, delay mixing (Mechanisms.mix: a type may put a slack-paid
+ *   share on a layout too slow for it alone, as the MILP may) and the paired-mix move
+ *   (lns/pairmix.ts: the 2×2 split of a type over two routes neither admissible alone);
+ * - ruin-and-recreate (lns/ruin.ts): seeded chains of large-neighbourhood steps on every polished
+ *   start — remove whole types or deployments, re-place under a randomised M2, targeted insertion
+ *   of unmet demand — each round followed by the local search; optional threshold accepting;
+ * - re-deploy (lns/redeploy.ts): on the cheapest result, deployment changes each priced exactly by
  *   re-solving all routing with the routing LP (skipped where a cheap lower bound on that LP shows
  *   the change cannot improve); and up to (10,10,10), deployment starts (one-replica
  *   plans grown by re-deploy steps), the cheapest few finished the same way.
@@ -19,12 +20,14 @@
  */
 import type { Instance } from '../problem/types.ts';
 import type { Solver, SolveOptions, SolveResult } from '../solver.ts';
-import { AGH_FAMILY, AGH_OPTIONS, aghResult, localSearch, multiStart, newSearch, newStats, startsOf, type Elite } from './agh.ts';
-import { mechanismsOf } from './gh.ts';
-import { namedOrders } from './orders.ts';
-import { deploymentStarts, redeployStep } from './redeploy.ts';
-import { ruinAndRecreate, type RuinStats } from './ruin.ts';
-import type { PlanState } from './state.ts';
+import { localSearch, newStats } from './greedy/local-search.ts';
+import { AGH_FAMILY, AGH_OPTIONS, aghResult, multiStart, newSearch, startsOf, type Elite } from './greedy/multistart.ts';
+import { mechanismsOf } from './ablations.ts';
+import { namedOrders } from './greedy/orders.ts';
+import { deploymentStarts, redeployStep } from './lns/redeploy.ts';
+import { LNS_PASSES } from './lns/passes.ts';
+import { ruinAndRecreate, type RuinStats } from './lns/ruin.ts';
+import type { PlanState } from './greedy/state.ts';
 import seedrandom from 'seedrandom';
 import { yieldToEventLoop } from '../../lib/yield.ts';
 
@@ -45,13 +48,13 @@ export const aghLns: Solver = {
     polish_starts: { type: 'integer', default: 3, min: 1, max: 100, description: 'local search runs from this many of the cheapest distinct starts' },
   },
   async solve(inst: Instance, options: SolveOptions): Promise<SolveResult> {
-    // Every phase below ends at a macrotask boundary (../yield.ts): a whole run is seconds of
+    // Every phase below ends at a macrotask boundary (lib/yield.ts): a whole run is seconds of
     // synchronous work at larger sizes, and callers' timers and pipes must not wait for all of it.
     await yieldToEventLoop();
     const t0 = performance.now();
     const mech = mechanismsOf(options);
     // noM1/noM3 remove a guard; the moves that price plans by the routing LP or mix delays would
-    // check the removed family again, so an ablated run goes without them (HEURISTICS.md, ablations).
+    // check the removed family again, so an ablated run goes without them (docs/heuristics.md, "Ablations").
     const guarded = !mech.noM1 && !mech.noM3;
     // Local search and ruin-and-recreate may mix delays in average mode (see Mechanisms.mix); starts do not.
     const mix = guarded && options.mix_delay !== false && inst.system.slo_mode === 'average';
@@ -70,7 +73,7 @@ export const aghLns: Solver = {
     let best = elite[0];
     for (const e of elite) {
       if (search.timedOut) break;
-      localSearch(e.state, search, maxIterations, stats, true);
+      localSearch(e.state, search, maxIterations, stats, LNS_PASSES);
       if (e.state.hourlyCost() < best.state.hourlyCost()) best = e;
       await yieldToEventLoop();
     }
@@ -87,16 +90,16 @@ export const aghLns: Solver = {
       for (let round = 0; round < rounds && steps > 0 && !search.timedOut; round++) {
         const before = e.state.hourlyCost();
         ruinAndRecreate(e.state, search, rng, steps, ruinStats, Number(options.ruin_threshold ?? 0));
-        localSearch(e.state, search, maxIterations, stats, true);
+        localSearch(e.state, search, maxIterations, stats, LNS_PASSES);
         await yieldToEventLoop();
         if (e.state.hourlyCost() >= before - 1e-9 * Math.max(1, before)) break;
       }
       if (e.state.hourlyCost() < best.state.hourlyCost()) best = e;
     }
-    // Re-deploy steps (redeploy.ts) on the cheapest result, each followed by the local search.
+    // Re-deploy steps (lns/redeploy.ts) on the cheapest result, each followed by the local search.
     // First the plain neighbourhood, then the one with finer layouts: widening it from the start
     // changed which improving steps came first and cost 8.6% on E1's (12,12,12) seed 1.
-    // The same steps then finish the cheapest deployment starts (redeploy.ts: plans built from
+    // The same steps then finish the cheapest deployment starts (lns/redeploy.ts: plans built from
     // the deployments up rather than type by type), with the local search only at the end: run
     // after every step it led S5 average seed 1's start away from the optimum. The cheapest wins.
     let redeploys = 0;
@@ -116,18 +119,18 @@ export const aghLns: Solver = {
       for (const finer of [false, true]) {
         for (let round = 0; round < maxIterations && lpCap > 0 && !search.timedOut && redeployStep(f.state, search, lpCap, { finer, memo }); round++) {
           redeploys++;
-          if (own) localSearch(f.state, search, maxIterations, stats, true);
+          if (own) localSearch(f.state, search, maxIterations, stats, LNS_PASSES);
           await yieldToEventLoop();
         }
       }
-      if (!own) localSearch(f.state, search, maxIterations, stats, true);
+      if (!own) localSearch(f.state, search, maxIterations, stats, LNS_PASSES);
       if (f.state.hourlyCost() < best.state.hourlyCost() * (1 - 1e-9)) best = f;
       await yieldToEventLoop();
     }
 
     return aghResult('agh-lns', inst, t0, best, run, stats, search, {
-      relayouts: stats.relayouts,
-      pair_mixes: stats.pairMixes,
+      relayouts: stats.moves.relayouts ?? 0,
+      pair_mixes: stats.moves.pairMixes ?? 0,
       redeploys,
       deployment_starts: built.length,
       ruin_steps: ruinStats.steps,
@@ -166,8 +169,9 @@ function redeployLpsFor(inst: Instance, option: number): number {
 }
 
 /**
- * Deployment starts: the option, or by default 8 up to SMALL_STATE and none above: with the LP
- * cap of larger instances (334 a step at (12,12,12)) they reached nothing better on E1's seeds, at 5–12× the time.
+ * Deployment starts: the option, or by default 8 up to SMALL_STATE and none above: with the LP cap
+ * of larger instances (334 a step at (12,12,12)) they reached nothing better on E1's seeds, at
+ * 5–12× the time.
  */
 function deployStartsFor(inst: Instance, option: number): number {
   if (option >= 0) return option;

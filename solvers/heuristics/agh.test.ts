@@ -3,10 +3,10 @@ import { generateInstance } from '../../generators/instance.ts';
 import { evaluate } from '../problem/evaluator.ts';
 import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../traces/profile.ts';
 import { agh } from './agh.ts';
-import { consolidatePass } from './consolidate.ts';
-import { ALL_MECHANISMS } from './construct.ts';
+import { consolidatePass } from './greedy/consolidate.ts';
+import { ALL_MECHANISMS } from './greedy/construct.ts';
 import { gh } from './gh.ts';
-import { PlanState } from './state.ts';
+import { PlanState } from './greedy/state.ts';
 import { tinyInstance } from '../../testing/problem-fixtures.ts';
 
 const profile = loadProfileBundle(DEFAULT_PROFILE_PATH);

@@ -7,8 +7,8 @@
  */
 import type { Instance } from '../problem/types.ts';
 import type { Solver, SolveResult } from '../solver.ts';
-import { admitted } from './candidates.ts';
-import { PlanState } from './state.ts';
+import { admitted } from './greedy/candidates.ts';
+import { PlanState } from './greedy/state.ts';
 import { yieldToEventLoop } from '../../lib/yield.ts';
 
 export const cheapest: Solver = {

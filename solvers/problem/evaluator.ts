@@ -1,12 +1,17 @@
 /**
- * The independent evaluator (FORMULATION §10): scores any plan against any instance. It
- * recomputes the left- and right-hand side of every constraint of §4 from the raw plan, reports
- * each violation with its magnitude, and recomputes the objective of §5 with its five terms.
- * It is the only source of cost and feasibility figures in the project's results.
+ * The independent evaluator (docs/model.md §7): scores any plan against any instance. It
+ * recomputes the left- and right-hand side of every constraint of docs/model.md §4 from the raw
+ * plan, reports each violation with its magnitude, and recomputes the objective of §5 with its
+ * five terms. It is the only source of cost and feasibility figures in the project's results.
+ *
+ * `evaluate` tallies the plan (deployments, then routes, then types) and checks each constraint
+ * family with its own function below; the report lists violations in the order the tallies reach
+ * them (per deployment, per pair, per route, per type, per configuration, per GPU model, then
+ * storage and budget).
  */
 import { FEASIBILITY_TOL } from './constants.ts';
-import { configFacts, derive, routeDelayS } from './derived.ts';
-import type { ConfigKey, Instance, Plan } from './types.ts';
+import { configFacts, derive, routeDelayS, type ConfigFacts, type Derived } from './derived.ts';
+import type { ConfigKey, Deployment, Instance, Plan, QueryType, Route } from './types.ts';
 
 export type ConstraintFamily =
   | 'demand'
@@ -35,7 +40,7 @@ export interface Violation {
   magnitude: number;
 }
 
-/** The five objective terms of §5, $ over the horizon. */
+/** The five objective terms of docs/model.md §5, $ over the horizon. */
 export interface CostTerms {
   rental_usd: number;
   model_storage_usd: number;
@@ -72,30 +77,143 @@ export function broken(lhs: number, rhs: number, scale = Math.max(1, Math.abs(rh
   return lhs - rhs > FEASIBILITY_TOL * scale;
 }
 
-export function evaluate(inst: Instance, plan: Plan): Evaluation {
-  const d = derive(inst);
-  const I = inst.types.length;
-  const C = d.configs.length;
-  const violations: Violation[] = [];
-  const add = (family: ConstraintFamily, constraint: string, lhs: number, rhs: number, magnitude = lhs - rhs) =>
-    violations.push({ family, constraint, lhs, rhs, magnitude });
-  const label = (c: ConfigKey) => `${inst.models[c.j].name}@${inst.tiers[c.k].name} n${c.n} m${c.m}`;
-  const sys = inst.system;
+/** Where the family checks report broken rows, and how rows are named. */
+class Report {
+  readonly violations: Violation[] = [];
+  constructor(private readonly inst: Instance) {}
 
-  // --- Deployments (w, r) and storage (s) -------------------------------------------------
+  add(family: ConstraintFamily, constraint: string, lhs: number, rhs: number, magnitude = lhs - rhs): void {
+    this.violations.push({ family, constraint, lhs, rhs, magnitude });
+  }
+
+  label(c: ConfigKey): string {
+    return `${this.inst.models[c.j].name}@${this.inst.tiers[c.k].name} n${c.n} m${c.m}`;
+  }
+}
+
+const configKey = (c: ConfigKey) => `${c.j},${c.k},${c.n},${c.m}`;
+
+// --- One function per constraint family (docs/model.md §4) ----------------------------------
+
+/** 1. demand: Σ_c x_ic + u_i = 1 for type t. */
+function demandRow(rep: Report, t: QueryType, total: number): void {
+  if (Math.abs(total - 1) > FEASIBILITY_TOL) rep.add('demand', `demand[${t.name}]`, total, 1, Math.abs(total - 1));
+}
+
+/** 2. layout: at most one layout per model–tier pair. */
+function layoutRows(rep: Report, inst: Instance, layoutsPerPair: Map<string, number>): void {
+  for (const [pair, count] of layoutsPerPair) {
+    if (count > 1) {
+      const [j, k] = pair.split(',').map(Number);
+      rep.add('layout', `one_layout[${inst.models[j].name}@${inst.tiers[k].name}]`, count, 1);
+    }
+  }
+}
+
+/** 3. linking, w ≤ s: a deployment's model is stored. */
+function storedModelRow(rep: Report, dep: Deployment, stored: Set<number>): void {
+  if (!stored.has(dep.j)) rep.add('linking', `w<=s[${rep.label(dep)}]`, 1, 0);
+}
+
+/** 3. linking, r ≤ R̄·w: every deployment's replicas within its layout's cap. */
+function replicaCapRows(rep: Report, inst: Instance, plan: Plan): void {
+  for (const dep of plan.deployments) {
+    const facts = configFacts(inst, dep);
+    if (broken(dep.replicas, facts.max_replicas)) rep.add('linking', `r<=Rbar*w[${rep.label(dep)}]`, dep.replicas, facts.max_replicas);
+  }
+}
+
+/** 3. linking, x ≤ w: a route with a share runs on a deployed layout. */
+function deployedRouteRow(rep: Report, t: QueryType, r: Route, deployed: boolean): void {
+  if (r.share > FEASIBILITY_TOL && !deployed) rep.add('linking', `x<=w[${t.name} -> ${rep.label(r)}]`, r.share, 0);
+}
+
+/** memory: a deployment on a layout whose weights do not fit in GPU memory. */
+function memoryRow(rep: Report, inst: Instance, dep: Deployment, facts: ConfigFacts): void {
+  if (!facts.memory_valid) {
+    const cap = (1 - inst.constants.r_mem) * inst.gpus[facts.gpu].memory_gb;
+    rep.add('memory', `weights_per_gpu[${rep.label(dep)}]`, facts.weights_per_gpu_gb, cap);
+  }
+}
+
+/** memory: a route with a share on a memory-invalid layout that is not deployed either. */
+function invalidRouteRow(rep: Report, inst: Instance, t: QueryType, r: Route, facts: ConfigFacts, deployed: boolean): void {
+  if (r.share > FEASIBILITY_TOL && !deployed) {
+    rep.add('memory', `route_on_invalid_layout[${t.name} -> ${rep.label(r)}]`, facts.weights_per_gpu_gb, (1 - inst.constants.r_mem) * inst.gpus[facts.gpu].memory_gb);
+  }
+}
+
+/** 4. throughput: load ≤ replicas on configuration c (replica units, as in the MILP). */
+function throughputRow(rep: Report, d: Derived, c: number, load: number, replicas: number): void {
+  if (broken(load, replicas)) rep.add('throughput', `throughput[${rep.label(d.configs[c])}]`, load, replicas);
+}
+
+/** 5. kv_memory: KV cache ≤ replicas on configuration c (replica units). */
+function kvMemoryRow(rep: Report, d: Derived, c: number, kv: number, replicas: number): void {
+  if (broken(kv, replicas)) rep.add('kv_memory', `kv_memory[${rep.label(d.configs[c])}]`, kv, replicas);
+}
+
+/** 6. pool: GPUs rented per GPU model within its pool. */
+function poolRows(rep: Report, inst: Instance, gpusByModel: number[]): void {
+  inst.gpus.forEach((g, gi) => {
+    if (broken(gpusByModel[gi], g.pool_gpus)) rep.add('pool', `pool[${g.name}]`, gpusByModel[gi], g.pool_gpus);
+  });
+}
+
+/** 7. storage: stored models within the storage capacity. */
+function storageRow(rep: Report, inst: Instance, storageGb: number): void {
+  const cap = inst.system.storage_capacity_gb;
+  if (broken(storageGb, cap)) rep.add('storage', 'storage', storageGb, cap);
+}
+
+/** 8. budget: the spend over the horizon within the budget. */
+function budgetRow(rep: Report, inst: Instance, spend: number): void {
+  if (broken(spend, inst.system.budget_usd)) rep.add('budget', 'budget', spend, inst.system.budget_usd);
+}
+
+/** 9. delay_slo, error_slo, per-route mode: a used route meets both SLOs on its own. */
+function routeSloRows(rep: Report, t: QueryType, r: Route, D: number, e: number): void {
+  if (r.share > FEASIBILITY_TOL) {
+    if (broken(D, t.delay_slo_s)) rep.add('delay_slo', `route_delay[${t.name} -> ${rep.label(r)}]`, D, t.delay_slo_s);
+    if (broken(e, t.error_slo)) rep.add('error_slo', `route_error[${t.name} -> ${rep.label(r)}]`, e, t.error_slo);
+  }
+}
+
+/** 9. delay_slo, error_slo, average mode: the served part of type t meets both on average. */
+function meanSloRows(rep: Report, t: QueryType, served: number, delaySum: number, errorSum: number): void {
+  // Right-hand side is the served share: dropping demand must not relax an SLO.
+  if (broken(delaySum, t.delay_slo_s * served, t.delay_slo_s * Math.max(1, served))) {
+    rep.add('delay_slo', `mean_delay[${t.name}]`, delaySum, t.delay_slo_s * served);
+  }
+  if (broken(errorSum, t.error_slo * served, t.error_slo * Math.max(1, served))) {
+    rep.add('error_slo', `mean_error[${t.name}]`, errorSum, t.error_slo * served);
+  }
+}
+
+// --- Tallies of the plan ---------------------------------------------------------------------
+
+/** Deployments (w, r) and stored models (s), with the memory and w ≤ s rows of each deployment. */
+interface DeploymentTally {
+  stored: Set<number>;
+  replicas: Float64Array;
+  /** Config key → replicas (memory-invalid configs included). */
+  deployedKeys: Map<string, number>;
+  layoutsPerPair: Map<string, number>;
+  rentalPerH: number;
+  gpusByModel: number[];
+}
+
+function tallyDeployments(rep: Report, inst: Instance, d: Derived, plan: Plan): DeploymentTally {
   const stored = new Set(plan.stored_models);
-  const replicas = new Float64Array(C);
-  const deployedKeys = new Map<string, number>(); // config key → replicas (incl. memory-invalid configs)
+  const replicas = new Float64Array(d.configs.length);
+  const deployedKeys = new Map<string, number>();
   const layoutsPerPair = new Map<string, number>();
   let rentalPerH = 0;
   const gpusByModel = new Array<number>(inst.gpus.length).fill(0);
   for (const dep of plan.deployments) {
-    const key = `${dep.j},${dep.k},${dep.n},${dep.m}`;
+    const key = configKey(dep);
     const facts = configFacts(inst, dep);
-    if (!facts.memory_valid) {
-      const cap = (1 - inst.constants.r_mem) * inst.gpus[facts.gpu].memory_gb;
-      add('memory', `weights_per_gpu[${label(dep)}]`, facts.weights_per_gpu_gb, cap);
-    }
+    memoryRow(rep, inst, dep, facts);
     const pair = `${dep.j},${dep.k}`;
     layoutsPerPair.set(pair, (layoutsPerPair.get(pair) ?? 0) + 1);
     deployedKeys.set(key, (deployedKeys.get(key) ?? 0) + dep.replicas);
@@ -103,23 +221,30 @@ export function evaluate(inst: Instance, plan: Plan): Evaluation {
     if (c >= 0) replicas[c] += dep.replicas;
     rentalPerH += facts.price_usd_per_h * dep.replicas;
     gpusByModel[facts.gpu] += facts.gpus * dep.replicas;
-    if (!stored.has(dep.j)) add('linking', `w<=s[${label(dep)}]`, 1, 0);
+    storedModelRow(rep, dep, stored);
   }
-  for (const [pair, count] of layoutsPerPair) {
-    if (count > 1) {
-      const [j, k] = pair.split(',').map(Number);
-      add('layout', `one_layout[${inst.models[j].name}@${inst.tiers[k].name}]`, count, 1);
-    }
-  }
-  for (const dep of plan.deployments) {
-    const facts = configFacts(inst, dep);
-    if (broken(dep.replicas, facts.max_replicas)) add('linking', `r<=Rbar*w[${label(dep)}]`, dep.replicas, facts.max_replicas);
-  }
+  return { stored, replicas, deployedKeys, layoutsPerPair, rentalPerH, gpusByModel };
+}
 
-  // --- Routes (x) -------------------------------------------------------------------------
+/** Routes (x): per-type sums and per-configuration loads, with the rows checked per route. */
+interface RouteTally {
+  served: Float64Array;
+  /** Σ_c D_ic x_ic */
+  delaySum: Float64Array;
+  /** Σ_c e_ic x_ic */
+  errorSum: Float64Array;
+  load: Float64Array;
+  kv: Float64Array;
+  tokenStoragePerH: number;
+  delayPenaltyPerH: number;
+}
+
+function tallyRoutes(rep: Report, inst: Instance, d: Derived, plan: Plan, deployedKeys: Map<string, number>): RouteTally {
+  const I = inst.types.length;
+  const C = d.configs.length;
   const served = new Float64Array(I);
-  const delaySum = new Float64Array(I); // Σ_c D_ic x_ic
-  const errorSum = new Float64Array(I); // Σ_c e_ic x_ic
+  const delaySum = new Float64Array(I);
+  const errorSum = new Float64Array(I);
   const load = new Float64Array(C);
   const kv = new Float64Array(C);
   let tokenStoragePerH = 0;
@@ -127,7 +252,7 @@ export function evaluate(inst: Instance, plan: Plan): Evaluation {
   for (const r of plan.routes) {
     if (r.share === 0) continue; // x = 0 is the same as an absent route (and 0·∞ must not poison sums)
     const t = inst.types[r.i];
-    const key = `${r.j},${r.k},${r.n},${r.m}`;
+    const deployed = deployedKeys.has(configKey(r));
     const c = d.configIndex(r);
     let D: number;
     let e: number;
@@ -143,40 +268,37 @@ export function evaluate(inst: Instance, plan: Plan): Evaluation {
       D = routeDelayS(t, facts);
       e = (t.base_error / inst.models[r.j].capability) * inst.tiers[r.k].error_factor;
       delayPenaltyPerH += t.delay_penalty_usd_per_req_s * t.rate_per_h * D * r.share;
-      if (r.share > FEASIBILITY_TOL && !deployedKeys.has(key)) {
-        add('memory', `route_on_invalid_layout[${t.name} -> ${label(r)}]`, facts.weights_per_gpu_gb, (1 - inst.constants.r_mem) * inst.gpus[facts.gpu].memory_gb);
-      }
+      invalidRouteRow(rep, inst, t, r, facts, deployed);
     }
     served[r.i] += r.share;
     delaySum[r.i] += D * r.share;
     errorSum[r.i] += e * r.share;
     tokenStoragePerH += d.token_storage_usd_per_h[r.i] * r.share;
-    if (r.share > FEASIBILITY_TOL && !deployedKeys.has(key)) add('linking', `x<=w[${t.name} -> ${label(r)}]`, r.share, 0);
-    if (sys.slo_mode === 'per-route' && r.share > FEASIBILITY_TOL) {
-      if (broken(D, t.delay_slo_s)) add('delay_slo', `route_delay[${t.name} -> ${label(r)}]`, D, t.delay_slo_s);
-      if (broken(e, t.error_slo)) add('error_slo', `route_error[${t.name} -> ${label(r)}]`, e, t.error_slo);
-    }
+    deployedRouteRow(rep, t, r, deployed);
+    if (inst.system.slo_mode === 'per-route') routeSloRows(rep, t, r, D, e);
   }
+  return { served, delaySum, errorSum, load, kv, tokenStoragePerH, delayPenaltyPerH };
+}
 
-  // --- Per-type rows: demand and (average mode) SLOs ----------------------------------------
+/** Per-type outcomes and penalties, with the demand and (average mode) SLO rows of each type. */
+interface TypeTally {
+  types: TypeOutcome[];
+  unmetPenaltyPerH: number;
+  demandTotal: number;
+  unmetDemand: number;
+}
+
+function tallyTypes(rep: Report, inst: Instance, d: Derived, plan: Plan, routes: RouteTally): TypeTally {
+  const { served, delaySum, errorSum } = routes;
   let unmetPenaltyPerH = 0;
   let demandTotal = 0;
   let unmetDemand = 0;
   const types: TypeOutcome[] = [];
-  for (let i = 0; i < I; i++) {
+  for (let i = 0; i < inst.types.length; i++) {
     const t = inst.types[i];
     const u = plan.unmet[i];
-    const total = served[i] + u;
-    if (Math.abs(total - 1) > FEASIBILITY_TOL) add('demand', `demand[${t.name}]`, total, 1, Math.abs(total - 1));
-    if (sys.slo_mode === 'average') {
-      // Right-hand side is the served share: dropping demand must not relax an SLO.
-      if (broken(delaySum[i], t.delay_slo_s * served[i], t.delay_slo_s * Math.max(1, served[i]))) {
-        add('delay_slo', `mean_delay[${t.name}]`, delaySum[i], t.delay_slo_s * served[i]);
-      }
-      if (broken(errorSum[i], t.error_slo * served[i], t.error_slo * Math.max(1, served[i]))) {
-        add('error_slo', `mean_error[${t.name}]`, errorSum[i], t.error_slo * served[i]);
-      }
-    }
+    demandRow(rep, t, served[i] + u);
+    if (inst.system.slo_mode === 'average') meanSloRows(rep, t, served[i], delaySum[i], errorSum[i]);
     unmetPenaltyPerH += d.unmet_penalty_usd_per_h[i] * u;
     demandTotal += t.rate_per_h;
     unmetDemand += t.rate_per_h * u;
@@ -188,36 +310,41 @@ export function evaluate(inst: Instance, plan: Plan): Evaluation {
       mean_error: served[i] > 0 ? errorSum[i] / served[i] : NaN,
     });
   }
+  return { types, unmetPenaltyPerH, demandTotal, unmetDemand };
+}
 
-  // --- Capacity rows (replica units, as in the MILP) ----------------------------------------
-  for (let c = 0; c < C; c++) {
-    const cfg = d.configs[c];
-    if (broken(load[c], replicas[c])) add('throughput', `throughput[${label(cfg)}]`, load[c], replicas[c]);
-    if (broken(kv[c], replicas[c])) add('kv_memory', `kv_memory[${label(cfg)}]`, kv[c], replicas[c]);
+export function evaluate(inst: Instance, plan: Plan): Evaluation {
+  const d = derive(inst);
+  const rep = new Report(inst);
+  const deps = tallyDeployments(rep, inst, d, plan);
+  layoutRows(rep, inst, deps.layoutsPerPair);
+  replicaCapRows(rep, inst, plan);
+  const routes = tallyRoutes(rep, inst, d, plan, deps.deployedKeys);
+  const types = tallyTypes(rep, inst, d, plan, routes);
+  for (let c = 0; c < d.configs.length; c++) {
+    throughputRow(rep, d, c, routes.load[c], deps.replicas[c]);
+    kvMemoryRow(rep, d, c, routes.kv[c], deps.replicas[c]);
   }
-  inst.gpus.forEach((g, gi) => {
-    if (broken(gpusByModel[gi], g.pool_gpus)) add('pool', `pool[${g.name}]`, gpusByModel[gi], g.pool_gpus);
-  });
+  poolRows(rep, inst, deps.gpusByModel);
 
-  // --- Storage and budget -----------------------------------------------------------------
   let storageGb = 0;
   let modelStoragePerH = 0;
-  for (const j of stored) {
+  for (const j of deps.stored) {
     storageGb += d.model_storage_gb[j];
     modelStoragePerH += d.model_storage_usd_per_h[j];
   }
-  if (broken(storageGb, sys.storage_capacity_gb)) add('storage', 'storage', storageGb, sys.storage_capacity_gb);
-  const H = sys.horizon_h;
-  const spend = H * (rentalPerH + modelStoragePerH + tokenStoragePerH);
-  if (broken(spend, sys.budget_usd)) add('budget', 'budget', spend, sys.budget_usd);
+  storageRow(rep, inst, storageGb);
+  const H = inst.system.horizon_h;
+  budgetRow(rep, inst, H * (deps.rentalPerH + modelStoragePerH + routes.tokenStoragePerH));
 
   const terms: CostTerms = {
-    rental_usd: H * rentalPerH,
+    rental_usd: H * deps.rentalPerH,
     model_storage_usd: H * modelStoragePerH,
-    token_storage_usd: H * tokenStoragePerH,
-    delay_penalty_usd: H * delayPenaltyPerH,
-    unmet_penalty_usd: H * unmetPenaltyPerH,
+    token_storage_usd: H * routes.tokenStoragePerH,
+    delay_penalty_usd: H * routes.delayPenaltyPerH,
+    unmet_penalty_usd: H * types.unmetPenaltyPerH,
   };
+  const violations = rep.violations;
   const families = CONSTRAINT_FAMILIES.filter((f) => violations.some((v) => v.family === f));
   return {
     feasible: violations.length === 0,
@@ -225,9 +352,9 @@ export function evaluate(inst: Instance, plan: Plan): Evaluation {
     violated_families: families,
     terms,
     cost_usd: terms.rental_usd + terms.model_storage_usd + terms.token_storage_usd + terms.delay_penalty_usd + terms.unmet_penalty_usd,
-    gpus_by_model: gpusByModel,
-    gpus_total: gpusByModel.reduce((a, b) => a + b, 0),
-    unmet_rate: demandTotal > 0 ? unmetDemand / demandTotal : 0,
-    types,
+    gpus_by_model: deps.gpusByModel,
+    gpus_total: deps.gpusByModel.reduce((a, b) => a + b, 0),
+    unmet_rate: types.demandTotal > 0 ? types.unmetDemand / types.demandTotal : 0,
+    types: types.types,
   };
 }

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { generateInstance } from '../../generators/instance.ts';
-import { derive } from '../problem/derived.ts';
-import { evaluate } from '../problem/evaluator.ts';
-import { routingLp } from '../problem/routing-lp.ts';
-import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../traces/profile.ts';
-import { aghLns } from './agh-lns.ts';
+import { generateInstance } from '../../../generators/instance.ts';
+import { derive } from '../../problem/derived.ts';
+import { evaluate } from '../../problem/evaluator.ts';
+import { routingLp } from '../../problem/routing-lp.ts';
+import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../../traces/profile.ts';
+import { aghLns } from '../agh-lns.ts';
 import { deploymentStarts, lowerBound, redeployStep, type Deployments } from './redeploy.ts';
-import { ALL_MECHANISMS } from './construct.ts';
-import type { Search } from './relocate.ts';
-import { PlanState } from './state.ts';
+import { ALL_MECHANISMS } from '../greedy/construct.ts';
+import type { Search } from '../greedy/relocate.ts';
+import { PlanState } from '../greedy/state.ts';
 import seedrandom from 'seedrandom';
 
 const profile = loadProfileBundle(DEFAULT_PROFILE_PATH);

@@ -1,8 +1,9 @@
 /**
- * AGH step 3 — consolidation. Deployed pairs are visited in ascending utilisation; each one's
- * traffic is moved onto other deployed pairs (M3 upgrades allowed, no new deployments) with the
- * GH placement, releasing its replicas and, if no other pair uses it, its model's storage. Kept
- * when the objective drops and the plan stays feasible; otherwise undone.
+ * AGH step 3 — consolidation (docs/heuristics.md, "AGH — adaptive greedy heuristic"). Deployed
+ * pairs are visited in ascending utilisation; each one's traffic is moved onto other deployed pairs
+ * (M3 upgrades allowed, no new deployments) with the GH placement, releasing its replicas and, if
+ * no other pair uses it, its model's storage. Kept when the objective drops and the plan stays
+ * feasible; otherwise undone.
  */
 import { placeType } from './construct.ts';
 import { IMPROVE_EPS, type Search } from './relocate.ts';

@@ -1,5 +1,6 @@
 /**
- * Re-deploy with exact re-routing (beyond HEURISTICS.md; see README.md). The greedy moves shift
+ * agh-lns — re-deploy with exact re-routing (beyond the paper's AGH; see docs/heuristics.md,
+ * "`agh-lns` — this project's extension", and README.md). The greedy moves shift
  * one slice at a time, so they miss plans in which several types trade places at once (measured
  * on S4 per-route instances: same GPUs as the optimum, 6–9× its cost). This move treats the
  * deployments as the only decision: a neighbour changes one pair's deployment (drop it, one
@@ -13,11 +14,11 @@
  * neighbourhood, then with `finer` layout changes (another layout may take one replica more or
  * fewer than the GPUs it replaces) once the plain one stalls.
  */
-import { yieldToEventLoop } from '../../lib/yield.ts';
-import { routingLp, simplex, type FixedDeployment } from '../problem/routing-lp.ts';
-import type { Instance } from '../problem/types.ts';
-import { IMPROVE_EPS, type Search } from './relocate.ts';
-import { PlanState } from './state.ts';
+import { yieldToEventLoop } from '../../../lib/yield.ts';
+import { routingLp, simplex, type FixedDeployment } from '../../problem/routing-lp.ts';
+import type { Instance } from '../../problem/types.ts';
+import { IMPROVE_EPS, type Search } from '../greedy/relocate.ts';
+import { PlanState } from '../greedy/state.ts';
 
 /** One pair's deployment in a neighbour: layout c with r replicas (r = 0: not deployed). */
 export interface Change {

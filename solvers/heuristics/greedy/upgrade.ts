@@ -1,15 +1,16 @@
 /**
- * M3 — TP upgrade on active pairs (HEURISTICS.md). When a deployed pair's layout is too slow for
- * the type being placed, the pair may move to the smallest TP degree (same PP depth first, then
- * deeper PP) that meets the type's delay SLO. The move re-prices every replica of the pair and
- * changes the delay of every type already on it; the target records those effects so that the
- * coverage check can accept it only if budget, pool and every SLO still hold.
+ * M3 — TP upgrade on active pairs (docs/heuristics.md, "The three mechanisms"). When a deployed
+ * pair's layout is too slow for the type being placed, the pair may move to the smallest TP degree
+ * (same PP depth first, then deeper PP) that meets the type's delay SLO. The move re-prices every
+ * replica of the pair and changes the delay of every type already on it; the target records those
+ * effects so that the coverage check can accept it only if budget, pool and every SLO still hold.
  */
 import type { Prepared } from './candidates.ts';
-import { replicasFor, type PlanState } from './state.ts';
+import { replicasFor } from './replicas.ts';
+import type { LayoutSums, PlanState } from './state.ts';
 import { UPGRADE, type Target } from './target.ts';
 
-const TOL = 1e-9;
+const sums: LayoutSums = { load: 0, kv: 0, penalty: 0 };
 
 /** The layout pair p (now on c0) moves to so that type i meets Δ_i, or −1. */
 export function upgradeLayout(pre: Prepared, i: number, p: number, c0: number): number {
@@ -33,25 +34,14 @@ export function upgradeTarget(s: PlanState, i: number, p: number, tg: Target): b
 /**
  * Fills tg with deployed pair p moved to layout c1 with all its routes: re-priced replicas, the
  * change in delay penalty, the GPUs it adds. False when a type on the pair would break its delay
- * SLO (per-route: on the new layout; average: its mean). AGH's relayout move uses it directly.
+ * SLO (per-route: on the new layout; average: its mean); the sums are PlanState.layoutSums, the
+ * same computation setLayout applies. agh-lns's relayout and ruin moves use it directly.
  */
 export function layoutChange(s: PlanState, p: number, c1: number, tg: Target): boolean {
-  const pre = s.pre;
-  const d = pre.d;
+  if (!s.layoutSums(p, c1, false, sums)) return false;
+  const { load, kv, penalty } = sums;
+  const d = s.pre.d;
   const c0 = s.layout[p];
-  let load = 0;
-  let kv = 0;
-  let penalty = 0;
-  for (let o = 0; o < s.I; o++) {
-    const xo = s.x[o * s.P + p];
-    if (xo === 0) continue;
-    const o0 = o * pre.C + c0;
-    const o1 = o * pre.C + c1;
-    if (s.checkDelay && (pre.perRoute ? pre.dRel[o1] > 0 : s.slackD[o] + (pre.dRel[o1] - pre.dRel[o0]) * xo > TOL)) return false;
-    load += d.load_replicas[o1] * xo;
-    kv += d.kv_replicas[o1] * xo;
-    penalty += (d.delay_penalty_usd_per_h[o1] - d.delay_penalty_usd_per_h[o0]) * xo;
-  }
   const from = d.configs[c0];
   const to = d.configs[c1];
   const r0 = s.replicas[p];

@@ -1,16 +1,16 @@
 /**
- * M1 — TP-aware feasibility selection (HEURISTICS.md): for each (type i, pair p = j·K + k) the one
- * layout a new deployment of p would use for i. With M1 (Revision 2) it is the layout meeting Δ_i
- * on its own that carries i's whole demand on the pair most cheaply in whole replicas (ties to fewer
- * GPUs, then the lower delay); the `noM1` ablation takes the smallest memory-valid layout whatever
- * its delay.
+ * M1 — TP-aware feasibility selection (docs/heuristics.md, "The three mechanisms"): for each (type
+ * i, pair p = j·K + k) the one layout a new deployment of p would use for i. With M1 (Revision 2)
+ * it is the layout meeting Δ_i on its own that carries i's whole demand on the pair most cheaply in
+ * whole replicas (ties to fewer GPUs, then the lower delay); the `noM1` ablation takes the smallest
+ * memory-valid layout whatever its delay.
  *
  * `prepare()` also holds the per-instance arrays every heuristic reads (relative SLO coefficients),
  * cached per instance like `derive()`.
  */
-import { derive, type Derived } from '../problem/derived.ts';
-import type { Instance } from '../problem/types.ts';
-import { replicasFor } from './state.ts';
+import { derive, type Derived } from '../../problem/derived.ts';
+import type { Instance } from '../../problem/types.ts';
+import { replicasFor } from './replicas.ts';
 
 export interface Prepared {
   d: Derived;
@@ -81,10 +81,11 @@ function build(inst: Instance): Prepared {
  * type i, or −1 when (i, p) is no candidate. In per-route mode a pair whose error breaks ε_i is
  * never a candidate (error does not depend on the layout).
  *
- * M1 (HEURISTICS.md, Revision 2): among the admitted layouts, the one that carries type i's whole
- * demand on the pair most cheaply, ⌈max(load, kv)⌉·p_k·n·m; ties to fewer GPUs per replica, then
- * the lower delay. `granular` is agh-lns's second table: the first text's capacity-priced rule
- * (p_k·n·m/μ_ic, on which load-bound layouts tie) with ties to fewer GPUs — GH and `agh` never use it.
+ * M1 (docs/heuristics.md, "The three mechanisms"; the revised rule, README.md): among the admitted
+ * layouts, the one that carries type i's whole demand on the pair most cheaply,
+ * ⌈max(load, kv)⌉·p_k·n·m; ties to fewer GPUs per replica, then the lower delay. `granular` is
+ * agh-lns's second table: the first text's capacity-priced rule (p_k·n·m/μ_ic, on which load-bound
+ * layouts tie) with ties to fewer GPUs — GH and `agh` never use it.
  */
 export function candidateTable(pre: Prepared, noM1: boolean, granular = false): Int32Array {
   if (noM1) return (pre.tables.noM1 ??= smallestLayouts(pre));
@@ -130,8 +131,9 @@ function m1Layouts(pre: Prepared, capacityPriced: boolean): Int32Array {
 }
 
 /**
- * The layouts M1 admits for (i, p): usable, meeting Δ_i on its own (and ε_i in per-route mode).
- * GH deploys the table's cheapest one; AGH's moves may open any of them.
+ * The layouts M1 admits for (i, p): usable, meeting Δ_i on its own (and ε_i in per-route mode). GH
+ * deploys the table's cheapest one; `cheapest` and agh-lns's ruin-and-recreate may open any of
+ * them.
  */
 export function admitted(pre: Prepared, i: number, p: number, c: number): boolean {
   return usable(pre, c) && pre.dRel[i * pre.C + c] <= 0 && !(pre.perRoute && pre.eRel[i * pre.P + p] > 0);
@@ -157,15 +159,16 @@ function smallestLayouts(pre: Prepared): Int32Array {
 }
 
 /**
- * New-deployment candidates per type and table that AGH's moves look at: all pairs up to base
- * size (P = 60), a fraction at (50,50,50) (P = 2,500), so a move's work stops growing with J·K.
+ * New-deployment candidates per type and table that relocate (and agh-lns's re-placements) look at:
+ * all pairs up to base size (P = 60), a fraction at (50,50,50) (P = 2,500), so a move's work stops
+ * growing with J·K.
  */
 export const SHORTLIST = 64;
 /**
- * AGH's re-placements (paired mix, ruin-and-recreate) scan every pair up to this many pairs
- * ((20,20,20) has 400) and only deployed plus shortlisted pairs beyond: measured, the full scan
- * made (50,50,50) take 3–11 s, while the shortlist at (10,10,10)–(20,20,20) cost up to 10% (one
- * seed 59%) for no needed speed.
+ * agh-lns's re-placements (paired mix, ruin-and-recreate: placeType `shortlisted`) scan every pair
+ * up to this many pairs ((20,20,20) has 400) and only deployed plus shortlisted pairs beyond:
+ * measured, the full scan made (50,50,50) take 3–11 s, while the shortlist at (10,10,10)–(20,20,20)
+ * cost up to 10% (one seed 59%) for no needed speed.
  */
 export const FULL_SCAN_PAIRS = 400;
 

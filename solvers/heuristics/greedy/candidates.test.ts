@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tinyInstance } from '../../testing/problem-fixtures.ts';
+import { tinyInstance } from '../../../testing/problem-fixtures.ts';
 import { candidateTable, prepare } from './candidates.ts';
 
 const key = (inst: ReturnType<typeof tinyInstance>, c: number) => {

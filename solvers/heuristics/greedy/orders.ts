@@ -1,9 +1,10 @@
 /**
- * Type orderings for the construction (HEURISTICS.md, AGH step 1). Every order is a stable sort
- * of the type indices, so ties keep index order and results are reproducible.
+ * Type orderings for the construction (docs/heuristics.md, "AGH — adaptive greedy heuristic", step
+ * 1). Every order is a stable sort of the type indices, so ties keep index order and results are
+ * reproducible.
  */
 import seedrandom from 'seedrandom';
-import type { Instance, QueryType } from '../problem/types.ts';
+import type { Instance, QueryType } from '../../problem/types.ts';
 
 const sortBy = (inst: Instance, key: (t: QueryType) => number): number[] =>
   inst.types.map((t, i) => ({ i, v: key(t) })).sort((a, b) => a.v - b.v).map((e) => e.i);

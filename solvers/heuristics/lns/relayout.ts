@@ -1,15 +1,16 @@
 /**
- * AGH — relayout move (beyond HEURISTICS.md, which only raises TP through M3): a deployed pair
- * switches to any other usable layout that keeps every SLO of its types, when that lowers the
- * objective within budget and pool. It is what lets AGH shed the coarse layouts M1's
- * capacity-price rule picks (load-bound layouts tie, and the tie goes to the fastest, i.e. the
- * largest) and spend the freed budget on demand that would otherwise go unmet.
+ * agh-lns — relayout move (beyond the paper's AGH, which only raises TP through M3;
+ * docs/heuristics.md, "`agh-lns` — this project's extension"): a deployed pair switches to any
+ * other usable layout that keeps every SLO of its types, when that lowers the objective within
+ * budget and pool. It is what lets agh-lns shed the coarse layouts M1's capacity-price rule picks
+ * (load-bound layouts tie, and the tie goes to the fastest, i.e. the largest) and spend the freed
+ * budget on demand that would otherwise go unmet.
  */
-import { usable } from './candidates.ts';
-import { IMPROVE_EPS } from './relocate.ts';
-import type { PlanState } from './state.ts';
-import { Target } from './target.ts';
-import { layoutChange } from './upgrade.ts';
+import { usable } from '../greedy/candidates.ts';
+import { IMPROVE_EPS } from '../greedy/relocate.ts';
+import type { PlanState } from '../greedy/state.ts';
+import { Target } from '../greedy/target.ts';
+import { layoutChange } from '../greedy/upgrade.ts';
 
 const TOL = 1e-9;
 const tg = new Target();

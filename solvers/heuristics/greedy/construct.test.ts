@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateInstance } from '../../generators/instance.ts';
-import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../traces/profile.ts';
+import { generateInstance } from '../../../generators/instance.ts';
+import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../../traces/profile.ts';
 import { candidateTable, FULL_SCAN_PAIRS, prepare, shortlistMask } from './candidates.ts';
 import { ALL_MECHANISMS, placeType } from './construct.ts';
 import { PlanState } from './state.ts';
@@ -9,7 +9,7 @@ const profile = loadProfileBundle(DEFAULT_PROFILE_PATH);
 const generated = (I: number, J: number, K: number) =>
   generateInstance({ sizes: { I, J, K }, seed: 2, scenario: 'S1', sloMode: 'average', profile, profileName: 'default' });
 
-describe('placeType with shortlisted new deployments (AGH moves)', () => {
+describe('placeType with shortlisted new deployments (agh-lns re-placements)', () => {
   it('opens new pairs only from the type’s shortlists beyond FULL_SCAN_PAIRS pairs', () => {
     const inst = generated(6, 21, 20);
     const pre = prepare(inst);

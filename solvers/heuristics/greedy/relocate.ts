@@ -1,9 +1,11 @@
 /**
- * AGH step 2 — relocate local search. A move takes a slice of one type's traffic — all of its
- * share on one route, or its unmet share — and puts as much of it as fits on another target
- * (deployed pair, M3 upgrade or new deployment); whatever does not fit stays where it was.
- * Targets: every deployed pair, and for new deployments the type's SHORTLIST cheapest pairs under
- * either M1 tie-break (a candidate list: all of them at base size, a fraction at (50,50,50)).
+ * AGH step 2 — relocate local search (docs/heuristics.md, "AGH — adaptive greedy heuristic"). A
+ * move takes a slice of one type's traffic — all of its share on one route, or its unmet share —
+ * and puts as much of it as fits on another target (deployed pair, M3 upgrade or new deployment);
+ * whatever does not fit stays where it was. Targets: every deployed pair, and for new deployments
+ * the type's SHORTLIST cheapest pairs on the M1 table (a candidate list: all of them at base size,
+ * a fraction at (50,50,50)). Under agh-lns only (`search.wide`, `mech.mix`), also the
+ * capacity-priced table's shortlist and the delay-mixing targets (`mixTarget`).
  *
  * Acceptance: for each slice, the targets are priced read-only and the best one (largest estimated
  * saving) is tried on the state; the move is kept if the state stays feasible and its objective
@@ -13,7 +15,8 @@
 import { candidateTable, shortlist, SHORTLIST } from './candidates.ts';
 import { assess, MIN_SHARE, NO_RELIEF, type Assessment, type Relief } from './coverage.ts';
 import { applyTarget, mixTarget, newTarget, targetFor, type Mechanisms } from './construct.ts';
-import { replicasFor, type PlanState } from './state.ts';
+import { replicasFor } from './replicas.ts';
+import type { PlanState } from './state.ts';
 import { Target } from './target.ts';
 
 /** Objective decrease ($/h, relative to the objective) below which a move is not worth taking. */

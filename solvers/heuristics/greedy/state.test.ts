@@ -1,8 +1,8 @@
 import seedrandom from 'seedrandom';
 import { describe, expect, it } from 'vitest';
-import { tinyInstance } from '../../testing/problem-fixtures.ts';
-import { evaluate } from '../problem/evaluator.ts';
-import { parsePlan } from '../problem/schema.ts';
+import { tinyInstance } from '../../../testing/problem-fixtures.ts';
+import { evaluate } from '../../problem/evaluator.ts';
+import { parsePlan } from '../../problem/schema.ts';
 import { PlanState } from './state.ts';
 
 describe('plan state', () => {

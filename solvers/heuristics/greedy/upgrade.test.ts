@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../problem/evaluator.ts';
+import { evaluate } from '../../problem/evaluator.ts';
 import { candidateTable } from './candidates.ts';
-import { gh } from './gh.ts';
-import { oneModelOneTier } from '../../testing/heuristic-fixtures.ts';
+import { gh } from '../gh.ts';
+import { oneModelOneTier } from '../../../testing/heuristic-fixtures.ts';
 import { PlanState } from './state.ts';
 import { Target, UPGRADE } from './target.ts';
 import { layoutChange, upgradeLayout, upgradeTarget } from './upgrade.ts';

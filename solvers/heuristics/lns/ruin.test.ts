@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import seedrandom from 'seedrandom';
-import { ALL_MECHANISMS, construct } from './construct.ts';
-import { oneModelOneTier } from '../../testing/heuristic-fixtures.ts';
+import { ALL_MECHANISMS, construct } from '../greedy/construct.ts';
+import { oneModelOneTier } from '../../../testing/heuristic-fixtures.ts';
 import { ruinAndRecreate, type RuinStats } from './ruin.ts';
-import { PlanState } from './state.ts';
+import { PlanState } from '../greedy/state.ts';
 
 describe('ruin-and-recreate rounds', () => {
   // Two types on one model and tier: after one round the plan is a fixed point no step improves.

@@ -6,8 +6,9 @@
  * traffic always sits on `layout[p]`, so changing the layout (an M3 upgrade) moves every route at
  * once. All coefficients come from `derive()` (via `prepare()`); the state only sums them.
  */
-import type { Instance, Plan } from '../problem/types.ts';
+import type { Instance, Plan } from '../../problem/types.ts';
 import { prepare, type Prepared } from './candidates.ts';
+import { replicasFor } from './replicas.ts';
 
 /** Shares below this are rounding noise and are dropped (far below the evaluator's 1e-6). */
 export const SHARE_EPS = 1e-12;
@@ -57,11 +58,15 @@ function copyLayer(to: Layer, from: Layer): void {
   to.kvSum.set(from.kvSum);
 }
 
-/** Replicas that carry the given load and KV sums (replica units). */
-export function replicasFor(load: number, kv: number): number {
-  const need = Math.max(load, kv);
-  return need <= TOL ? 0 : Math.ceil(need - TOL);
+/** Pair sums on a new layout (PlanState.layoutSums). */
+export interface LayoutSums {
+  load: number;
+  kv: number;
+  /** Change in delay penalty, $/h (pricing only). */
+  penalty: number;
 }
+
+const scratchSums: LayoutSums = { load: 0, kv: 0, penalty: 0 };
 
 export class PlanState {
   readonly pre: Prepared;
@@ -233,25 +238,44 @@ export class PlanState {
 
   /** Moves a deployed pair to layout c1 (M3): every route of the pair follows. */
   setLayout(p: number, c1: number): void {
-    const pre = this.pre;
-    const c0 = this.layout[p];
     this.setReplicas(this.main, p, 0);
-    let load = 0;
-    let kv = 0;
+    const sums = scratchSums;
+    this.layoutSums(p, c1, true, sums);
+    this.layout[p] = c1;
+    this.loadSum[p] = sums.load;
+    this.kvSum[p] = sums.kv;
+    this.setReplicas(this.main, p, replicasFor(sums.load, sums.kv));
+  }
+
+  /**
+   * The one computation of a layout change (M3 upgrade, agh-lns's relayout): deployed pair p's
+   * routes moved from its layout to c1, their load and KV sums on c1 written to `out`. Without
+   * `apply` it only prices the change (upgrade.ts's `layoutChange`): the change in delay penalty
+   * goes to out.penalty, and it returns false as soon as a type on the pair would break its delay
+   * SLO (when this run checks delay; per-route: on c1, average: its mean). With `apply`
+   * (setLayout) each route's delay-penalty and delay-row change is booked on the state as it goes,
+   * nothing is checked and out.penalty stays 0. It does not touch the layout or the replicas.
+   */
+  layoutSums(p: number, c1: number, apply: boolean, out: LayoutSums): boolean {
+    const pre = this.pre;
+    const d = pre.d;
+    const c0 = this.layout[p];
+    out.load = out.kv = out.penalty = 0;
     for (let i = 0; i < this.I; i++) {
       const xi = this.x[i * this.P + p];
       if (xi === 0) continue;
       const i0 = i * pre.C + c0;
       const i1 = i * pre.C + c1;
-      load += pre.d.load_replicas[i1] * xi;
-      kv += pre.d.kv_replicas[i1] * xi;
-      this.sums[3] += (pre.d.delay_penalty_usd_per_h[i1] - pre.d.delay_penalty_usd_per_h[i0]) * xi;
-      this.slackD[i] += (pre.dRel[i1] - pre.dRel[i0]) * xi;
+      if (!apply && this.checkDelay && (pre.perRoute ? pre.dRel[i1] > 0 : this.slackD[i] + (pre.dRel[i1] - pre.dRel[i0]) * xi > TOL)) return false;
+      out.load += d.load_replicas[i1] * xi;
+      out.kv += d.kv_replicas[i1] * xi;
+      const penalty = (d.delay_penalty_usd_per_h[i1] - d.delay_penalty_usd_per_h[i0]) * xi;
+      if (apply) {
+        this.sums[3] += penalty;
+        this.slackD[i] += (pre.dRel[i1] - pre.dRel[i0]) * xi;
+      } else out.penalty += penalty;
     }
-    this.layout[p] = c1;
-    this.loadSum[p] = load;
-    this.kvSum[p] = kv;
-    this.setReplicas(this.main, p, replicasFor(load, kv));
+    return true;
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
- * M2 — cost-per-effective-coverage ranking (HEURISTICS.md), and the `noM2` ablation that ranks by
- * raw replica price. Lower scores rank first; ties go to deployed pairs before upgrades before new
- * deployments (reuse first), then to the lower pair index so the order is deterministic.
+ * M2 — cost-per-effective-coverage ranking (docs/heuristics.md, "The three mechanisms"), and the
+ * `noM2` ablation that ranks by raw replica price. Lower scores rank first; ties go to deployed
+ * pairs before upgrades before new deployments (reuse first), then to the lower pair index so the
+ * order is deterministic.
  */
 import type { Assessment } from './coverage.ts';
 import type { PlanState } from './state.ts';

@@ -5,7 +5,8 @@
  * rounded up (spare capacity on rented replicas is free), delay penalty, token storage, and the
  * target's own extras (model storage, upgrade re-pricing).
  */
-import { replicasFor, type PlanState } from './state.ts';
+import { replicasFor } from './replicas.ts';
+import type { PlanState } from './state.ts';
 import type { Target } from './target.ts';
 
 /** Smallest share worth placing; below it a move is noise. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { tinyInstance } from '../../testing/problem-fixtures.ts';
+import { tinyInstance } from '../../../testing/problem-fixtures.ts';
 import { candidateTable } from './candidates.ts';
 import { assess, NO_RELIEF } from './coverage.ts';
 import { newTarget, targetFor, ALL_MECHANISMS } from './construct.ts';
-import { oneModelOneTier } from '../../testing/heuristic-fixtures.ts';
+import { oneModelOneTier } from '../../../testing/heuristic-fixtures.ts';
 import { PlanState } from './state.ts';
 import { Target } from './target.ts';
 

@@ -1,23 +1,24 @@
 /**
- * AGH — paired-mix move (average mode only; beyond HEURISTICS.md, whose M1 admits only routes that
- * meet Δ on their own and whose moves place one route at a time). In average mode the MILP may
- * serve a type on two routes neither of which is admissible alone — e.g. Math_Solving 98% on a
- * fast 31B route just above ε and 2% on an accurate 70B route too slow for Δ — and a one-route
- * move never reaches it: each route needs the slack the other banks. This move solves the 2×2
- * split directly: for two targets A, B of type i (deployed pairs, M3 upgrades, new deployments,
- * too-slow layouts included) it maximises the served share a + b ≤ U subject to the type's delay
- * and error rows (with the slack it already banks) and each target's capacity, budget and pool,
- * estimates the cost of the split (replicas rounded up, delay penalty, token and model storage,
- * the unmet penalty of what is left), applies the best few estimates for real, and lets the caller
- * keep the result only if the state is feasible and cheaper. The state tracks the rows exactly,
- * so plans stay feasible by construction.
+ * agh-lns — paired-mix move (average mode only; beyond the paper's AGH, whose M1 admits only routes
+ * that meet Δ on their own and whose moves place one route at a time). In average mode the MILP may
+ * serve a type on two routes neither of which is admissible alone — e.g. Math_Solving 98% on a fast
+ * 31B route just above ε and 2% on an accurate 70B route too slow for Δ — and a one-route move
+ * never reaches it: each route needs the slack the other banks. This move solves the 2×2 split
+ * directly: for two targets A, B of type i (deployed pairs, M3 upgrades, new deployments, too-slow
+ * layouts included) it maximises the served share a + b ≤ U subject to the type's delay and error
+ * rows (with the slack it already banks) and each target's capacity, budget and pool, estimates the
+ * cost of the split (replicas rounded up, delay penalty, token and model storage, the unmet penalty
+ * of what is left), applies the best few estimates for real, and lets the caller keep the result
+ * only if the state is feasible and cheaper. The state tracks the rows exactly, so plans stay
+ * feasible by construction.
  */
-import { candidateTable } from './candidates.ts';
-import { assess, MIN_SHARE, type Assessment, type Relief } from './coverage.ts';
-import { applyTarget, mixTarget, newTarget, placeType, targetFor } from './construct.ts';
-import { IMPROVE_EPS, type Search } from './relocate.ts';
-import { PlanState, replicasFor } from './state.ts';
-import { Target } from './target.ts';
+import { candidateTable } from '../greedy/candidates.ts';
+import { assess, MIN_SHARE, type Assessment, type Relief } from '../greedy/coverage.ts';
+import { applyTarget, mixTarget, newTarget, placeType, targetFor } from '../greedy/construct.ts';
+import { IMPROVE_EPS, type Search } from '../greedy/relocate.ts';
+import { replicasFor } from '../greedy/replicas.ts';
+import { PlanState } from '../greedy/state.ts';
+import { Target } from '../greedy/target.ts';
 
 /** New-deployment targets per table a paired mix looks at (all pairs up to this many). */
 const NEW_TARGETS = 24;

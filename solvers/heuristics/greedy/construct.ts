@@ -1,9 +1,12 @@
 /**
- * The GH construction (HEURISTICS.md, GH steps 2–4) on a mutable plan state: types in a given
- * order, each placed greedily — rank every target by M2, take the best, place as much of the
- * remaining demand as it carries, repeat until the type is placed or nothing worthwhile fits.
- * A target is worthwhile only if serving costs less than the unmet penalty it saves, so the
- * construction never raises the objective. AGH calls the same `placeType` from its local search.
+ * The GH construction (docs/heuristics.md, "GH — greedy heuristic", steps 2–4) on a mutable plan
+ * state: types in a given order, each placed greedily — rank every target by M2, take the best,
+ * place as much of the remaining demand as it carries, repeat until the type is placed or nothing
+ * worthwhile fits. A target is worthwhile only if serving costs less than the unmet penalty it
+ * saves, so the construction never raises the objective. AGH's consolidation and agh-lns's moves
+ * call the same `placeType`. The hooks only agh-lns sets (Mechanisms `granular` and `mix`,
+ * PlaceLimits `shortlisted` and `jitter`, `mixTarget`) stay here because they act inside the shared
+ * ranking loop of placeType and relocate; GH and AGH leave them off, so their plans never use them.
  */
 import { candidateTable, FULL_SCAN_PAIRS, shortlistMask } from './candidates.ts';
 import { assess, MIN_SHARE, NO_RELIEF, type Assessment } from './coverage.ts';
@@ -16,12 +19,16 @@ export interface Mechanisms {
   noM1: boolean;
   noM2: boolean;
   noM3: boolean;
-  /** M1 ties to the fewest GPUs instead of the lower delay (AGH's extra starts; see candidateTable). */
+  /**
+   * agh-lns only: the capacity-priced M1 table with ties to the fewest GPUs (its granular starts
+   * and ruin steps; see candidateTable).
+   */
   granular?: boolean;
   /**
-   * Average mode only (AGH's local search): a deployed pair whose layout is too slow for the type
-   * is also a target on that layout, carrying only the share the delay slack banked by faster
-   * routes pays for (the mixing the MILP may do; the rows are tracked exactly by the state).
+   * agh-lns only, average mode (its local search and ruin-and-recreate): a deployed pair whose
+   * layout is too slow for the type is also a target on that layout, carrying only the share the
+   * delay slack banked by faster routes pays for (the mixing the MILP may do; the rows are tracked
+   * exactly by the state).
    */
   mix?: boolean;
 }
@@ -31,9 +38,9 @@ export const ALL_MECHANISMS: Readonly<Mechanisms> = Object.freeze({ noM1: false,
 /**
  * Fills tg with where type i would go on pair p: the deployed layout if it meets Δ_i, else its M3
  * upgrade, or for an undeployed pair the candidate table's layout. Ablations remove a guard with
- * its mechanism (HEURISTICS.md): under noM1 the delay is not looked at (the deployed layout is
- * taken as it is); under noM3 there is no upgrade and no layout check — the type's own table
- * layout opens beside the pair's (two layouts on one pair).
+ * its mechanism (docs/heuristics.md, "Ablations"): under noM1 the delay is not looked at (the
+ * deployed layout is taken as it is); under noM3 there is no upgrade and no layout check — the
+ * type's own table layout opens beside the pair's (two layouts on one pair).
  */
 export function targetFor(s: PlanState, table: Int32Array, i: number, p: number, mech: Mechanisms, tg: Target): boolean {
   const pre = s.pre;
@@ -126,12 +133,16 @@ export interface PlaceLimits {
   /** Only deployed pairs (on their layout or upgraded): consolidation must not open new ones. */
   deployedOnly?: boolean;
   /**
-   * AGH's moves: beyond FULL_SCAN_PAIRS pairs, new deployments only on the type's shortlisted
-   * pairs (`shortlistMask`: the plain table's, and for mixing the smallest-layout table's), as
-   * relocate does; deployed pairs are always looked at. GH's construction scans every pair.
+   * agh-lns's re-placements (paired mix, ruin-and-recreate): beyond FULL_SCAN_PAIRS pairs, new
+   * deployments only on the type's shortlisted pairs (`shortlistMask`: the plain table's, and for
+   * mixing the smallest-layout table's), as relocate does; deployed pairs are always looked at.
+   * GH's construction scans every pair.
    */
   shortlisted?: boolean;
-  /** AGH's ruin-and-recreate: each M2 score is multiplied by 1 + amount·U(0,1) from this seeded stream. */
+  /**
+   * agh-lns's ruin-and-recreate: each M2 score is multiplied by 1 + amount·U(0,1) from this
+   * seeded stream.
+   */
   jitter?: { rng: () => number; amount: number };
 }
 
@@ -216,7 +227,7 @@ export function coverable(s: PlanState, i: number): boolean {
 /** Runs the whole construction from the empty plan; returns the indices of uncoverable types. */
 export function construct(s: PlanState, order: ArrayLike<number>, mech: Mechanisms): number[] {
   s.reset();
-  // M1 is the delay rows' only guard: without it nothing checks them (HEURISTICS.md, ablations).
+  // M1 is the delay rows' only guard: without it nothing checks them (docs/heuristics.md, "Ablations").
   s.checkDelay = !mech.noM1;
   const uncoverable: number[] = [];
   for (let n = 0; n < order.length; n++) {

@@ -1,8 +1,9 @@
 /**
- * AGH — ruin-and-recreate (large-neighbourhood search), beyond HEURISTICS.md, under its "relocate
- * local search" umbrella: a move that relocates many slices at once. Single-slice relocations
- * cannot find the chains a budget-bound plan needs (free budget by removing one type, open the big
- * deployment an unmet type needs, let the removed type ride on its spare capacity), so each step:
+ * agh-lns — ruin-and-recreate (large-neighbourhood search), beyond the paper's AGH, under its
+ * "relocate local search" umbrella: a move that relocates many slices at once. Single-slice
+ * relocations cannot find the chains a budget-bound plan needs (free budget by removing one type,
+ * open the big deployment an unmet type needs, let the removed type ride on its spare capacity), so
+ * each step:
  *
  * 1. ruins the incumbent (seeded choice among): all traffic of 1–4 random types; all traffic of
  *    the types routed through one or two random deployed pairs (the pairs close); or the slices on
@@ -18,15 +19,15 @@
  * steps is bounded by the caller (scaled with the instance size) and ends early once a quarter of
  * it (at least MIN_STALL steps) has passed without a new best, never by the clock.
  */
-import { candidateTable, admitted } from './candidates.ts';
-import { applyTarget, newTarget, placeType, targetFor, type Mechanisms } from './construct.ts';
-import { assess, MIN_SHARE, NO_RELIEF, type Assessment } from './coverage.ts';
-import { Target } from './target.ts';
-import { layoutChange } from './upgrade.ts';
+import { candidateTable, admitted } from '../greedy/candidates.ts';
+import { applyTarget, newTarget, placeType, targetFor, type Mechanisms } from '../greedy/construct.ts';
+import { assess, MIN_SHARE, NO_RELIEF, type Assessment } from '../greedy/coverage.ts';
+import { Target } from '../greedy/target.ts';
+import { layoutChange } from '../greedy/upgrade.ts';
 import { placePairMix } from './pairmix.ts';
 import { relayoutPass } from './relayout.ts';
-import { IMPROVE_EPS, type Search } from './relocate.ts';
-import { PlanState } from './state.ts';
+import { IMPROVE_EPS, type Search } from '../greedy/relocate.ts';
+import { PlanState } from '../greedy/state.ts';
 
 export interface RuinStats {
   steps: number;
