@@ -9,6 +9,8 @@
  *   charging p_c·a_ic with either choice per c never exceeds the rental of a feasible plan; the
  *   model's storage (≥ 0) is dropped. What is left is one LP per type with three rows.
  * - `lpRelaxationBound`: the LP relaxation of the (tightened) model, where HiGHS can solve it.
+ * - `lpBoundByColumns`: the same LP bound by column generation (colgen.ts), which never holds the
+ *   full LP and so reaches every size; stopped early, it is still a bound, below the LP's.
  *
  * Both are ≤ the optimum of every plan the evaluator accepts (tests: bound.test.ts).
  */
@@ -16,7 +18,7 @@ import { derive } from '../problem/derived.ts';
 import { simplex } from '../problem/routing-lp.ts';
 import type { Instance } from '../problem/types.ts';
 import { backendOptions } from './backend.ts';
-import { buildModel, type MilpModel } from './model.ts';
+import { buildModel, relaxed } from './model.ts';
 
 /**
  * The simplex stops when no reduced cost is below −1e-9·(largest cost): the value it reports may
@@ -66,11 +68,6 @@ export function perTypeBound(inst: Instance): number {
   return Math.max(0, total);
 }
 
-/** The model with every column continuous. */
-export function relaxed(model: MilpModel): MilpModel {
-  return { ...model, cols: model.cols.map((c) => ({ ...c, kind: 'continuous' })) };
-}
-
 /**
  * Optimum of the LP relaxation by HiGHS, or undefined when it does not finish in `timeLimitS`
  * (a time-limited LP value is no bound). Run it in an isolated child: a large model can exhaust
@@ -83,13 +80,27 @@ export async function lpRelaxationBound(inst: Instance, timeLimitS: number): Pro
   return r.status === 'optimal' ? r.bound : undefined;
 }
 
-/** `lpRelaxationBound` as an isolated task (isolate.ts passes one argument). */
-export const lpRelaxationTask = (task: { instance: Instance; time_limit_s: number }) => lpRelaxationBound(task.instance, task.time_limit_s);
+export interface ColumnBound {
+  bound: number;
+  converged: boolean;
+}
+
+/** The LP bound by column generation within `timeLimitS` (run it isolated, like the LP). */
+export async function lpBoundByColumns(inst: Instance, timeLimitS: number): Promise<ColumnBound> {
+  const { columnGeneration, LayoutPricer } = await import('./colgen.ts');
+  const cg = await columnGeneration(new LayoutPricer(inst), { deadline_ms: Date.now() + 1000 * timeLimitS });
+  return { bound: cg.bound, converged: cg.converged };
+}
+
+/** `lpBoundByColumns` as an isolated task (isolate.ts passes one argument). */
+export const lpBoundTask = (task: { instance: Instance; time_limit_s: number }) => lpBoundByColumns(task.instance, task.time_limit_s);
 
 export interface BoundReport {
   per_type_usd: number;
-  /** LP relaxation, or why there is none. */
+  /** The LP relaxation's value by column generation, or a lower bound on it when stopped early. */
   lp_usd?: number;
+  /** Whether column generation converged (lp_usd is then the LP relaxation's value). */
+  lp_converged?: boolean;
   lp_note?: string;
   milp_usd?: number;
   best_usd: number;
@@ -102,13 +113,16 @@ export async function lowerBounds(inst: Instance, lpTimeLimitS: number, milpBoun
   if (lpTimeLimitS > 0) {
     const { runIsolated } = await import('../../lib/isolate.ts');
     const { hardLimitS } = await import('./solvers.ts');
-    const out = await runIsolated<number | undefined>(
-      { module: import.meta.url, fn: 'lpRelaxationTask', input: { instance: inst, time_limit_s: lpTimeLimitS } },
+    const out = await runIsolated<ColumnBound>(
+      { module: import.meta.url, fn: 'lpBoundTask', input: { instance: inst, time_limit_s: lpTimeLimitS } },
       hardLimitS(lpTimeLimitS),
     );
     if (!out.ok) report.lp_note = out.message;
-    else if (out.value === undefined) report.lp_note = `not solved within ${lpTimeLimitS} s`;
-    else report.lp_usd = out.value;
+    else {
+      report.lp_usd = out.value.bound;
+      report.lp_converged = out.value.converged;
+      if (!out.value.converged) report.lp_note = `column generation stopped at ${lpTimeLimitS} s before converging: a valid bound below the LP relaxation`;
+    }
   } else report.lp_note = 'skipped';
   if (milpBound !== undefined) report.milp_usd = milpBound;
   report.best_usd = Math.max(per_type_usd, report.lp_usd ?? -Infinity, milpBound ?? -Infinity);

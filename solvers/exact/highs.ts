@@ -75,6 +75,34 @@ export const solveWithHighs: Backend = async (model, opts) => {
   }
 };
 
+export interface LpSolution {
+  /** Solved to optimality; otherwise the other fields are what HiGHS had when it stopped. */
+  optimal: boolean;
+  objective: number;
+  /** Row duals in model row order (minimisation: ≤ 0 on a binding ≤ row). */
+  rowDual: Float64Array;
+  colValue: Float64Array;
+}
+
+/** An LP (every column continuous) with its duals, in this process: column generation's master. */
+export async function solveLpWithDuals(model: MilpModel, timeLimitS: number): Promise<LpSolution> {
+  const highs = await highsLoader();
+  const m = highs.createModel(modelData(highs, model));
+  try {
+    m.options.set({ time_limit: Math.max(0.1, timeLimitS), output_flag: false });
+    m.run();
+    const sol = m.getSolution();
+    return {
+      optimal: m.getModelStatus() === highs.constants.modelStatus.optimal,
+      objective: Number(m.info.get('objective_function_value')),
+      rowDual: Float64Array.from(sol.rowDual),
+      colValue: Float64Array.from(sol.colValue),
+    };
+  } finally {
+    m.dispose();
+  }
+}
+
 /**
  * Heap past which a MIP solve is stopped at its next checkpoint, keeping its incumbent and bound:
  * growing into the 2 GiB cap aborts HiGHS and loses both (at (30,30,30), warm-started, after

@@ -64,6 +64,8 @@ export interface BuildOptions {
   reduce?: boolean;
   /** Tighten replica bounds, drop dominated layouts, add w ≤ r (default: as `reduce`). */
   tighten?: boolean;
+  /** With `reduce`: only these configurations get columns (the others are as if unusable). */
+  only?: ReadonlySet<number>;
 }
 
 /** Slack for the floors and ceilings below: a bound may only come out looser, never tighter. */
@@ -143,16 +145,25 @@ export function tightening(inst: Instance, open: (i: number, c: number) => boole
   return { replicas, dominatedBy, layoutNeedsReplica };
 }
 
-export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
-  const reduce = opts.reduce ?? true;
-  const tighten = opts.tighten ?? reduce;
+/** Which columns the model may have: the reductions and tightening of `buildModel`, in one place. */
+export interface ModelScope {
+  /** x_ic may be non-zero at all (finite coefficients; per-route mode: SLO-feasible). */
+  routeOpen(i: number, c: number): boolean;
+  /** x_ic is a column of the reduced model. */
+  routeUsable(i: number, c: number): boolean;
+  /** R̄_c, tightened when `tighten` is on. */
+  replicaBound(c: number): number;
+  tight?: Tightening;
+}
+
+export function modelScope(inst: Instance, opts: BuildOptions = {}): ModelScope {
+  const tighten = opts.tighten ?? opts.reduce ?? true;
   const d = derive(inst);
-  const { I, J, configs } = d;
+  const { configs } = d;
   const C = configs.length;
   const sys = inst.system;
   const H = sys.horizon_h;
   const perRoute = sys.slo_mode === 'per-route';
-
   // A replica of c is possible only if the pool holds one, the model can be stored, and the
   // replica's rental plus its model's storage alone fit the budget.
   const canDeploy = configs.map(
@@ -170,16 +181,49 @@ export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
   const replicaBound = (c: number) => tight?.replicas[c] ?? configs[c].max_replicas;
   // A dominated layout is dropped only when its dominator is itself kept (deployable with R̄ ≥ 1).
   const routeUsable = (i: number, c: number) => deployOpen(i, c) && replicaBound(c) >= 1 && !(tight && tight.dominatedBy[c] >= 0);
+  return { routeOpen, routeUsable, replicaBound, tight };
+}
+
+export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
+  return emitModel(inst, opts);
+}
+
+/** The size `modelSize(buildModel(inst, opts))` would report, without holding the model. */
+export function countModel(inst: Instance, opts: BuildOptions = {}): ModelSize {
+  const size: ModelSize = { rows: 0, cols: 0, integer_cols: 0, binary_cols: 0, nonzeros: 0 };
+  emitModel(inst, opts, size);
+  return size;
+}
+
+/** Builds the model, or with `count` only counts what it would hold (the unreduced model at (50,50,50) takes 1.4 GiB). */
+function emitModel(inst: Instance, opts: BuildOptions, count?: ModelSize): MilpModel {
+  const reduce = opts.reduce ?? true;
+  const d = derive(inst);
+  const { I, J, configs } = d;
+  const C = configs.length;
+  const sys = inst.system;
+  const H = sys.horizon_h;
+  const perRoute = sys.slo_mode === 'per-route';
+  const { routeOpen, routeUsable, replicaBound, tight } = modelScope(inst, opts);
+  // A restricted model (column generation, reduced-cost fixing) keeps only the listed layouts.
+  const kept = (c: number) => !opts.only || opts.only.has(c);
 
   const cols: Column[] = [];
   const rows: Row[] = [];
   const addCol = (name: string, kind: ColumnKind, lb: number, ub: number, cost: number) => {
-    cols.push({ name, kind, lb, ub, cost });
-    return cols.length - 1;
+    if (!count) return cols.push({ name, kind, lb, ub, cost }) - 1;
+    if (kind !== 'continuous') count.integer_cols++;
+    if (kind === 'binary') count.binary_cols++;
+    return count.cols++;
   };
   const addRow = (name: string, sense: Row['sense'], rhs: number, terms: [number, number][]) => {
     const live = terms.filter(([col, coef]) => col >= 0 && coef !== 0);
     if (live.length === 0) return;
+    if (count) {
+      count.rows++;
+      count.nonzeros += live.length;
+      return;
+    }
     rows.push({ name, sense, rhs, cols: live.map((t) => t[0]), coefs: live.map((t) => t[1]) });
   };
 
@@ -193,7 +237,7 @@ export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
 
   for (let i = 0; i < I; i++) {
     for (let c = 0; c < C; c++) {
-      if (reduce && !routeUsable(i, c)) continue;
+      if (reduce && !(routeUsable(i, c) && kept(c))) continue;
       const at = i * C + c;
       const cost = H * (d.token_storage_usd_per_h[i] + d.delay_penalty_usd_per_h[at]);
       vars.x[at] = addCol(`x_${i}_${c}`, 'continuous', 0, routeOpen(i, c) ? 1 : 0, cost);
@@ -312,6 +356,11 @@ function variableKey(inst: Instance, vars: VariableIndex): string[] {
   ];
 }
 
+/** The model with every column continuous: its LP relaxation. */
+export function relaxed(model: MilpModel): MilpModel {
+  return { ...model, cols: model.cols.map((c) => ({ ...c, kind: 'continuous' })) };
+}
+
 export function modelSize(model: MilpModel): ModelSize {
   let integer = 0;
   let binary = 0;
@@ -330,5 +379,5 @@ export function modelSize(model: MilpModel): ModelSize {
 
 /** Sizes of the unreduced and the reduced model of an instance. */
 export function modelSizes(inst: Instance): { before: ModelSize; after: ModelSize } {
-  return { before: modelSize(buildModel(inst, { reduce: false })), after: modelSize(buildModel(inst)) };
+  return { before: countModel(inst, { reduce: false }), after: countModel(inst) };
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { perTypeBound } from '../../../solvers/exact/bound.ts';
+import { lpRelaxationBound, perTypeBound } from '../../../solvers/exact/bound.ts';
 import { tinyInstance } from '../../../testing/exact-instances.ts';
 import { runCli } from '../../../testing/child-process.ts';
 
@@ -21,6 +21,11 @@ describe('alloc-bench bound', () => {
     const r = JSON.parse(out.stdout);
     expect(r.per_type_usd).toBeCloseTo(perTypeBound(inst), 9);
     expect(r.lp_usd).toBeGreaterThanOrEqual(r.per_type_usd);
+    // Column generation converged: the full LP's value (HiGHS on the whole model), from below.
+    expect(r.lp_converged).toBe(true);
+    const lp = (await lpRelaxationBound(inst, 60))!;
+    expect(r.lp_usd).toBeLessThanOrEqual(lp + 1e-9 * lp);
+    expect(r.lp_usd).toBeGreaterThanOrEqual(lp - 1e-4 * lp);
     expect(r.milp_usd).toBe(1);
     expect(r.best_usd).toBe(Math.max(r.per_type_usd, r.lp_usd, 1));
   });

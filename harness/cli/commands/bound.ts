@@ -18,7 +18,7 @@ export const boundCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('instance', { type: 'string', demandOption: true, describe: 'instance JSON' })
-      .option('lp-time-limit', { type: 'number', default: 60, describe: 'seconds for the LP relaxation by HiGHS (0: skip it)' })
+      .option('lp-time-limit', { type: 'number', default: 60, describe: 'seconds for the LP relaxation, by column generation over layouts (0: skip it); stopped early it is still a bound, below the LP' })
       .option('milp-bound', { type: 'number', describe: 'a proven MILP bound, $ (e.g. an exact run\'s bound_usd)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the figures as JSON' }) as Argv<Args>,
   handler: async (args) => {
@@ -29,7 +29,7 @@ export const boundCommand: CommandModule<object, Args> = {
     }
     const lines = [
       `per-type relaxation  ${usd(r.per_type_usd)}`,
-      `LP relaxation        ${r.lp_usd !== undefined ? usd(r.lp_usd) : `– (${r.lp_note})`}`,
+      `LP relaxation        ${r.lp_usd !== undefined ? `${usd(r.lp_usd)}${r.lp_converged ? '' : ` (${r.lp_note})`}` : `– (${r.lp_note})`}`,
       ...(r.milp_usd !== undefined ? [`MILP bound (given)   ${usd(r.milp_usd)}`] : []),
       `best lower bound     ${usd(r.best_usd)}`,
     ];
