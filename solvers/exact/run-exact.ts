@@ -7,8 +7,9 @@ import type { ModelSize } from '../solver.ts';
 import type { Backend, BackendOptions, ExactStatus } from './backend.ts';
 import { evaluate } from '../problem/evaluator.ts';
 import { decodePlan, encodePlan } from './decode.ts';
-import { buildModel, modelSize, type MilpModel } from './model.ts';
+import { buildModel, countModel, modelSize } from './model.ts';
 import { parseWarmSpec } from './warm-spec.ts';
+import type { ReducedFacts } from './reduced-path.ts';
 
 /**
  * A back-end by module and export name: the child imports only the one it runs (so it
@@ -29,7 +30,12 @@ export interface ExactRequest {
   options: BackendOptions;
   /** Heuristic spec whose plan is offered as the first incumbent. */
   warm?: string;
+  /** The reduced path (HiGHS only): column generation, reduced-cost fixing, the MILP over what is left. */
+  reduce?: boolean;
 }
+
+/** The reduced path's start when `warm` names none: it needs a good plan to fix anything. */
+export const REDUCE_WARM_DEFAULT = 'agh-lns';
 
 /** What the warm start cost: the heuristic's time (inside the row's time) and its plan's cost. */
 export interface WarmFacts {
@@ -51,17 +57,19 @@ export interface ExactReply {
   solve_s: number;
   first_incumbent?: number;
   warm?: WarmFacts;
+  reduced?: ReducedFacts;
 }
 
 export async function solveExact(req: ExactRequest): Promise<ExactReply> {
   const t0 = performance.now();
-  const before = modelSize(buildModel(req.instance, { reduce: false }));
+  const before = countModel(req.instance, { reduce: false });
+  if (req.reduce) return solveExactReduced(req, before, t0);
   const model = buildModel(req.instance);
   const backend: Backend = (await import(req.backend.module))[req.backend.name];
   const t1 = performance.now();
   // The heuristic runs on the solve's clock: the deadline was set before it started.
-  const warm = req.warm ? await warmStart(req.instance, model, req.warm) : undefined;
-  const options = warm ? { ...req.options, start: warm.start } : req.options;
+  const warm = req.warm ? await warmStart(req.instance, req.warm) : undefined;
+  const options = warm ? { ...req.options, start: encodePlan(req.instance, model, warm.plan) } : req.options;
   const tw = performance.now();
   const { values, ...res } = await backend(model, options);
   const t2 = performance.now();
@@ -75,15 +83,30 @@ export async function solveExact(req: ExactRequest): Promise<ExactReply> {
   };
 }
 
-async function warmStart(inst: Instance, model: MilpModel, spec: string): Promise<{ start: Float64Array; facts: WarmFacts }> {
+/** The reduced path (reduced-path.ts): HiGHS only, always from a heuristic's plan. */
+async function solveExactReduced(req: ExactRequest, before: ModelSize, t0: number): Promise<ExactReply> {
+  const { solveReduced } = await import('./reduced-path.ts');
+  const warm = await warmStart(req.instance, req.warm || REDUCE_WARM_DEFAULT);
+  const tw = performance.now();
+  const { model, result, facts } = await solveReduced(req.instance, warm.plan, req.options);
+  const { values, ...res } = result;
+  return {
+    ...res,
+    plan: values ? decodePlan(req.instance, model, values, req.label) : null,
+    model_size: { before, after: modelSize(model) },
+    build_s: (tw - t0) / 1000 - warm.facts.warm_s,
+    solve_s: (performance.now() - tw) / 1000,
+    warm: warm.facts,
+    reduced: facts,
+  };
+}
+
+async function warmStart(inst: Instance, spec: string): Promise<{ plan: Plan; facts: WarmFacts }> {
   const { solver, options, label } = parseWarmSpec(spec);
   const t0 = performance.now();
   const r = await solver.solve(inst, options);
   const warm_s = (performance.now() - t0) / 1000;
   if (!r.plan) throw new Error(`warm start ${label} returned no plan (${r.status}${r.message ? `: ${r.message}` : ''})`);
   const ev = evaluate(inst, r.plan);
-  return {
-    start: encodePlan(inst, model, r.plan),
-    facts: { warm_solver: label, warm_s, warm_cost_usd: ev.cost_usd, warm_feasible: ev.feasible },
-  };
+  return { plan: r.plan, facts: { warm_solver: label, warm_s, warm_cost_usd: ev.cost_usd, warm_feasible: ev.feasible } };
 }

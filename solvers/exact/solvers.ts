@@ -10,7 +10,8 @@ import type { OptionSpec, SolveOptions, SolveResult, Solver } from '../solver.ts
 import { backendOptions } from './backend.ts';
 import { runIsolated } from '../../lib/isolate.ts';
 import { NATIVE_PACKAGES, onPath } from './native.ts';
-import type { BackendRef, ExactReply, ExactRequest, WarmFacts } from './run-exact.ts';
+import { REDUCE_WARM_DEFAULT, type BackendRef, type ExactReply, type ExactRequest, type WarmFacts } from './run-exact.ts';
+import type { ReducedFacts } from './reduced-path.ts';
 import { parseWarmSpec } from './warm-spec.ts';
 
 /**
@@ -33,6 +34,12 @@ const WARM_OPTION: OptionSpec = {
   description: 'Heuristic spec (e.g. agh) whose plan is the first incumbent; its time counts against time_limit_s (default: cold start)',
 };
 
+const REDUCE_OPTION: OptionSpec = {
+  type: 'boolean',
+  default: false,
+  description: `Reduced exact path: column generation for the LP bound, reduced-cost fixing from a heuristic's plan (warm, default ${REDUCE_WARM_DEFAULT}), then the MILP over the layouts left; for sizes whose full model does not fit`,
+};
+
 const RUN_EXACT = new URL('./run-exact.ts', import.meta.url).href;
 
 export interface ExactSolverSpec {
@@ -47,6 +54,8 @@ export interface ExactSolverSpec {
   warm?: boolean;
   /** The `threads` option, for back-ends that can run in parallel. */
   threads?: OptionSpec;
+  /** The `reduce` option: the reduced exact path (HiGHS). */
+  reduce?: boolean;
 }
 
 /** A warm-start spec must name a heuristic; checked before a child is started (bad input: exit 2). */
@@ -64,7 +73,10 @@ export function exactSolver(spec: ExactSolverSpec): Solver {
     name,
     description: spec.description,
     kind: 'exact',
-    options: { ...COMMON_OPTIONS, ...(seed ? { seed } : {}), ...(spec.warm ? { warm: WARM_OPTION } : {}), ...(threads ? { threads } : {}) },
+    options: {
+      ...COMMON_OPTIONS, ...(seed ? { seed } : {}), ...(spec.warm ? { warm: WARM_OPTION } : {}), ...(threads ? { threads } : {}),
+      ...(spec.reduce ? { reduce: REDUCE_OPTION } : {}),
+    },
     deterministic: true,
     claimsFeasibility: () => true,
     async solve(instance: Instance, options: SolveOptions): Promise<SolveResult> {
@@ -85,6 +97,7 @@ export function exactSolver(spec: ExactSolverSpec): Solver {
           ...(threads && options.threads !== undefined ? { threads: Number(options.threads) } : {}),
         },
         ...(warm ? { warm } : {}),
+        ...(spec.reduce && options.reduce === true ? { reduce: true } : {}),
       };
       const out = await runIsolated<ExactReply>({ module: RUN_EXACT, fn: 'solveExact', input: request }, hardLimitS(timeLimit));
       if (!out.ok) {
@@ -100,9 +113,12 @@ export function exactSolver(spec: ExactSolverSpec): Solver {
         solver_objective_usd: r.objective,
         bound_usd: r.bound,
         gap: r.gap,
-        message: [r.message, r.warm && warmNote(r.warm, r.first_incumbent)].filter(Boolean).join('; ') || undefined,
+        message: [r.message, r.warm && warmNote(r.warm, r.first_incumbent), r.reduced && reducedNote(r.reduced)].filter(Boolean).join('; ') || undefined,
         model_size: r.model_size,
-        diagnostics: { build_s: r.build_s, solve_s: r.solve_s, ...r.warm, ...(r.first_incumbent !== undefined ? { first_incumbent_usd: r.first_incumbent } : {}) },
+        diagnostics: {
+          build_s: r.build_s, solve_s: r.solve_s, ...r.warm, ...r.reduced,
+          ...(r.first_incumbent !== undefined ? { first_incumbent_usd: r.first_incumbent } : {}),
+        },
       };
     },
   };
@@ -112,6 +128,13 @@ export function exactSolver(spec: ExactSolverSpec): Solver {
 function warmNote(w: WarmFacts, first: number | undefined): string {
   const firstNote = first === undefined ? '' : `, first incumbent $${first.toFixed(2)}`;
   return `warm start ${w.warm_solver}: $${w.warm_cost_usd.toFixed(2)}${w.warm_feasible ? '' : ' (infeasible)'} in ${w.warm_s.toFixed(2)} s${firstNote}`;
+}
+
+/** What the reduced path did, in the row's message. */
+function reducedNote(f: ReducedFacts): string {
+  const lp = `LP bound $${f.lp_bound_usd.toFixed(2)} by column generation (${f.colgen_rounds} rounds, ${f.master_layouts} of ${f.layouts_total} layouts${f.lp_converged ? '' : ', stopped before converging'}, ${f.colgen_s.toFixed(1)} s)`;
+  const restricted = f.restricted_cost_usd === undefined ? '' : `, restricted MILP $${f.restricted_cost_usd.toFixed(2)} in ${f.restricted_s.toFixed(1)} s`;
+  return `reduced: ${lp}${restricted}, ${f.layouts_kept} layouts kept by reduced-cost fixing`;
 }
 
 const ref = (file: string, exported: string): BackendRef => ({ module: new URL(file, import.meta.url).href, name: exported });
@@ -127,6 +150,7 @@ export const highsSolver = exactSolver({
   backend: ref('./highs.ts', 'solveWithHighs'),
   seed: seedOption(0, 'Random seed of HiGHS (random_seed)'),
   warm: true,
+  reduce: true,
 });
 export const glpsolSolver = exactSolver({
   name: 'glpsol',

@@ -1,0 +1,104 @@
+/**
+ * The reduced exact path (`highs:reduce`, docs/exact.md "The reduced exact path"): the full model
+ * is never handed to HiGHS. Steps, all on the solve's clock:
+ *
+ * 1. a heuristic plan (the warm start, `agh-lns` unless `warm` names another) gives a cost U;
+ * 2. column generation over layouts gives the LP bound L without the full LP (colgen.ts);
+ * 3. HiGHS solves the MILP restricted to the master's layouts, warm-started: often a cheaper plan,
+ *    which lowers U;
+ * 4. reduced-cost fixing keeps only the layouts that can appear in a plan no dearer than U;
+ * 5. HiGHS solves the MILP over those layouts, warm-started from the best plan so far.
+ *
+ * Every plan no dearer than U uses only kept layouts, so the last MILP's optimum is the full
+ * model's, and its bound (≤ U) is a bound of the full model; L is one too, and the row's bound is
+ * the larger of the two.
+ */
+import { evaluate } from '../problem/evaluator.ts';
+import type { Instance, Plan } from '../problem/types.ts';
+import { relativeGap, type BackendOptions, type BackendResult } from './backend.ts';
+import { columnGeneration, LayoutPricer, layoutsWithin } from './colgen.ts';
+import { decodePlan, encodePlan } from './decode.ts';
+import { solveWithHighs } from './highs.ts';
+import { buildModel, modelSize, type MilpModel } from './model.ts';
+
+/** Shares of the time left for column generation and for the restricted MILP (the rest: the reduced MILP). */
+const COLGEN_SHARE = 0.3;
+const RESTRICTED_SHARE = 0.25;
+/** A layout is kept when its bound is within this relative margin of U (float noise between evaluator and model). */
+const CEILING_MARGIN = 1e-7;
+
+export interface ReducedFacts {
+  lp_bound_usd: number;
+  lp_converged: boolean;
+  colgen_rounds: number;
+  master_layouts: number;
+  layouts_total: number;
+  layouts_kept: number;
+  restricted_cost_usd?: number;
+  colgen_s: number;
+  restricted_s: number;
+}
+
+export interface ReducedOutcome {
+  model: MilpModel;
+  result: BackendResult;
+  facts: ReducedFacts;
+}
+
+/** Steps 2–5 from a feasible start plan; `opts.deadline_ms` bounds the whole. */
+export async function solveReduced(inst: Instance, start: Plan, opts: BackendOptions): Promise<ReducedOutcome> {
+  const label = 'highs';
+  const pricer = new LayoutPricer(inst);
+  const standIn = buildModel(inst, { only: new Set() }).standIn;
+  const startEval = evaluate(inst, start);
+  let best = start;
+  // Fixing needs the cost of a feasible plan; an infeasible start fixes nothing.
+  let bestCost = startEval.feasible ? startEval.cost_usd : Infinity;
+
+  const t0 = Date.now();
+  const cg = await columnGeneration(pricer, {
+    start: pricer.layoutsOf(start, standIn),
+    deadline_ms: t0 + COLGEN_SHARE * (opts.deadline_ms - t0),
+  });
+  const t1 = Date.now();
+
+  // Step 3: the MILP over the master's layouts — a plan, not a bound (it sees only those layouts).
+  const restricted = buildModel(inst, { only: cg.master });
+  const r = await solveWithHighs(restricted, {
+    ...opts,
+    deadline_ms: t1 + RESTRICTED_SHARE * (opts.deadline_ms - t1),
+    start: encodePlan(inst, restricted, best),
+  });
+  let restrictedCost: number | undefined;
+  if (r.values) {
+    const plan = decodePlan(inst, restricted, r.values, label);
+    const ev = evaluate(inst, plan);
+    restrictedCost = ev.cost_usd;
+    if (ev.feasible && ev.cost_usd < bestCost) [best, bestCost] = [plan, ev.cost_usd];
+  }
+  const t2 = Date.now();
+
+  // Steps 4–5. Fixing prices whole replicas (the MILP's own layouts): a stronger L_c than the LP's.
+  const whole = pricer.price(cg.duals, true);
+  const keep = layoutsWithin(pricer, whole, bestCost * (1 + CEILING_MARGIN));
+  for (const c of pricer.layoutsOf(best, standIn)) keep.add(c);
+  const model = buildModel(inst, { only: keep });
+  const result = await solveWithHighs(model, { ...opts, start: encodePlan(inst, model, best) });
+  result.bound = Math.max(result.bound ?? -Infinity, cg.bound, whole.bound);
+  if (result.objective !== undefined) result.gap = relativeGap(result.objective, result.bound);
+  return {
+    model,
+    result,
+    facts: {
+      lp_bound_usd: cg.bound,
+      lp_converged: cg.converged,
+      colgen_rounds: cg.rounds,
+      master_layouts: cg.master.size,
+      layouts_total: pricer.layouts.length,
+      layouts_kept: keep.size,
+      ...(restrictedCost !== undefined ? { restricted_cost_usd: restrictedCost } : {}),
+      colgen_s: (t1 - t0) / 1000,
+      restricted_s: (t2 - t1) / 1000,
+    },
+  };
+}
