@@ -5,6 +5,8 @@
  * the stage-2 evaluation built on it; the solver contributes its plan, status and timing only.
  */
 import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../lib/files.ts';
 import { generateInstance, instanceId } from '../../generators/instance.ts';
 import { perTypeBound } from '../../solvers/exact/bound.ts';
 import { evaluate } from '../../solvers/problem/evaluator.ts';
@@ -26,7 +28,12 @@ export interface CellJob {
   experiment: string;
   profilePath: string;
   cell: Cell;
+  /** Where a solve cell writes its plan, as `<cell key>.json` (the run's plans/). */
+  planDir?: string;
 }
+
+/** The run directory's folder of plans, one `<cell key>.json` per solve cell that has one. */
+export const PLANS_DIR = 'plans';
 
 /** How solve times are taken (columns.ts `timing_method`). */
 const TIMING_METHOD = { heuristic: 'warm_worker', exact: 'isolated_exact' } as const;
@@ -139,6 +146,8 @@ async function solveRows(job: CellJob, config: SolveCellConfig, instance: Instan
     result = { solver: solver.name, status: 'error', plan: null, wall_time_s: 0, message: errorMessage(err) };
     solve_time_s = NaN;
   }
+  // The plan itself, so that a row's cost can be checked and a best-known table can cite it.
+  if (result.plan && job.planDir) writeFileAtomic(join(job.planDir, `${job.cell.key}.json`), `${JSON.stringify(result.plan)}\n`);
   const planned: RawRow = { ...baseRow(job), ...planColumns(instance, result), solve_time_s };
   // A heuristic has no bound of its own: its row carries the relaxation bound of the instance it
   // solved, so that the summary has a gap (an upper bound) at sizes no exact solver reaches. Not timed.
