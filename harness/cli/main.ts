@@ -11,6 +11,7 @@ import { solveCommand } from './commands/solve.ts';
 import { evaluateCommand } from './commands/evaluate.ts';
 import { exportLpCommand } from './commands/export-lp.ts';
 import { boundCommand } from './commands/bound.ts';
+import { bestKnownCommand } from './commands/best-known.ts';
 import { benchCommand } from './commands/bench.ts';
 import { runCommand } from './commands/run.ts';
 import { sweepCommand } from './commands/sweep.ts';
@@ -29,6 +30,7 @@ const commands: CommandModule<any, any>[] = [
   evaluateCommand,
   exportLpCommand,
   boundCommand,
+  bestKnownCommand,
   benchCommand,
   runCommand,
   sweepCommand,
