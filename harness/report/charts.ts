@@ -50,9 +50,12 @@ const panelPart: Record<PanelKey, (r: Row) => string | null> = {
 
 const count = (r: Row, f: string) => (typeof r[f] === 'number' ? (r[f] as number) : 0);
 
-/** Some row of the group stopped early: an exact solve at its time limit, a heuristic at its safety time cap. */
+/**
+ * Some row of the group stopped early: an exact solve at its time limit, a heuristic at its
+ * safety time cap; in E5, a day whose plans came from such a solve.
+ */
 export const stoppedEarly = (r: Row): boolean =>
-  count(r, 'time_limit_feasible_count') + count(r, 'time_limit_no_solution_count') + count(r, 'time_cap_hit_count') > 0;
+  count(r, 'time_limit_feasible_count') + count(r, 'time_limit_no_solution_count') + count(r, 'time_cap_hit_count') + count(r, 'time_limit_count') > 0;
 
 /**
  * The fields a chart plots, copied from its summary rows, plus labels: `size`, `panel`, the
@@ -65,10 +68,8 @@ function chartData(rows: readonly Row[], fields: readonly string[], onAxes: read
   const values = rows.map((r) => {
     const v: Row = { size: sizeLabel(r) };
     for (const f of fields) v[f] = r[f];
-    if (fields.includes('solver_label')) {
-      v.solver = seriesName(String(r.solver_label));
-      v.stopped = stoppedEarly(r);
-    }
+    if (fields.includes('solver_label')) v.solver = seriesName(String(r.solver_label));
+    if (fields.includes('solver_label') || fields.includes('policy')) v.stopped = stoppedEarly(r);
     if (panelled) v.panel = label(r);
     return v;
   });
@@ -217,7 +218,7 @@ function lineLayers(c: LineChart, ctx: Context): Layer[] {
     ? { shape: n(c.flag.field, c.flag.title, { scale: { domain: [false, true], range: ['circle', 'triangle-up'] }, legend: { labelExpr: "datum.label === 'true' ? 'yes' : 'no'" } }) }
     : {};
   layers.push({ mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y, color, ...shape } });
-  if (c.color.field === 'solver') layers.push(stoppedRing({ x, y }));
+  if (c.color.field === 'solver' || c.color.field === 'policy') layers.push(stoppedRing({ x, y }));
   return layers;
 }
 
@@ -268,6 +269,32 @@ function frontierLayers(ctx: Context): Layer[] {
   ];
 }
 
+/** What a gap point is measured against (its shape in the gap chart). */
+const GAP_AGAINST = ['proven optimum (mean)', 'per-type relaxation bound only (≤, max)', "exact solver's bound (≤, max)"] as const;
+
+/**
+ * The gap chart's data: per summary row, a point for the mean gap against proven optima and one
+ * for the largest upper bound on the gap where only a bound is known, labelled by that bound.
+ */
+function gapPoints(values: Row[]): Row[] {
+  return values.flatMap((v) => [
+    ...(typeof v.gap_mean === 'number' ? [{ ...v, gap: v.gap_mean, against: GAP_AGAINST[0] }] : []),
+    ...(typeof v.gap_bound_max === 'number' ? [{ ...v, gap: v.gap_bound_max, against: GAP_AGAINST[v.gap_bound_relaxation === true ? 1 : 2] }] : []),
+  ]);
+}
+
+function gapLayers(ctx: Context): Layer[] {
+  const x = n('size', 'Instance size I×J×K', { sort: null, type: 'ordinal', axis: { labelAngle: -30 } });
+  const y = q('gap', 'Optimality gap (symlog)', symlog(ctx.values, 'gap', true));
+  const color = colorOf(SOLVER, ctx);
+  const shape = n('against', 'Gap measured against', { scale: { domain: [...GAP_AGAINST], range: ['circle', 'triangle-up', 'triangle-down'] } });
+  return [
+    { transform: [{ filter: `datum.against === '${GAP_AGAINST[0]}'` }], mark: { type: 'line' }, encoding: { x, y, color } },
+    { mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y, color, shape } },
+    stoppedRing({ x, y }),
+  ];
+}
+
 const thetaLabels = (values: Row[]): Row[] => values.map((v) => ({ ...v, theta_label: `θ=${v.headroom}` }));
 
 // ─── the charts of the experiments (docs/experiments.md) ────────────────────────────────────
@@ -280,15 +307,16 @@ interface ChartDef {
   title: string;
   /** Rows of the experiment → rows to plot (before the "data present" filter on `requires`). */
   select?: (rows: readonly Row[]) => Row[];
-  requires: string;
+  /** The chart needs this column (or one of these) to have a value in a row. */
+  requires: string | readonly string[];
   fields: readonly string[];
   onAxes: readonly PanelKey[];
   /** Data in another shape than one datum per summary row (E3's family grid). */
   reshape?: (values: Row[]) => Row[];
   /** Plot size of one panel (default 340 × 220 pixels). */
   size?: { width: unknown; height: unknown };
-  /** What a reader needs to know to read the axes (a symlog scale). */
-  note?: string;
+  /** What a reader needs to know to read the axes (a symlog scale); several subtitle lines. */
+  note?: string | readonly string[];
   /** One sentence under the chart in the report on how to read it. */
   reading?: string;
   layers: (ctx: Context) => Layer[];
@@ -317,10 +345,12 @@ const CHARTS: ChartDef[] = [
     { name: 'speedup', kind: 'solve', experiments: SCALING, title: 'Speedup over the fastest exact solve', select: firstKappa, requires: 'speedup_geomean', fields: ['solver_label', 'speedup_geomean', 'speedup_censored'], onAxes: ['size', 'kappa'] },
     { x: SIZE_X, y: { field: 'speedup_geomean', title: 'Speedup, geometric mean (×, log)', log: true }, color: SOLVER, flag: { field: 'speedup_censored', title: 'Exact time censored (lower bound)' } },
   ),
-  line(
-    { name: 'gap', kind: 'solve', experiments: SCALING, title: 'Optimality gap vs instance size', select: firstKappa, requires: 'gap_mean', fields: ['solver_label', 'gap_mean', 'gap_upper_bound'], onAxes: ['size', 'kappa'], note: SYMLOG_NOTE },
-    { x: SIZE_X, y: { field: 'gap_mean', title: 'Mean optimality gap (symlog)', percent: true, symlog: true }, color: SOLVER, flag: { field: 'gap_upper_bound', title: 'Against bound (upper bound)' } },
-  ),
+  {
+    name: 'gap', kind: 'solve', experiments: SCALING, title: 'Optimality gap vs instance size', select: firstKappa, requires: ['gap_mean', 'gap_bound_max'],
+    fields: ['solver_label', 'gap_mean', 'gap_bound_max', 'gap_bound_relaxation'], onAxes: ['size', 'kappa'], reshape: gapPoints,
+    note: [SYMLOG_NOTE, 'Lines and circles: mean gap against proven optima. Triangles: largest gap where only a lower bound is known —', 'an upper bound, not a gap, never averaged in; against the per-type relaxation bound it can be far above the true gap.'],
+    layers: gapLayers,
+  },
   bar(
     { name: 'scenario-cost', kind: 'solve', experiments: ['e2'], title: 'Realised cost per scenario', requires: 'realised_cost_mean_usd', fields: ['scenario', 'solver_label', 'realised_cost_mean_usd'], onAxes: ['scenario'] },
     { x: { field: 'scenario', title: 'Scenario' }, y: { field: 'realised_cost_mean_usd', title: 'Mean realised cost (USD)' }, color: SOLVER },
@@ -389,6 +419,7 @@ function timeLimitLine(rows: readonly Row[]): string | null {
 }
 
 const STOPPED_NOTE = 'Ringed: some run of the solver stopped early — an exact solve at its time limit, a heuristic at its safety time cap.';
+const STOPPED_DAY_NOTE = 'Ringed: days whose plan came from a solve stopped at its time limit (its best plan ran).';
 
 /** The charts the summary rows of a run support, in the order of docs/experiments.md. */
 export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
@@ -398,7 +429,7 @@ export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
   for (const experiment of experiments) {
     for (const def of CHARTS.filter((d) => d.kind === kind && d.experiments.includes(experiment))) {
       const mine = summary.filter((r) => r.experiment === experiment);
-      const rows = (def.select ? def.select(mine) : mine).filter((r) => has(r, def.requires));
+      const rows = (def.select ? def.select(mine) : mine).filter((r) => [def.requires].flat().some((f) => has(r, f)));
       if (rows.length === 0) continue;
       const data = chartData(rows, def.fields, def.onAxes);
       const values = def.reshape ? def.reshape(data.values) : data.values;
@@ -408,8 +439,8 @@ export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
       const ringed = layers.some((l) => l.transform) && values.some((v) => v.stopped === true);
       const subtitle = [
         timeLimitLine(rows),
-        ringed ? STOPPED_NOTE : null,
-        def.note ?? null,
+        ringed ? (kind === 'rolling' ? STOPPED_DAY_NOTE : STOPPED_NOTE) : null,
+        ...[def.note ?? []].flat(),
         def.select === withoutHeadroom && headrooms(mine).length > 1 ? 'Plans made without headroom (θ = 0); the frontier chart shows what headroom buys.' : null,
         data.panelled && !def.reshape ? 'Panels share one y scale.' : null,
       ].filter((s): s is string => s !== null);
