@@ -202,10 +202,32 @@ function yEncoding(y: LineChart['y'], field: string, ctx: Context): Encoding {
   return q(field, y.title, extra);
 }
 
+const distinctNumbers = (values: readonly Row[], field: string): number[] =>
+  [...new Set(values.map((v) => v[field]).filter((x): x is number => typeof x === 'number'))].sort((a, b) => a - b);
+
+/**
+ * Series a chart would draw on top of each other — the same value at every x of every panel (e.g.
+ * agh-lns finding the exact optimum) — as "agh-lns is identical to highs" notes, since the later line
+ * hides the earlier one completely.
+ */
+export function identicalSeries(values: readonly Row[], series: string, x: string, y: string): string[] {
+  const lines = new Map<string, string>();
+  for (const v of values) {
+    const key = String(v[series]);
+    lines.set(key, `${lines.get(key) ?? ''}|${String(v.panel ?? '')}@${String(v[x])}=${typeof v[y] === 'number' ? Number((v[y] as number).toPrecision(9)) : ''}`);
+  }
+  const names = [...lines.keys()];
+  return names.flatMap((a, i) => {
+    const twin = names.slice(0, i).find((b) => lines.get(b) === lines.get(a));
+    return twin ? [`${a} is identical to ${twin} (drawn on top of it).`] : [];
+  });
+}
+
 function lineLayers(c: LineChart, ctx: Context): Layer[] {
   const x = c.x.ordinal
     ? n(c.x.field, c.x.title, { sort: null, type: 'ordinal', axis: { labelAngle: c.x.slant ? -30 : 0 } })
-    : q(c.x.field, c.x.title, { scale: { zero: false, padding: 12 } }); // κ from 1: the first point clear of the y axis
+    // κ from 1: the first point clear of the y axis; ticks at the data's κ, not at 0.95 … 1.55
+    : q(c.x.field, c.x.title, { scale: { zero: false, padding: 12 }, axis: { values: distinctNumbers(ctx.values, c.x.field) } });
   const y = yEncoding(c.y, c.y.field, ctx);
   const color = colorOf(c.color, ctx);
   const layers: Layer[] = [];
@@ -319,6 +341,8 @@ interface ChartDef {
   note?: string | readonly string[];
   /** One sentence under the chart in the report on how to read it. */
   reading?: string;
+  /** Say in the subtitle which series coincide with another (and so hide it). */
+  coincide?: { series: string; x: string; y: string };
   layers: (ctx: Context) => Layer[];
 }
 
@@ -371,17 +395,17 @@ const CHARTS: ChartDef[] = [
     layers: familyGridLayers,
   },
   line(
-    { name: 'cost-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Realised cost vs inflation (band: mean p5–p95)', select: withoutHeadroom, requires: 'realised_cost_mean_usd', fields: ['solver_label', 'kappa', 'realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd'], onAxes: ['kappa'] },
+    { name: 'cost-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Realised cost vs inflation (band: mean p5–p95)', select: withoutHeadroom, coincide: { series: 'solver', x: 'kappa', y: 'realised_cost_mean_usd' }, requires: 'realised_cost_mean_usd', fields: ['solver_label', 'kappa', 'realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd'], onAxes: ['kappa'] },
     { x: KAPPA_X, y: { field: 'realised_cost_mean_usd', title: 'Realised cost (USD)' }, color: SOLVER, band: { lo: 'realised_cost_p5_usd', hi: 'realised_cost_p95_usd' } },
   ),
   line(
-    { name: 'violation-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'SLO-violation rate vs inflation (band: mean p5–p95)', select: withoutHeadroom, requires: 'violation_rate_mean', fields: ['solver_label', 'kappa', 'violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95'], onAxes: ['kappa'] },
+    { name: 'violation-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'SLO-violation rate vs inflation (band: mean p5–p95)', select: withoutHeadroom, coincide: { series: 'solver', x: 'kappa', y: 'violation_rate_mean' }, requires: 'violation_rate_mean', fields: ['solver_label', 'kappa', 'violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95'], onAxes: ['kappa'] },
     { x: KAPPA_X, y: { field: 'violation_rate_mean', title: 'SLO-violation rate', percent: true }, color: SOLVER, band: { lo: 'violation_rate_p5', hi: 'violation_rate_p95' } },
   ),
   {
     name: 'frontier', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Robustness frontier: planned cost against SLO violations under inflation, by headroom θ',
     select: frontierRows, requires: 'violation_rate_mean', fields: ['solver_label', 'solver_kind', 'headroom', 'kappa', 'cost_usd', 'violation_rate_mean'], onAxes: ['kappa', 'headroom'],
-    reshape: thetaLabels, size: { width: 420, height: 260 },
+    reshape: thetaLabels, size: { width: 420, height: 260 }, coincide: { series: 'solver', x: 'headroom', y: 'cost_usd' },
     note: 'Each line: one planner at headrooms θ (labels); dashed: the exact planner, the reference frontier.',
     reading: 'Read it like a Pareto plot: each planner pays more planned cost (right) for fewer violations at the largest inflation (down) as θ grows, and a heuristic whose line runs below or left of the exact planner\'s dashed line buys the same robustness for less.',
     layers: frontierLayers,
@@ -443,6 +467,7 @@ export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
         ...[def.note ?? []].flat(),
         def.select === withoutHeadroom && headrooms(mine).length > 1 ? 'Plans made without headroom (θ = 0); the frontier chart shows what headroom buys.' : null,
         data.panelled && !def.reshape ? 'Panels share one y scale.' : null,
+        ...(def.coincide ? identicalSeries(values, def.coincide.series, def.coincide.x, def.coincide.y) : []),
       ].filter((s): s is string => s !== null);
       const spec = assemble(def.title, subtitle, values, data.panelled, layers, def.size ?? { width: 340, height: 220 });
       charts.push({ file: `${experiment}-${def.name}`, experiment, title: def.title, ...(def.reading && { reading: def.reading }), spec });
