@@ -16,15 +16,15 @@ export const MAX_ROUTES = 100 ** 3;
 /** And no one dimension beyond this: the instance JSON lists every type, model and tier. */
 export const MAX_DIMENSION = 1000;
 
-/** `"6,6,10"` → { I: 6, J: 6, K: 10 } (types, models, tiers). */
-export function parseSizes(text: string): Sizes {
+/** `"6,6,10"` → { I: 6, J: 6, K: 10 } (types, models, tiers); `flag` names the option in errors. */
+export function parseSizes(text: string, flag = '--size'): Sizes {
   const match = /^\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*$/.exec(text);
   const [I, J, K] = match ? match.slice(1).map(Number) : [];
   if (!match || ![I, J, K].every((v) => Number.isSafeInteger(v) && v >= 1)) {
-    throw new InputError(`--size expects three positive integers I,J,K such as 6,6,10; got ${JSON.stringify(text)}`);
+    throw new InputError(`${flag} expects three positive integers I,J,K such as 6,6,10; got ${JSON.stringify(text)}`);
   }
   const sizes = { I, J, K };
-  checkSizeBound(sizes, `--size ${text.trim()}`);
+  checkSizeBound(sizes, `${flag} ${text.trim()}`);
   return sizes;
 }
 

@@ -3,17 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../lib/errors.ts';
-import { evaluate } from '../../solvers/problem/evaluator.ts';
+import { CONSTRAINT_FAMILIES, evaluate } from '../../solvers/problem/evaluator.ts';
 import { tinyInstance, tinyPlan } from '../../testing/problem-fixtures.ts';
 import { loadInstance, loadPlan } from '../../solvers/problem/schema.ts';
 import { summarizeInstance } from '../../generators/summary.ts';
 import { formatSummary } from './commands/inspect.ts';
-import { formatEvaluation, rowUnit } from './format.ts';
+import { formatEvaluation, rowUnit, usd } from './format.ts';
 
 describe('formatEvaluation', () => {
   it('says the cost is over the horizon', () => {
     const text = formatEvaluation(evaluate(tinyInstance(), tinyPlan()), 24);
-    expect(text.split('\n')[0]).toMatch(/^cost {8}\$\d+\.\d\d per 24 h horizon {2}\(rental/);
+    expect(text.split('\n')[0]).toMatch(/^cost {8}\$[\d,]+\.\d\d per 24 h horizon {2}\(rental/);
+  });
+
+  it('lists every constraint family on a feasible plan too (README: every family), and writes money with thousands separators', () => {
+    const ev = evaluate(tinyInstance(), tinyPlan());
+    expect(ev.feasible).toBe(true);
+    const families = formatEvaluation(ev, 24).split('\n').find((l) => l.startsWith('families'));
+    expect(families).toBe(`families    ${CONSTRAINT_FAMILIES.map((f) => `${f} ok`).join(', ')}`);
+    expect([usd(6515.2), usd(1234567.891), usd(12), usd(-1500)]).toEqual(['$6,515.20', '$1,234,567.89', '$12.00', '−$1,500.00']);
   });
 
   it('prints every violated row with the unit of its sides', () => {
@@ -49,5 +57,9 @@ describe('inspect', () => {
     const text = formatSummary(summarizeInstance(tinyInstance()));
     expect(text).toMatch(/^ {2}type +λ \/h +h +f +Δ s/m);
     expect(text).toContain('h, f: input and output tokens per request');
+    // the footnote explains the column the table has ($/h), not one it does not ($/req)
+    expect(text).toMatch(/ \$\/h\n/);
+    expect(text).toContain("$/h: that route's rental cost per hour");
+    expect(text).not.toContain('$/req');
   });
 });

@@ -1,7 +1,8 @@
 /** Human-readable views of evaluator output, shared by the `evaluate` and `solve` commands. */
-import type { Evaluation } from '../../solvers/problem/evaluator.ts';
+import { CONSTRAINT_FAMILIES, type Evaluation } from '../../solvers/problem/evaluator.ts';
 
-export const usd = (x: number): string => `$${x.toFixed(2)}`;
+/** Dollars with cents and thousands separators: $12,345.67. */
+export const usd = (x: number): string => `${x < 0 ? '−' : ''}$${Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /**
  * The unit of a violated row's sides, by its constraint name (solvers/problem/evaluator.ts): the
@@ -26,6 +27,11 @@ export function formatEvaluation(ev: Evaluation, horizonH: number, maxViolations
       `token storage ${usd(t.token_storage_usd)}, delay penalty ${usd(t.delay_penalty_usd)}, unmet penalty ${usd(t.unmet_penalty_usd)})`,
     `feasible    ${ev.feasible ? 'yes' : `no — ${ev.violated_families.join(', ')}`}`,
     `GPUs        ${ev.gpus_total}   unmet demand ${(100 * ev.unmet_rate).toFixed(2)}%`,
+    // Every family, also on a feasible plan: what was checked, not only what broke.
+    `families    ${CONSTRAINT_FAMILIES.map((f) => {
+      const n = ev.violations.filter((v) => v.family === f).length;
+      return `${f} ${n ? `${n} broken` : 'ok'}`;
+    }).join(', ')}`,
   ];
   for (const v of ev.violations.slice(0, maxViolations)) {
     const unit = rowUnit(v.constraint);

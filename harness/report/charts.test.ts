@@ -175,3 +175,21 @@ describe('rendering', () => {
     expect(textWidth('Hi', 10, true)).toBeGreaterThan(textWidth('Hi', 10, false));
   });
 });
+
+describe('E4: the exact plan is never hidden, κ ticks sit on the data (issue 27)', () => {
+  const summary = () => summarise('solve', e4Rows().map((r) => decodeRow(encodeRow(r, RAW_COLUMNS.solve), RAW_COLUMNS.solve)));
+
+  it('says in the subtitle when a heuristic coincides with the exact planner, and ticks κ at its values', () => {
+    // agh finds glpk's plan: the same planned and realised figures at every κ and θ
+    const same = e4Rows().map((r) => (r.solver === 'agh' ? { ...r, ...Object.fromEntries(Object.entries(e4Rows().find((x) => x.solver === 'glpk' && x.size_i === r.size_i && x.kappa === r.kappa && x.headroom === r.headroom)!).filter(([k]) => /cost|violation|rate|_usd/.test(k))) } : r));
+    const charts = chartsFor('solve', summarise('solve', same.map((r) => decodeRow(encodeRow(r, RAW_COLUMNS.solve), RAW_COLUMNS.solve))));
+    for (const name of ['e4-cost-vs-kappa', 'e4-violation-vs-kappa', 'e4-frontier']) {
+      const title = (charts.find((c) => c.file === name)!.spec as { title: { subtitle: string[] } }).title;
+      expect(title.subtitle, name).toContain('agh is identical to glpk (drawn on top of it).');
+    }
+    const distinct = chartsFor('solve', summary());
+    const kappa = distinct.find((c) => c.file === 'e4-violation-vs-kappa')!;
+    expect(JSON.stringify(kappa.spec)).not.toContain('identical to');
+    expect(JSON.stringify(kappa.spec)).toContain('"axis":{"values":[1,1.5]}');
+  });
+});

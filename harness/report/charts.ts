@@ -50,9 +50,12 @@ const panelPart: Record<PanelKey, (r: Row) => string | null> = {
 
 const count = (r: Row, f: string) => (typeof r[f] === 'number' ? (r[f] as number) : 0);
 
-/** Some row of the group stopped early: an exact solve at its time limit, a heuristic at its safety time cap. */
+/**
+ * Some row of the group stopped early: an exact solve at its time limit, a heuristic at its
+ * safety time cap; in E5, a day whose plans came from such a solve.
+ */
 export const stoppedEarly = (r: Row): boolean =>
-  count(r, 'time_limit_feasible_count') + count(r, 'time_limit_no_solution_count') + count(r, 'time_cap_hit_count') > 0;
+  count(r, 'time_limit_feasible_count') + count(r, 'time_limit_no_solution_count') + count(r, 'time_cap_hit_count') + count(r, 'time_limit_count') > 0;
 
 /**
  * The fields a chart plots, copied from its summary rows, plus labels: `size`, `panel`, the
@@ -65,10 +68,8 @@ function chartData(rows: readonly Row[], fields: readonly string[], onAxes: read
   const values = rows.map((r) => {
     const v: Row = { size: sizeLabel(r) };
     for (const f of fields) v[f] = r[f];
-    if (fields.includes('solver_label')) {
-      v.solver = seriesName(String(r.solver_label));
-      v.stopped = stoppedEarly(r);
-    }
+    if (fields.includes('solver_label')) v.solver = seriesName(String(r.solver_label));
+    if (fields.includes('solver_label') || fields.includes('policy')) v.stopped = stoppedEarly(r);
     if (panelled) v.panel = label(r);
     return v;
   });
@@ -201,10 +202,32 @@ function yEncoding(y: LineChart['y'], field: string, ctx: Context): Encoding {
   return q(field, y.title, extra);
 }
 
+const distinctNumbers = (values: readonly Row[], field: string): number[] =>
+  [...new Set(values.map((v) => v[field]).filter((x): x is number => typeof x === 'number'))].sort((a, b) => a - b);
+
+/**
+ * Series a chart would draw on top of each other — the same value at every x of every panel (e.g.
+ * agh-lns finding the exact optimum) — as "agh-lns is identical to highs" notes, since the later line
+ * hides the earlier one completely.
+ */
+export function identicalSeries(values: readonly Row[], series: string, x: string, y: string): string[] {
+  const lines = new Map<string, string>();
+  for (const v of values) {
+    const key = String(v[series]);
+    lines.set(key, `${lines.get(key) ?? ''}|${String(v.panel ?? '')}@${String(v[x])}=${typeof v[y] === 'number' ? Number((v[y] as number).toPrecision(9)) : ''}`);
+  }
+  const names = [...lines.keys()];
+  return names.flatMap((a, i) => {
+    const twin = names.slice(0, i).find((b) => lines.get(b) === lines.get(a));
+    return twin ? [`${a} is identical to ${twin} (drawn on top of it).`] : [];
+  });
+}
+
 function lineLayers(c: LineChart, ctx: Context): Layer[] {
   const x = c.x.ordinal
     ? n(c.x.field, c.x.title, { sort: null, type: 'ordinal', axis: { labelAngle: c.x.slant ? -30 : 0 } })
-    : q(c.x.field, c.x.title, { scale: { zero: false, padding: 12 } }); // κ from 1: the first point clear of the y axis
+    // κ from 1: the first point clear of the y axis; ticks at the data's κ, not at 0.95 … 1.55
+    : q(c.x.field, c.x.title, { scale: { zero: false, padding: 12 }, axis: { values: distinctNumbers(ctx.values, c.x.field) } });
   const y = yEncoding(c.y, c.y.field, ctx);
   const color = colorOf(c.color, ctx);
   const layers: Layer[] = [];
@@ -217,7 +240,7 @@ function lineLayers(c: LineChart, ctx: Context): Layer[] {
     ? { shape: n(c.flag.field, c.flag.title, { scale: { domain: [false, true], range: ['circle', 'triangle-up'] }, legend: { labelExpr: "datum.label === 'true' ? 'yes' : 'no'" } }) }
     : {};
   layers.push({ mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y, color, ...shape } });
-  if (c.color.field === 'solver') layers.push(stoppedRing({ x, y }));
+  if (c.color.field === 'solver' || c.color.field === 'policy') layers.push(stoppedRing({ x, y }));
   return layers;
 }
 
@@ -268,6 +291,32 @@ function frontierLayers(ctx: Context): Layer[] {
   ];
 }
 
+/** What a gap point is measured against (its shape in the gap chart). */
+const GAP_AGAINST = ['proven optimum (mean)', 'per-type relaxation bound only (≤, max)', "exact solver's bound (≤, max)"] as const;
+
+/**
+ * The gap chart's data: per summary row, a point for the mean gap against proven optima and one
+ * for the largest upper bound on the gap where only a bound is known, labelled by that bound.
+ */
+function gapPoints(values: Row[]): Row[] {
+  return values.flatMap((v) => [
+    ...(typeof v.gap_mean === 'number' ? [{ ...v, gap: v.gap_mean, against: GAP_AGAINST[0] }] : []),
+    ...(typeof v.gap_bound_max === 'number' ? [{ ...v, gap: v.gap_bound_max, against: GAP_AGAINST[v.gap_bound_relaxation === true ? 1 : 2] }] : []),
+  ]);
+}
+
+function gapLayers(ctx: Context): Layer[] {
+  const x = n('size', 'Instance size I×J×K', { sort: null, type: 'ordinal', axis: { labelAngle: -30 } });
+  const y = q('gap', 'Optimality gap (symlog)', symlog(ctx.values, 'gap', true));
+  const color = colorOf(SOLVER, ctx);
+  const shape = n('against', 'Gap measured against', { scale: { domain: [...GAP_AGAINST], range: ['circle', 'triangle-up', 'triangle-down'] } });
+  return [
+    { transform: [{ filter: `datum.against === '${GAP_AGAINST[0]}'` }], mark: { type: 'line' }, encoding: { x, y, color } },
+    { mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y, color, shape } },
+    stoppedRing({ x, y }),
+  ];
+}
+
 const thetaLabels = (values: Row[]): Row[] => values.map((v) => ({ ...v, theta_label: `θ=${v.headroom}` }));
 
 // ─── the charts of the experiments (docs/experiments.md) ────────────────────────────────────
@@ -280,17 +329,20 @@ interface ChartDef {
   title: string;
   /** Rows of the experiment → rows to plot (before the "data present" filter on `requires`). */
   select?: (rows: readonly Row[]) => Row[];
-  requires: string;
+  /** The chart needs this column (or one of these) to have a value in a row. */
+  requires: string | readonly string[];
   fields: readonly string[];
   onAxes: readonly PanelKey[];
   /** Data in another shape than one datum per summary row (E3's family grid). */
   reshape?: (values: Row[]) => Row[];
   /** Plot size of one panel (default 340 × 220 pixels). */
   size?: { width: unknown; height: unknown };
-  /** What a reader needs to know to read the axes (a symlog scale). */
-  note?: string;
+  /** What a reader needs to know to read the axes (a symlog scale); several subtitle lines. */
+  note?: string | readonly string[];
   /** One sentence under the chart in the report on how to read it. */
   reading?: string;
+  /** Say in the subtitle which series coincide with another (and so hide it). */
+  coincide?: { series: string; x: string; y: string };
   layers: (ctx: Context) => Layer[];
 }
 
@@ -317,10 +369,12 @@ const CHARTS: ChartDef[] = [
     { name: 'speedup', kind: 'solve', experiments: SCALING, title: 'Speedup over the fastest exact solve', select: firstKappa, requires: 'speedup_geomean', fields: ['solver_label', 'speedup_geomean', 'speedup_censored'], onAxes: ['size', 'kappa'] },
     { x: SIZE_X, y: { field: 'speedup_geomean', title: 'Speedup, geometric mean (×, log)', log: true }, color: SOLVER, flag: { field: 'speedup_censored', title: 'Exact time censored (lower bound)' } },
   ),
-  line(
-    { name: 'gap', kind: 'solve', experiments: SCALING, title: 'Optimality gap vs instance size', select: firstKappa, requires: 'gap_mean', fields: ['solver_label', 'gap_mean', 'gap_upper_bound'], onAxes: ['size', 'kappa'], note: SYMLOG_NOTE },
-    { x: SIZE_X, y: { field: 'gap_mean', title: 'Mean optimality gap (symlog)', percent: true, symlog: true }, color: SOLVER, flag: { field: 'gap_upper_bound', title: 'Against bound (upper bound)' } },
-  ),
+  {
+    name: 'gap', kind: 'solve', experiments: SCALING, title: 'Optimality gap vs instance size', select: firstKappa, requires: ['gap_mean', 'gap_bound_max'],
+    fields: ['solver_label', 'gap_mean', 'gap_bound_max', 'gap_bound_relaxation'], onAxes: ['size', 'kappa'], reshape: gapPoints,
+    note: [SYMLOG_NOTE, 'Lines and circles: mean gap against proven optima. Triangles: largest gap where only a lower bound is known —', 'an upper bound, not a gap, never averaged in; against the per-type relaxation bound it can be far above the true gap.'],
+    layers: gapLayers,
+  },
   bar(
     { name: 'scenario-cost', kind: 'solve', experiments: ['e2'], title: 'Realised cost per scenario', requires: 'realised_cost_mean_usd', fields: ['scenario', 'solver_label', 'realised_cost_mean_usd'], onAxes: ['scenario'] },
     { x: { field: 'scenario', title: 'Scenario' }, y: { field: 'realised_cost_mean_usd', title: 'Mean realised cost (USD)' }, color: SOLVER },
@@ -341,17 +395,17 @@ const CHARTS: ChartDef[] = [
     layers: familyGridLayers,
   },
   line(
-    { name: 'cost-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Realised cost vs inflation (band: mean p5–p95)', select: withoutHeadroom, requires: 'realised_cost_mean_usd', fields: ['solver_label', 'kappa', 'realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd'], onAxes: ['kappa'] },
+    { name: 'cost-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Realised cost vs inflation (band: mean p5–p95)', select: withoutHeadroom, coincide: { series: 'solver', x: 'kappa', y: 'realised_cost_mean_usd' }, requires: 'realised_cost_mean_usd', fields: ['solver_label', 'kappa', 'realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd'], onAxes: ['kappa'] },
     { x: KAPPA_X, y: { field: 'realised_cost_mean_usd', title: 'Realised cost (USD)' }, color: SOLVER, band: { lo: 'realised_cost_p5_usd', hi: 'realised_cost_p95_usd' } },
   ),
   line(
-    { name: 'violation-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'SLO-violation rate vs inflation (band: mean p5–p95)', select: withoutHeadroom, requires: 'violation_rate_mean', fields: ['solver_label', 'kappa', 'violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95'], onAxes: ['kappa'] },
+    { name: 'violation-vs-kappa', kind: 'solve', experiments: ['e4', 'sweep'], title: 'SLO-violation rate vs inflation (band: mean p5–p95)', select: withoutHeadroom, coincide: { series: 'solver', x: 'kappa', y: 'violation_rate_mean' }, requires: 'violation_rate_mean', fields: ['solver_label', 'kappa', 'violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95'], onAxes: ['kappa'] },
     { x: KAPPA_X, y: { field: 'violation_rate_mean', title: 'SLO-violation rate', percent: true }, color: SOLVER, band: { lo: 'violation_rate_p5', hi: 'violation_rate_p95' } },
   ),
   {
     name: 'frontier', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Robustness frontier: planned cost against SLO violations under inflation, by headroom θ',
     select: frontierRows, requires: 'violation_rate_mean', fields: ['solver_label', 'solver_kind', 'headroom', 'kappa', 'cost_usd', 'violation_rate_mean'], onAxes: ['kappa', 'headroom'],
-    reshape: thetaLabels, size: { width: 420, height: 260 },
+    reshape: thetaLabels, size: { width: 420, height: 260 }, coincide: { series: 'solver', x: 'headroom', y: 'cost_usd' },
     note: 'Each line: one planner at headrooms θ (labels); dashed: the exact planner, the reference frontier.',
     reading: 'Read it like a Pareto plot: each planner pays more planned cost (right) for fewer violations at the largest inflation (down) as θ grows, and a heuristic whose line runs below or left of the exact planner\'s dashed line buys the same robustness for less.',
     layers: frontierLayers,
@@ -389,6 +443,7 @@ function timeLimitLine(rows: readonly Row[]): string | null {
 }
 
 const STOPPED_NOTE = 'Ringed: some run of the solver stopped early — an exact solve at its time limit, a heuristic at its safety time cap.';
+const STOPPED_DAY_NOTE = 'Ringed: days whose plan came from a solve stopped at its time limit (its best plan ran).';
 
 /** The charts the summary rows of a run support, in the order of docs/experiments.md. */
 export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
@@ -398,7 +453,7 @@ export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
   for (const experiment of experiments) {
     for (const def of CHARTS.filter((d) => d.kind === kind && d.experiments.includes(experiment))) {
       const mine = summary.filter((r) => r.experiment === experiment);
-      const rows = (def.select ? def.select(mine) : mine).filter((r) => has(r, def.requires));
+      const rows = (def.select ? def.select(mine) : mine).filter((r) => [def.requires].flat().some((f) => has(r, f)));
       if (rows.length === 0) continue;
       const data = chartData(rows, def.fields, def.onAxes);
       const values = def.reshape ? def.reshape(data.values) : data.values;
@@ -408,10 +463,11 @@ export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
       const ringed = layers.some((l) => l.transform) && values.some((v) => v.stopped === true);
       const subtitle = [
         timeLimitLine(rows),
-        ringed ? STOPPED_NOTE : null,
-        def.note ?? null,
+        ringed ? (kind === 'rolling' ? STOPPED_DAY_NOTE : STOPPED_NOTE) : null,
+        ...[def.note ?? []].flat(),
         def.select === withoutHeadroom && headrooms(mine).length > 1 ? 'Plans made without headroom (θ = 0); the frontier chart shows what headroom buys.' : null,
         data.panelled && !def.reshape ? 'Panels share one y scale.' : null,
+        ...(def.coincide ? identicalSeries(values, def.coincide.series, def.coincide.x, def.coincide.y) : []),
       ].filter((s): s is string => s !== null);
       const spec = assemble(def.title, subtitle, values, data.panelled, layers, def.size ?? { width: 340, height: 220 });
       charts.push({ file: `${experiment}-${def.name}`, experiment, title: def.title, ...(def.reading && { reading: def.reading }), spec });

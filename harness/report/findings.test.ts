@@ -12,8 +12,17 @@ describe('finding', () => {
   it('E1: the heuristics’ largest mean gap and time, and the speedup at the largest size with one', () => {
     // agh: gaps 2% and 0% at 6×6×10 (mean 1%), 10% against the bound at 20×20×20; times 0.75 s and 2.5 s
     expect(finding('e1', summaryOf('solve', e1Rows()))).toBe(
-      'agh: mean gap at most 10%, mean time at most 2.5 s; gh: mean gap at most 20%, mean time at most 0.45 s; agh ≥ 12× faster than the fastest exact solve at 20×20×20.',
+      "agh: mean gap at most 1% against proven optima, ≤ 10% against only an exact solver's bound on 1 instance(s) without a proven optimum (not averaged), mean time at most 2.5 s; " +
+        "gh: mean gap at most 13% against proven optima, ≤ 20% against only an exact solver's bound on 1 instance(s) without a proven optimum (not averaged), mean time at most 0.45 s; agh ≥ 12× faster than the fastest exact solve at 20×20×20.",
     );
+  });
+
+  it('E1: says in words when a gap is measured only against the per-type relaxation bound, and keeps it out of the mean', () => {
+    // size 20: glpk's bounds removed, the heuristic rows' relaxation bound of 400 is all there is
+    const rows = e1Rows().map((r) => (r.size_i !== 20 ? r : r.solver_kind === 'exact' ? { ...r, bound_usd: null } : { ...r, bound_usd: 400 }));
+    const line = finding('e1', summaryOf('solve', rows))!;
+    expect(line).toContain('agh: mean gap at most 1% against proven optima, ≤ 110% against only the per-type relaxation bound, a weak bound, on 2 instance(s) without a proven optimum (not averaged)');
+    expect(line).not.toMatch(/mean gap at most 1\d\d%/);
   });
 
   it('E3: names the ablations that made plans infeasible with the families broken, and what removing M2 costs', () => {
@@ -47,6 +56,11 @@ describe('finding', () => {
   it('E5: rolling AGH against the static AGH plan at the largest σ', () => {
     // σ = 0.05: agh-5min days 130, 140, 150 (mean 140, std 10); dm-24h 200, 260, 230 (mean 230, std 30)
     expect(finding('e5', summaryOf('rolling', e5Rows()))).toBe("At σ = 0.05: agh-5min's day cost $140, −39% against dm-24h's $230; day-cost std $10 (dm-24h $30).");
+    // quick E5: dm-24h's exact solve stopped at its time limit and its incumbent ran: still compared, and said so
+    const limited = e5Rows().map((r) => (r.policy === 'dm-24h' ? { ...r, status: 'time_limit_feasible' } : r));
+    expect(finding('e5', summaryOf('rolling', limited))).toBe(
+      "At σ = 0.05: agh-5min's day cost $140, −39% against dm-24h's $230 (its solve stopped at its time limit; its best plan ran); day-cost std $10 (dm-24h $30).",
+    );
   });
 
   it('says nothing for an ad-hoc sweep', () => {

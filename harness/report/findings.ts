@@ -23,15 +23,32 @@ function maxOf(rows: readonly Row[], field: string): number | null {
   return xs.length ? Math.max(...xs) : null;
 }
 
+const sum = (rows: readonly Row[], field: string) => rows.reduce((n, r) => n + (num(r[field]) ?? 0), 0);
+
+/**
+ * A heuristic's gaps in words: the largest mean gap against proven optima, and apart from it (never
+ * averaged in) the largest upper bound on the gap where only a bound is known, saying which bound.
+ */
+function gapWords(mine: readonly Row[]): string[] {
+  const gap = maxOf(mine, 'gap_mean');
+  const bound = maxOf(mine, 'gap_bound_max');
+  const weak = mine.some((r) => r.gap_bound_relaxation === true);
+  return [
+    gap !== null ? `mean gap at most ${pct(gap)} against proven optima` : null,
+    bound !== null
+      ? `≤ ${pct(bound)} against only ${weak ? 'the per-type relaxation bound, a weak bound,' : "an exact solver's bound"} on ${sum(mine, 'gap_bound_instances')} instance(s) without a proven optimum (not averaged)`
+      : null,
+  ].filter((x): x is string => x !== null);
+}
+
 /** E1: the heuristics' largest mean gap and solve time; AGH's speedup at the largest size that has one. */
 function e1(rows: readonly Row[]): string | null {
   const parts: string[] = [];
   for (const h of ['agh', 'agh-lns', 'gh']) {
     const mine = of(rows, h);
     if (!mine.length) continue;
-    const gap = maxOf(mine, 'gap_mean');
     const time = maxOf(mine, 'solve_time_s');
-    const bits = [gap !== null ? `mean gap at most ${pct(gap)}` : null, time !== null ? `mean time at most ${secs(time)}` : null].filter(Boolean);
+    const bits = [...gapWords(mine), time !== null ? `mean time at most ${secs(time)}` : null].filter(Boolean);
     if (bits.length) parts.push(`${h}: ${bits.join(', ')}`);
   }
   const fast = of(rows, 'agh').filter((r) => num(r.speedup_geomean) !== null).at(-1);
@@ -142,10 +159,10 @@ function e5(rows: readonly Row[]): string | null {
   if (c === null) return null;
   const statics = ['agh-24h', 'dm-24h', 'peak-static'].flatMap((p) => {
     const c0 = num(at(p)?.day_cost_usd);
-    return c0 ? [{ p, c0, s0: num(at(p)?.day_cost_std_usd) }] : [];
+    return c0 ? [{ p, c0, s0: num(at(p)?.day_cost_std_usd), limited: (num(at(p)?.time_limit_count) ?? 0) > 0 }] : [];
   });
   if (!statics.length) return null;
-  const costs = statics.map(({ p, c0 }) => `${signedPct((c - c0) / c0)} against ${p}'s ${usd(c0)}`).join(', ');
+  const costs = statics.map(({ p, c0, limited }) => `${signedPct((c - c0) / c0)} against ${p}'s ${usd(c0)}${limited ? ' (its solve stopped at its time limit; its best plan ran)' : ''}`).join(', ');
   const s = num(roll?.day_cost_std_usd);
   const spreads = statics.filter((x) => x.s0 !== null).map((x) => `${x.p} ${usd(x.s0!)}`);
   const spread = s !== null && spreads.length ? `; day-cost std ${usd(s)} (${spreads.join(', ')})` : '';

@@ -12,7 +12,7 @@ import { chartsFor, type Chart } from './charts.ts';
 import { SUMMARY_COLUMNS, type CellKind } from '../sweep/columns.ts';
 import { readManifest, type Manifest } from '../sweep/manifest.ts';
 import { readRawCsv, type StoredRow } from '../sweep/raw-csv.ts';
-import { BOUND_MARKS, esc, experimentText, provenanceItems, summaryView } from './report-html.ts';
+import { BOUND_MARKS, GAP_NOTE, esc, experimentText, provenanceItems, summaryView } from './report-html.ts';
 import { decodeRow } from './summary.ts';
 
 // ─── nbformat 4.5 ───────────────────────────────────────────────────────────────────────────
@@ -183,6 +183,7 @@ function summarySection(experiment: string, stored: StoredRow[], kind: CellKind)
   const notes = [
     constant.length ? `All rows: ${constant.map((n) => `${n} = ${stored[index[0]][n]}`).join(', ')}.` : '',
     flags.length ? `Where ${flags.map((f) => `\`${f}\``).join(', ')} is true, the values it flags are bounds, not measurements (docs/COLUMNS.md).` : '',
+    shown.includes('gap_mean') || shown.includes('gap_bound_max') ? GAP_NOTE.trim() : '',
   ].filter(Boolean);
   const source = `summary.loc[summary["experiment"] == ${py(experiment)}, ${pyList(columns)}]`;
   const output: Output = { output_type: 'execute_result', data: { 'text/html': lines(htmlTable(table)), 'text/plain': lines(plainTable(table)) }, metadata: {} };

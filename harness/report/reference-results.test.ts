@@ -60,3 +60,34 @@ describe('committed reference runs', () => {
     expect(serialiseNotebook(buildNotebook(join(REFERENCE, e), `../results/reference/${e}`))).toBe(committed);
   });
 });
+
+describe('runtime figures (issue 27: start --help, run.sh and README disagreed)', () => {
+  const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  const runtimes = readme.slice(readme.indexOf('### Runtimes'), readme.indexOf('\n#', readme.indexOf('### Runtimes') + 5));
+
+  it("README's Runtimes table is the reference runs' measured times (manifest started_at → finished_at), with their total", () => {
+    const minutes = EXPERIMENTS.map((e) => {
+      const m = readManifest(join(REFERENCE, e));
+      return (Date.parse(m.finished_at!) - Date.parse(m.started_at)) / 60_000;
+    });
+    EXPERIMENTS.forEach((e, n) => {
+      const row = new RegExp(`\\| reference ${e.toUpperCase()}[^|]*\\| ([\\d.]+) min \\|`).exec(runtimes);
+      expect(row, e).not.toBeNull();
+      expect(Number(row![1]), e).toBe(Number(minutes[n].toFixed(1)));
+    });
+    expect(runtimes).toContain(`| all five (\`run.sh\`) | ${minutes.reduce((a, b) => a + b, 0).toFixed(1)} min`);
+    expect(runtimes).toMatch(/2-core AMD EPYC/);
+  });
+
+  it('start --help, run.sh and REPRODUCE.md point at that table and state no other figures', async () => {
+    const { startCommand } = await import('../cli/commands/start.ts');
+    const npmStart = /\| `npm start` \(quick E1–E5\) \| ([\d.]+)–([\d.]+) min/.exec(runtimes)!;
+    expect(npmStart).not.toBeNull();
+    expect(startCommand.describe).toContain(`${Math.round(Number(npmStart[1]))}–${Math.round(Number(npmStart[2]))} min on 2 cores; README, Runtimes`);
+    const runSh = readFileSync(join(REFERENCE, 'run.sh'), 'utf8');
+    expect(runSh).toContain('Runtimes: README.md, section\n# "Runtimes" (about 40 min in all');
+    expect(runSh).not.toMatch(/\d+(\.\d+)?\s*h\b/);
+    expect(readFileSync(join(ROOT, 'REPRODUCE.md'), 'utf8')).not.toMatch(/min in the run committed|s in the run committed/);
+  });
+});

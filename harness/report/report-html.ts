@@ -19,7 +19,8 @@ export interface ExperimentText {
 }
 
 const COST_TERMS = COST_TERM_NAMES('');
-const SCALING_COLUMNS = ['rows', 'optimal_count', 'time_limit_feasible_count', 'time_limit_no_solution_count', 'time_cap_hit_count', 'error_count', 'solve_time_s', 'solve_time_median_s', 'speedup_geomean', 'speedup_median', 'gap_mean', 'gap_max', 'feasible_share', 'cost_usd'];
+/** The figures E1 is about first (time, speedup, gap), the status counts after them. */
+const SCALING_COLUMNS = ['rows', 'solve_time_s', 'solve_time_median_s', 'speedup_geomean', 'speedup_median', 'gap_mean', 'gap_max', 'gap_bound_max', 'feasible_share', 'cost_usd', 'optimal_count', 'time_limit_feasible_count', 'time_limit_no_solution_count', 'time_cap_hit_count', 'error_count'];
 const STAGE2_COLUMNS = ['realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd', 'violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95', 'unmet_rate', 'dropped_rate_mean', 'shed_rate_mean', 'violation_any_share'];
 
 const EXPERIMENTS: Record<string, ExperimentText> = {
@@ -46,7 +47,7 @@ const EXPERIMENTS: Record<string, ExperimentText> = {
   e5: {
     title: 'E5 — Rolling horizon under demand volatility',
     claim: 'Rolling AGH cuts cost by up to 48% and cost variance by up to 48% against the static plans under high volatility; GH does not benefit from re-solving (deterministic ordering).',
-    columns: ['paths', 'failed_count', 'day_cost_usd', 'day_cost_std_usd', 'violation_rate', 'violation_rate_std', 'unmet_rate', 'dropped_rate', 'shed_rate', 'solver_calls', 'solve_time_total_s', 'solve_time_max_max_s'],
+    columns: ['paths', 'time_limit_count', 'failed_count', 'day_cost_usd', 'day_cost_std_usd', 'violation_rate', 'violation_rate_std', 'unmet_rate', 'dropped_rate', 'shed_rate', 'solver_calls', 'solve_time_total_s', 'solve_time_max_max_s'],
   },
 };
 
@@ -79,11 +80,18 @@ export const BOUND_MARKS: Record<string, [flag: string, sign: string]> = {
   solve_time_median_s: ['solve_time_censored', '≥ '],
   speedup_geomean: ['speedup_censored', '≥ '],
   speedup_median: ['speedup_censored', '≥ '],
-  gap_mean: ['gap_upper_bound', '≤ '],
-  gap_max: ['gap_upper_bound', '≤ '],
+  gap_bound_max: ['gap_bound_relaxation', '≤ '],
 };
 
+/**
+ * gap_bound_max is never a gap, only an upper bound on one: always "≤", and said in words when
+ * its bound is only the per-type relaxation.
+ */
+export const gapBoundText = (r: Row): string =>
+  r.gap_bound_max === null || r.gap_bound_max === undefined ? '' : `≤ ${show(r.gap_bound_max)}${r.gap_bound_relaxation === true ? ' vs relaxation bound' : ' vs solver bound'}`;
+
 function cell(r: Row, name: string): string {
+  if (name === 'gap_bound_max') return esc(gapBoundText(r));
   const mark = BOUND_MARKS[name];
   const sign = mark && r[mark[0]] === true && r[name] !== null ? mark[1] : '';
   return esc(sign + show(r[name]));
@@ -96,13 +104,20 @@ function table(headers: { name: string; title?: string }[], rows: string[][], ke
   return `<div class="scroll"><table${keyed ? ' class="keyed"' : ''}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
-/** The columns of an experiment's summary table: key columns that vary, then the experiment's columns that have data; `constant`: the keys with one value. */
+/** A count column (`…_count`) that is 0 in every row says nothing: the table leaves it out (summary.csv keeps it). */
+const allZeroCount = (rows: readonly Row[], n: string) => n.endsWith('_count') && rows.every((r) => r[n] === 0);
+
+/**
+ * The columns of an experiment's summary table: key columns that vary, then the experiment's
+ * columns that have data (counts only where some row is not 0); `constant`: the keys with one value.
+ */
 export function summaryView(kind: CellKind, rows: readonly Row[], columns: string[]): { shown: string[]; constant: string[] } {
   const keys = keyColumns(kind).filter((n) => n !== 'experiment');
   const distinct = (n: string) => new Set(rows.map((r) => JSON.stringify(r[n]))).size;
   const varying = keys.filter((n) => distinct(n) > 1);
   const constant = keys.filter((n) => distinct(n) === 1 && rows[0][n] !== null && rows[0][n] !== '');
-  return { shown: [...varying, ...columns.filter((n) => rows.some((r) => r[n] !== null && r[n] !== ''))], constant };
+  const shown = columns.filter((n) => rows.some((r) => r[n] !== null && r[n] !== '') && !allZeroCount(rows, n));
+  return { shown: [...varying, ...shown], constant };
 }
 
 const SIZE_KEYS = ['size_i', 'size_j', 'size_k'];
@@ -117,6 +132,10 @@ function rowName(r: Row, keys: readonly string[]): string {
   if (keys.some((n) => SIZE_KEYS.includes(n))) parts.unshift(`${r.size_i}×${r.size_j}×${r.size_k}`);
   return esc(parts.join(' · ')) + (stoppedEarly(r) ? ' †' : '');
 }
+
+export const GAP_NOTE = '≥: a lower bound (an exact solve stopped at its time limit). gap_mean and gap_max: against proven optima only. ' +
+  'gap_bound_max: where no optimum is proven, the largest gap against a lower bound — an upper bound on the gap, not a gap, and not in gap_mean; ' +
+  '"vs relaxation bound": the bound is only the per-type relaxation, which can be far below the optimum. ';
 
 /** The section's summary table, constant keys in the caption. */
 function summaryTable(kind: CellKind, rows: readonly Row[], columns: string[]): string {
@@ -136,8 +155,11 @@ function summaryTable(kind: CellKind, rows: readonly Row[], columns: string[]): 
       varying.length > 0,
     ) +
     '<p class="note">' +
-    (stopped ? '†: some run of the group stopped early — an exact solve at its time limit (the time_limit_* counts) or a heuristic at its wall-clock safety cap (time_cap_hit_count); its figures depend on that limit. ' : '') +
-    '≥: a lower bound (an exact solve stopped at its time limit); ≤: an upper bound (gap against the best bound, no proven optimum). Full precision and all columns: summary.csv.</p>'
+    (stopped ? (kind === 'rolling'
+      ? '†: some day of the group ran on the best plan of a solve stopped at its time limit (time_limit_count); it is in the statistics, and its figures depend on that limit. '
+      : '†: some run of the group stopped early — an exact solve at its time limit (the time_limit_* counts) or a heuristic at its wall-clock safety cap (time_cap_hit_count); its figures depend on that limit. ') : '') +
+    (kind === 'solve' ? GAP_NOTE : '') +
+    'Full precision and all columns: summary.csv.</p>'
   );
 }
 

@@ -57,10 +57,11 @@ describe('renderReport', () => {
     expect(html).toContain('Heuristic solve cells first');
     expect(html).toContain('260× faster');
     // what this run found, under the claim
-    expect(html).toContain('<strong>This run:</strong> agh: mean gap at most 10%');
-    // censored times and bound-only gaps are shown as bounds
+    expect(html).toContain('<strong>This run:</strong> agh: mean gap at most 1% against proven optima, ≤ 10% against only an exact solver&#39;s bound'.replace('&#39;', "'"));
+    // censored times are lower bounds; gaps against a bound only are upper bounds kept apart from the mean, saying which bound
     expect(html).toContain('<td>≥ 30</td>');
-    expect(html).toContain('<td>≤ 0.25</td>');
+    expect(html).toContain('<td>≤ 0.25 vs solver bound</td>');
+    expect(html).toContain('gap_mean and gap_max: against proven optima only');
     // status counts are per cell, from raw.csv: 4 GLPK cells, one of them at its limit without a plan
     expect(html).toMatch(/<td>time_limit_no_solution<\/td><td>1<\/td>/);
     // the column documentation of this kind of run

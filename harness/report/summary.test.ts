@@ -43,29 +43,35 @@ describe('summary of solve rows (E1 fixture, computed by hand)', () => {
     expect(find(summary, { size_i: 6, solver_label: 'glpk' })).toMatchObject({ solve_time_s: 5, solve_time_median_s: 5, solve_time_censored: false, optimal_count: 2 });
   });
 
-  it('gap against a proven optimum is exact, against the best bound an upper bound', () => {
+  it('gap against a proven optimum is averaged; against only a bound it is an upper bound, kept apart', () => {
     const gh6 = find(summary, { size_i: 6, solver_label: 'gh' });
     // (110 − 100) / 100 = 0.10, (230 − 200) / 200 = 0.15
-    expect(gh6).toMatchObject({ gap_instances: 2, gap_upper_bound: false });
+    expect(gh6).toMatchObject({ gap_instances: 2, gap_bound_instances: 0, gap_bound_max: null, gap_bound_relaxation: false });
     expect(gh6.gap_mean).toBeCloseTo(0.125, 12);
     expect(gh6.gap_max).toBeCloseTo(0.15, 12);
     const agh20 = find(summary, { size_i: 20, solver_label: 'agh' });
-    // seed 1: bound 400 only, (440 − 400) / 400 = 0.1; seed 2: no exact plan or bound, so no gap
-    expect(agh20).toMatchObject({ gap_instances: 1, gap_upper_bound: true });
-    expect(agh20.gap_mean).toBeCloseTo(0.1, 12);
+    // seed 1: glpk's bound 400 only, (440 − 400) / 400 = 0.1 — not a gap, not in the mean; seed 2: no exact plan or bound, so no gap
+    expect(agh20).toMatchObject({ gap_instances: 0, gap_mean: null, gap_max: null, gap_bound_instances: 1, gap_bound_relaxation: false });
+    expect(agh20.gap_bound_max).toBeCloseTo(0.1, 12);
     // an infeasible plan has no gap: gh seed 2 at size 20 is dropped
-    expect(find(summary, { size_i: 20, solver_label: 'gh' })).toMatchObject({ gap_instances: 1, gap_upper_bound: true });
+    expect(find(summary, { size_i: 20, solver_label: 'gh' })).toMatchObject({ gap_instances: 0, gap_bound_instances: 1 });
   });
 
-  it('takes the best bound of any row of the instance: a heuristic row\'s relaxation bound gives a gap where the exact solver has none', () => {
+  it('labels a gap measured only against the per-type relaxation bound, and never averages it with gaps against optima', () => {
     // size 20 seed 2: glpk found nothing; the heuristic rows carry a relaxation bound of 680.
-    // seed 1: the heuristics' 320 is below glpk's 400, which stays the reference.
+    // seed 1: the heuristics' 320 is below glpk's 400, which stays the reference (a solver bound).
     const rows = e1Rows().map((r) => (r.size_i === 20 && r.solver_kind !== 'exact' ? { ...r, bound_usd: r.seed === 2 ? 680 : 320 } : r));
     const agh20 = find(summarise('solve', decoded('solve', rows)), { size_i: 20, solver_label: 'agh' });
-    // (440 − 400) / 400 = 0.1 and (850 − 680) / 680 = 0.25
-    expect(agh20).toMatchObject({ gap_instances: 2, gap_upper_bound: true });
-    expect(agh20.gap_mean).toBeCloseTo(0.175, 12);
-    expect(agh20.gap_max).toBeCloseTo(0.25, 12);
+    // (440 − 400) / 400 = 0.1 against glpk's bound and (850 − 680) / 680 = 0.25 against the relaxation
+    expect(agh20).toMatchObject({ gap_instances: 0, gap_mean: null, gap_bound_instances: 2, gap_bound_relaxation: true });
+    expect(agh20.gap_bound_max).toBeCloseTo(0.25, 12);
+    // a proven optimum on one seed and only a relaxation bound on the other: the mean is the proven gap alone
+    const mixed = e1Rows().map((r) => (r.size_i === 6 && r.seed === 2 ? (r.solver_kind === 'exact' ? { ...r, status: 'time_limit_no_solution', has_plan: false, feasible: false, cost_usd: null, bound_usd: null } : { ...r, bound_usd: 100 }) : r));
+    const agh6 = find(summarise('solve', decoded('solve', mixed)), { size_i: 6, solver_label: 'agh' });
+    // seed 1: (102 − 100) / 100 = 0.02 against the optimum; seed 2: (200 − 100) / 100 = 1 against the relaxation only
+    expect(agh6).toMatchObject({ gap_instances: 1, gap_bound_instances: 1, gap_bound_relaxation: true });
+    expect(agh6.gap_mean).toBeCloseTo(0.02, 12);
+    expect(agh6.gap_bound_max).toBeCloseTo(1, 12);
   });
 
   it('counts feasibility and violated families; averages the cost terms over rows with a plan', () => {
@@ -91,7 +97,7 @@ describe('summary of stage-2 rows (E4 fixture)', () => {
 
   it('measures optimality gaps without headroom only: a plan made with θ > 0 solved another instance', () => {
     // agh at θ = 0: 624 against glpk's proven 600
-    expect(find(summary, { size_i: 6, kappa: 1, solver_label: 'agh', headroom: 0 })).toMatchObject({ gap_instances: 1, gap_upper_bound: false });
+    expect(find(summary, { size_i: 6, kappa: 1, solver_label: 'agh', headroom: 0 })).toMatchObject({ gap_instances: 1, gap_bound_instances: 0 });
     expect(find(summary, { size_i: 6, kappa: 1, solver_label: 'agh', headroom: 0 }).gap_mean).toBeCloseTo(0.04, 12);
     // at θ = 0.25 its speedup pairs with glpk's θ = 0.25 solve, but it has no gap
     const roomy = find(summary, { size_i: 6, kappa: 1, solver_label: 'agh', headroom: 0.25 });
@@ -108,7 +114,7 @@ describe('summary of rolling-horizon rows (E5 fixture)', () => {
     expect(summary.map((r) => `${r.sigma}:${r.policy}`)).toEqual(['0.01:agh-5min', '0.01:dm-24h', '0.05:agh-5min', '0.05:dm-24h']);
     const agh = find(summary, { sigma: 0.01, policy: 'agh-5min' });
     // day costs 100, 110, 120: mean 110, std sqrt((100 + 0 + 100) / 2) = 10
-    expect(agh).toMatchObject({ paths: 4, completed_count: 3, failed_count: 1, day_cost_usd: 110, solve_time_total_s: 11 });
+    expect(agh).toMatchObject({ paths: 4, completed_count: 3, time_limit_count: 0, failed_count: 1, day_cost_usd: 110, solve_time_total_s: 11 });
     expect(agh.day_cost_std_usd).toBeCloseTo(10, 12);
     expect(agh.violation_rate).toBeCloseTo(0.11, 12);
     expect(agh.violation_rate_std).toBeCloseTo(0.01, 12);
@@ -120,6 +126,20 @@ describe('summary of rolling-horizon rows (E5 fixture)', () => {
     expect(dm.day_cost_usd).toBeCloseTo(230, 12);
     expect(dm.day_cost_std_usd).toBeCloseTo(30, 12);
     expect(find(summary, { sigma: 0.01, policy: 'dm-24h' }).day_cost_std_usd).toBe(0);
+  });
+});
+
+describe('summary of time-limited rolling days (quick E5: dm-24h\'s exact solve stops at its limit)', () => {
+  it('keeps days whose plan came from a time-limited solve in the statistics, counted and marked, not as failures', () => {
+    const limited = (path: number, day: number) => rollingRow({
+      sigma: 0.05, path, policy: 'dm-24h', solver_label: 'highs:time_limit_s=30', status: 'time_limit_feasible',
+      message: '1 of 1 solves stopped at their time limit or cap; their best plans ran', solver_calls: 1,
+      day_cost_usd: day, rental_usd: day, model_storage_usd: 0, token_storage_usd: 0, delay_penalty_usd: 0, unmet_penalty_usd: 0, violation_rate: 0.1,
+    });
+    const noPlan = rollingRow({ sigma: 0.05, path: 2, policy: 'dm-24h', solver_label: 'highs:time_limit_s=30', status: 'time_limit_no_solution', day_cost_usd: null });
+    const [dm] = summarise('rolling', decoded('rolling', [limited(0, 6515), limited(1, 6987), noPlan]));
+    expect(dm).toMatchObject({ policy: 'dm-24h', paths: 3, completed_count: 0, time_limit_count: 2, failed_count: 1, day_cost_usd: 6751 });
+    expect(dm.day_cost_std_usd).toBeCloseTo(Math.sqrt(2 * 236 ** 2), 9);
   });
 });
 

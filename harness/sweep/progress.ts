@@ -19,8 +19,16 @@ export interface CellSteps {
 interface Running {
   started: number;
   steps?: CellSteps;
+  /**
+   * The first step report: the cell's pace is measured from it on, since time before it is setup
+   * (a static policy's one planning solve lands in its first slot), not the time of its items.
+   */
+  first?: { at: number; done: number };
   logged: number;
 }
+
+/** What an ETA says before any item has been measured. */
+export const ESTIMATING = 'estimating';
 
 /** A long cell's progress line in a log: at most this often. */
 const LOG_EVERY_MS = 30_000;
@@ -56,6 +64,7 @@ export class Progress {
     const cell = this.running.get(label);
     if (!cell) return;
     cell.steps = steps;
+    cell.first ??= { at: this.now(), done: steps.done };
     if (this.out.isTTY) return this.redraw();
     const t = this.now();
     if (t - cell.logged < LOG_EVERY_MS || steps.done >= steps.total) return;
@@ -76,10 +85,14 @@ export class Progress {
     if (this.out.isTTY) this.out.write('\n');
   }
 
-  /** Time a running cell still needs at its pace so far (ms), or null before its first step. */
+  /**
+   * Time a running cell still needs at the measured pace of its steps since its first report
+   * (ms), or null until a step after that first one has been timed.
+   */
   private cellLeft(cell: Running): number | null {
     const s = cell.steps;
-    return s && s.done > 0 ? ((this.now() - cell.started) / s.done) * (s.total - s.done) : null;
+    if (!s || !cell.first || s.done <= cell.first.done) return null;
+    return ((this.now() - cell.first.at) / (s.done - cell.first.done)) * (s.total - s.done);
   }
 
   /** "120/288 slots, cell ETA 3m10s" */
@@ -87,19 +100,22 @@ export class Progress {
     const s = cell.steps;
     if (!s) return 'running';
     const left = this.cellLeft(cell);
-    return `${s.done}/${s.total} ${s.unit}, cell ETA ${left === null ? '?' : formatDuration(left)}`;
+    return `${s.done}/${s.total} ${s.unit}, cell ETA ${left === null ? ESTIMATING : formatDuration(left)}`;
   }
 
-  /** Cells still to run, at the pace so far (a running cell's reported steps count as its finished share), and no less than the slowest running cell needs. */
+  /**
+   * Cells still to run, at the measured pace of the finished cells, and no less than the slowest
+   * running cell needs at its measured pace; "estimating" until some cell has finished or timed
+   * its steps. Steps of running cells do not count as finished cells: a cell's first step may hold
+   * all its work (a static plan's solve), so its share of steps says nothing of its share of time.
+   */
   private eta(): string {
     const left = this.total - this.skipped - this.done;
     if (left === 0) return '0s';
-    const partial = [...this.running.values()].reduce((a, c) => a + (c.steps && c.steps.total > 0 ? c.steps.done / c.steps.total : 0), 0);
-    const finished = this.done + partial;
     // The run lasts at least as long as its slowest running cell: finished short cells must not hide a long one.
     const longest = Math.max(0, ...[...this.running.values()].map((c) => this.cellLeft(c) ?? 0));
-    if (finished === 0) return longest > 0 ? formatDuration(longest) : '?';
-    return formatDuration(Math.max(longest, ((this.now() - this.started) / finished) * (left - partial)));
+    if (this.done === 0) return longest > 0 ? formatDuration(longest) : ESTIMATING;
+    return formatDuration(Math.max(longest, ((this.now() - this.started) / this.done) * left));
   }
 
   private redraw(): void {

@@ -14,7 +14,7 @@ import { FAULT_SOLVERS_ENV } from '../../testing/fault-solvers.ts';
 // Registers the fault-* solvers; modules that read the registry are imported after this line.
 Object.assign(process.env, FAULT_SOLVERS_ENV);
 const { resolveGrid, expandGrid } = await import('./grid.ts');
-const { runSweep, completeCells } = await import('./sweep.ts');
+const { runSweep, completeCells, describeDays } = await import('./sweep.ts');
 const { mergeRuns } = await import('./merge.ts');
 const { readRawCsv, writeRawCsv } = await import('./raw-csv.ts');
 const { RAW_COLUMNS, stableColumnNames } = await import('./columns.ts');
@@ -305,4 +305,12 @@ describe('bad input exits 2 with a message naming it, and writes nothing', () =>
       expect(existsSync(out)).toBe(false);
     });
   }
+});
+
+describe('progress labels of rolling cells', () => {
+  it('name one day and several days in one form (E5 mixed "2 days" with "σ=… path 0")', () => {
+    expect(describeDays([{ sigma: 0.05, path: 0 }])).toBe('1 day (σ=0.05, path 0)');
+    const grid = [0.01, 0.03, 0.05].flatMap((sigma) => [0, 1].map((path) => ({ sigma, path })));
+    expect(describeDays(grid)).toBe('6 days (σ=0.01…0.05, paths 0–1)');
+  });
 });

@@ -211,8 +211,21 @@ function describeCell(cell: Cell): string {
   const { I, J, K } = c.instance.sizes;
   const inst = `(${I},${J},${K}) seed ${c.instance.seed} ${c.instance.scenario}`;
   if (c.kind === 'solve') return `${c.solver.label}${c.headroom ? ` θ=${c.headroom}` : ''} ${inst}`;
-  const days = c.days.length === 1 ? `σ=${c.days[0].sigma} path ${c.days[0].path}` : `${c.days.length} days`;
-  return `${c.policy} ${days} ${inst}`;
+  return `${c.policy} ${describeDays(c.days)} ${inst}`;
+}
+
+/**
+ * A rolling cell's days in one form whether it plays one or several (a static policy plays every
+ * σ and path): "1 day (σ=0.05, path 0)", "6 days (σ=0.01…0.05, paths 0–1)".
+ */
+export function describeDays(days: readonly { sigma: number; path: number }[]): string {
+  const span = (xs: number[], sep: string) => {
+    const u = [...new Set(xs)].sort((a, b) => a - b);
+    return u.length === 1 ? `${u[0]}` : `${u[0]}${sep}${u[u.length - 1]}`;
+  };
+  const paths = days.map((d) => d.path);
+  const pathWord = new Set(paths).size === 1 ? 'path' : 'paths';
+  return `${days.length} day${days.length === 1 ? '' : 's'} (σ=${span(days.map((d) => d.sigma), '…')}, ${pathWord} ${span(paths, '–')})`;
 }
 
 /**

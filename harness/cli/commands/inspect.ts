@@ -50,7 +50,7 @@ export function formatSummary(s: InstanceSummary): string {
       ]),
     ),
     '  (λ: arrival rate; h, f: input and output tokens per request; Δ: delay SLO, s per request; ε: error SLO;',
-    '   routes: (type, configuration) routes that meet both SLOs on their own; $/req: that route\'s cost per request at full use)',
+    '   routes: (type, configuration) routes that meet both SLOs on their own; $/h: that route\'s rental cost per hour with its whole replicas)',
     `  unservable on its own: ${s.unservable_types.length ? s.unservable_types.join(', ') : 'none'}`,
     '',
     table(['GPU', '$/GPU-h', 'pool', 'tiers'], s.gpus.map((g) => [g.name, g.price_usd_per_gpu_h.toFixed(4), String(g.pool_gpus), String(g.tiers)])),
