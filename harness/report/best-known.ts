@@ -9,14 +9,20 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { InputError } from '../../lib/errors.ts';
 import { makeDirs, writeFileAtomic } from '../../lib/files.ts';
+import { listSolvers } from '../../solvers/registry.ts';
 import { PLANS_DIR } from '../sweep/cell.ts';
 import { RAW_COLUMNS } from '../sweep/columns.ts';
 import { readManifest } from '../sweep/manifest.ts';
 import { readRawCsv, type StoredRow } from '../sweep/raw-csv.ts';
+import type { KnownLookup } from './summary.ts';
+
+/** The committed table: reports measure gaps against it. */
+export const BEST_KNOWN_PATH = fileURLToPath(new URL('../../results/reference/best-known.csv', import.meta.url));
 
 /** A gap at or below this is proven optimal: HiGHS's default relative MIP gap, the solvers' `gap`. */
 export const PROVEN_GAP = 1e-4;
@@ -50,7 +56,7 @@ const COLUMNS: (keyof BestKnown)[] = [
 const NUMERIC = new Set<keyof BestKnown>(['size_i', 'size_j', 'size_k', 'seed', 'demand_scale', 'best_cost_usd', 'best_bound_usd', 'gap']);
 
 /** Entries are per instance and profile: the id names the generator flags, not the profile. */
-const keyOf = (e: Pick<BestKnown, 'instance_id' | 'profile_sha256'>) => `${e.instance_id}@${e.profile_sha256}`;
+export const keyOf = (e: Pick<BestKnown, 'instance_id' | 'profile_sha256'>) => `${e.instance_id}@${e.profile_sha256}`;
 
 export function readBestKnown(path: string): Map<string, BestKnown> {
   const table = new Map<string, BestKnown>();
@@ -71,6 +77,16 @@ export function writeBestKnown(path: string, table: Map<string, BestKnown>): voi
   const rows = [...table.values()].sort((a, b) =>
     a.size_i - b.size_i || a.size_j - b.size_j || a.size_k - b.size_k || a.seed - b.seed || a.instance_id.localeCompare(b.instance_id));
   writeFileAtomic(path, stringify(rows.map((e) => COLUMNS.map((c) => String(e[c]))), { header: true, columns: COLUMNS }));
+}
+
+/** The table's entries for a run's profile, as the summary's gap references. */
+export function knownLookup(profileSha256: string, path = BEST_KNOWN_PATH): KnownLookup {
+  const table = readBestKnown(path);
+  const relaxation = (label: string) => listSolvers().find((s) => s.name === label.split(':')[0])?.kind === 'heuristic';
+  return (instance_id) => {
+    const e = table.get(keyOf({ instance_id, profile_sha256: profileSha256 }));
+    return e && { best_cost_usd: e.best_cost_usd, proven: e.proven, best_bound_usd: e.best_bound_usd, bound_relaxation: relaxation(e.bound_solver) };
+  };
 }
 
 const gapOf = (cost: number, bound: number) => Math.max(0, (cost - bound) / Math.max(Math.abs(cost), 1e-10));

@@ -12,6 +12,7 @@ import { readManifest } from '../sweep/manifest.ts';
 import { encodeRow, readRawCsv, writeRawCsv } from '../sweep/raw-csv.ts';
 import { reportHtml } from './report-html.ts';
 import { decodeRow, summarise, type Row } from './summary.ts';
+import { knownLookup } from './best-known.ts';
 
 export interface ReportFiles {
   summary: string;
@@ -27,7 +28,8 @@ export async function renderReport(runDir: string): Promise<ReportFiles> {
   const kind = manifest.config.kind;
   const rawFile = readRawCsv(join(runDir, 'raw.csv'), RAW_COLUMNS[kind]);
   const raw = rawFile.rows.map((r) => decodeRow(r, RAW_COLUMNS[kind]));
-  const summary = summarise(kind, raw);
+  // Gaps are measured against the best-known table too (proven optima, better bounds).
+  const summary = summarise(kind, raw, knownLookup(manifest.config.profile_sha256));
   const summaryPath = join(runDir, 'summary.csv');
   writeRawCsv(summaryPath, SUMMARY_COLUMNS[kind], summary.map((r) => encodeRow(r, SUMMARY_COLUMNS[kind])));
 

@@ -133,7 +133,18 @@ const isTimed = (r: Row) => r.status !== 'error' && num(r.solve_time_s) !== null
 const INSTANCE_KEY = ['experiment', 'instance_id', 'headroom', 'kappa'];
 const instanceKey = (r: Row) => JSON.stringify(INSTANCE_KEY.map((k) => r[k]));
 
-function exactReferences(rows: readonly Row[]): Map<string, ExactReference> {
+/** What the best-known table says of an instance (the report looks it up by id). */
+export interface KnownReference {
+  best_cost_usd: number;
+  proven: boolean;
+  best_bound_usd: number;
+  /** The bound is only the per-type relaxation (a heuristic row's). */
+  bound_relaxation: boolean;
+}
+
+export type KnownLookup = (instanceId: string) => KnownReference | undefined;
+
+function exactReferences(rows: readonly Row[], known: KnownLookup): Map<string, ExactReference> {
   const refs = new Map<string, ExactReference>();
   for (const group of groupBy(rows, INSTANCE_KEY)) {
     const exact = group.filter((r) => r.solver_kind === 'exact');
@@ -142,16 +153,31 @@ function exactReferences(rows: readonly Row[]): Map<string, ExactReference> {
     const optima = values(exact.filter((r) => r.status === 'optimal'), 'cost_usd');
     const bounds = values(group, 'bound_usd');
     const exactBounds = values(exact, 'bound_usd');
-    const bound = bounds.length ? Math.max(...bounds) : null;
-    refs.set(instanceKey(group[0]), {
+    const runBound = bounds.length ? Math.max(...bounds) : null;
+    let ref: ExactReference = {
       time_s: fastest ? num(fastest.solve_time_s) : null,
       time_censored: fastest ? isCensored(fastest) : false,
       optimum_usd: optima.length ? Math.min(...optima) : null,
-      bound_usd: bound,
-      bound_relaxation: bound !== null && !(exactBounds.length && Math.max(...exactBounds) >= bound),
-    });
+      bound_usd: runBound,
+      bound_relaxation: runBound !== null && !(exactBounds.length && Math.max(...exactBounds) >= runBound),
+    };
+    // Nominal instances only: a plan made with headroom solved another instance.
+    const entry = (num(group[0].headroom) ?? 0) > 0 ? undefined : known(String(group[0].instance_id));
+    if (entry) ref = withKnown(ref, entry);
+    refs.set(instanceKey(group[0]), ref);
   }
   return refs;
+}
+
+/** A run's own references, improved by the best-known table's: a proven optimum, a higher bound. */
+function withKnown(ref: ExactReference, e: KnownReference): ExactReference {
+  const out = { ...ref };
+  if (e.proven) out.optimum_usd = Math.min(ref.optimum_usd ?? Infinity, e.best_cost_usd);
+  if (ref.bound_usd === null || e.best_bound_usd > ref.bound_usd) {
+    out.bound_usd = e.best_bound_usd;
+    out.bound_relaxation = e.bound_relaxation;
+  }
+  return out;
 }
 
 /**
@@ -171,8 +197,8 @@ interface Gap {
  * instance, and its nominal cost above the nominal optimum is the price of its headroom, not a gap.
  *
  * The reference of each gap is kept, so that summaries average only gaps against optima and show
- * "≤" gaps apart (summariseGaps); a table of best-known solutions would enter here as one more
- * reference.
+ * "≤" gaps apart (summariseGaps). The best-known table enters through the references
+ * (withKnown): its proven optima certify gaps, its bounds tighten "≤" ones.
  */
 function gapOf(r: Row, ref: ExactReference | undefined): Gap | null {
   const cost = num(r.cost_usd);
@@ -265,9 +291,9 @@ function summariseRollingGroup(rows: Row[]): Row {
 }
 
 /** The summary rows of a run's raw rows (decoded with the raw columns of `kind`). */
-export function summarise(kind: CellKind, raw: readonly Row[]): Row[] {
+export function summarise(kind: CellKind, raw: readonly Row[], known: KnownLookup = () => undefined): Row[] {
   if (kind === 'solve') {
-    const refs = exactReferences(raw);
+    const refs = exactReferences(raw, known);
     const groups = groupBy(raw, keyColumns('solve'));
     return sortGroups(groups.map((g) => summariseSolveGroup(g, refs)), 'kappa');
   }

@@ -1,15 +1,11 @@
 // `alloc-bench best-known RUN...`: folds run directories into the best-known solutions table (harness/report/best-known.ts).
-import { join } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { updateBestKnown } from '../../report/best-known.ts';
-import { RESULTS_DIR } from '../run-flags.ts';
+import { BEST_KNOWN_PATH, updateBestKnown } from '../../report/best-known.ts';
 
 interface Args {
   runs: string[];
   table: string;
 }
-
-export const DEFAULT_BEST_KNOWN = join(RESULTS_DIR, 'reference', 'best-known.csv');
 
 export const bestKnownCommand: CommandModule<object, Args> = {
   command: 'best-known <runs..>',
@@ -17,7 +13,7 @@ export const bestKnownCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('runs', { type: 'string', array: true, demandOption: true, describe: 'Run directories (their raw.csv, manifest.json and plans/)' })
-      .option('table', { type: 'string', default: DEFAULT_BEST_KNOWN, describe: 'The table to update (created if missing); plans go to best-known/ beside it' }) as Argv<Args>,
+      .option('table', { type: 'string', default: BEST_KNOWN_PATH, describe: 'The table to update (created if missing); plans go to best-known/ beside it' }) as Argv<Args>,
   handler: (args) => {
     const { changed, entries } = updateBestKnown(args.table, args.runs);
     process.stderr.write(`best-known: ${changed} entries improved, ${entries} in ${args.table}\n`);
