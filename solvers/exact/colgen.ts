@@ -293,6 +293,8 @@ export interface ColumnGenerationResult {
   rounds: number;
   /** The layouts of the last master. */
   master: Set<number>;
+  /** The layouts the last master's LP solution uses (w_c > 0): where a good plan is likely. */
+  support: Set<number>;
   pricing: Pricing;
   /** The global duals `pricing` was computed from. */
   duals: GlobalDuals;
@@ -305,6 +307,7 @@ export async function columnGeneration(pricer: LayoutPricer, opts: ColumnGenerat
   const maxRounds = opts.maxRounds ?? 200;
   let best: { pricing: Pricing; duals: GlobalDuals } | undefined;
   let master = NaN;
+  let support = new Set<number>();
   let rounds = 0;
   let converged = false;
   while (rounds < maxRounds) {
@@ -313,6 +316,7 @@ export async function columnGeneration(pricer: LayoutPricer, opts: ColumnGenerat
     const lp = await solveLpWithDuals(model, Math.max(1, (opts.deadline_ms - Date.now()) / 1000));
     if (!lp.optimal) break;
     master = lp.objective;
+    support = new Set(pricer.layouts.filter((l) => model.vars.w[l.c] >= 0 && lp.colValue[model.vars.w[l.c]] > 1e-9).map((l) => l.c));
     const duals = pricer.duals(model, lp.rowDual);
     const pricing = pricer.price(duals);
     if (!best || pricing.bound > best.pricing.bound) best = { pricing, duals };
@@ -329,7 +333,7 @@ export async function columnGeneration(pricer: LayoutPricer, opts: ColumnGenerat
     if (Date.now() > opts.deadline_ms) break;
   }
   if (!best) throw new Error('column generation: the first master LP was not solved');
-  return { bound: best.pricing.bound, masterValue: master, converged, rounds, master: inMaster, pricing: best.pricing, duals: best.duals };
+  return { bound: best.pricing.bound, masterValue: master, converged, rounds, master: inMaster, support, pricing: best.pricing, duals: best.duals };
 }
 
 /**

@@ -133,7 +133,7 @@ function warmNote(w: WarmFacts, first: number | undefined): string {
 /** What the reduced path did, in the row's message. */
 function reducedNote(f: ReducedFacts): string {
   const lp = `LP bound $${f.lp_bound_usd.toFixed(2)} by column generation (${f.colgen_rounds} rounds, ${f.master_layouts} of ${f.layouts_total} layouts${f.lp_converged ? '' : ', stopped before converging'}, ${f.colgen_s.toFixed(1)} s)`;
-  const restricted = f.restricted_cost_usd === undefined ? '' : `, restricted MILP $${f.restricted_cost_usd.toFixed(2)} in ${f.restricted_s.toFixed(1)} s`;
+  const restricted = f.support_milp_usd === undefined ? '' : `, MILP over the LP's support ($${f.support_milp_usd.toFixed(2)} in ${f.support_milp_s.toFixed(1)} s)`;
   return `reduced: ${lp}${restricted}, ${f.layouts_kept} layouts kept by reduced-cost fixing`;
 }
 
