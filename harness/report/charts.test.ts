@@ -117,6 +117,23 @@ describe('chart style', () => {
     const broken = grid.filter((v) => Number(v.plans_broken) > 0).map((v) => `${v.solver} ${v.family} ${v.text}`);
     expect(broken.sort()).toEqual(['agh:noM1 infeasible plan 2/2', 'agh:noM1 memory 2/2', 'agh:noM3 delay_slo 2/2', 'agh:noM3 infeasible plan 2/2']);
   });
+  it('labels log axes at powers of ten only and gives a short symlog axis 2× and 5× ticks (issue 27: crowded and sparse labels)', () => {
+    const axisOf = (file: string) => layersOf(all.find((c) => c.file === file)!).find((l) => l.mark.type === 'line' || l.mark.type === 'bar')!.encoding.y as { axis: { values: number[] } };
+    // E1's solve times span 0.15 s … 30 s: one label a decade, not 2, 3 and 5 of each
+    expect(axisOf('e1-runtime').axis.values).toEqual([0.1, 1, 10, 100]);
+    // E3's costs (90 … 150 USD) span two decades of the symlog axis: eight ticks, not three
+    expect(axisOf('e3-ablation-cost').axis.values).toEqual([0, 10, 20, 50, 100, 200, 500, 1000]);
+  });
+  it('draws the bars of ablations with an infeasible plan hollow, and says so (issue 27)', () => {
+    const cost = all.find((c) => c.file === 'e3-ablation-cost')!;
+    expect(dataOf(cost).map((v) => `${v.solver} ${v.plans}`)).toEqual(['agh all feasible', 'agh:noM1 some infeasible', 'agh:noM2 all feasible', 'agh:noM3 some infeasible']);
+    const bar = layersOf(cost).find((l) => l.mark.type === 'bar')!;
+    expect(bar.encoding.fillOpacity).toEqual({ condition: { test: "datum.plans === 'some infeasible'", value: 0.12 }, value: 1 });
+    expect(bar.encoding.stroke.field).toBe('solver');
+    expect(subtitleOf(cost)).toContain('Hollow bars: some plan of the group is infeasible (it breaks a constraint family), so its cost is no saving.');
+    const feasibleOnly = chartsFor('solve', summaryOf('solve', e3Rows().filter((r) => r.feasible))).find((c) => c.file === 'e3-ablation-cost')!;
+    expect(subtitleOf(feasibleOnly).join(' ')).not.toContain('Hollow');
+  });
 });
 
 describe('E4 robustness frontier', () => {

@@ -9,7 +9,7 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { CONSTRAINT_FAMILIES } from '../../solvers/problem/evaluator.ts';
 import { writeFileAtomic } from '../../lib/files.ts';
-import { labelTimeLimit, seriesColors, seriesName } from './chart-style.ts';
+import { CHART_FONT_SIZES as FS, labelTimeLimit, seriesColors, seriesName } from './chart-style.ts';
 import type { CellKind } from '../sweep/columns.ts';
 import type { Row } from './summary.ts';
 import { CHART_FONT, useChartTextMetrics } from './text-metrics.ts';
@@ -131,25 +131,55 @@ const n = (field: string, title: string, extra: Encoding = {}) => ({ field, type
 const PERCENT = { axis: { format: '.0%' } };
 const LOG = { scale: { type: 'log' } };
 
+/** 1, 2 and 5 times each power of ten from `lo` to `hi` (both powers of ten), or only the powers when `powersOnly`. */
+function decadeTicks(lo: number, hi: number, powersOnly: boolean): number[] {
+  const ticks: number[] = [];
+  for (let p = lo; p <= hi * 1.0001; p *= 10) {
+    const t = Number(p.toPrecision(6));
+    ticks.push(...(powersOnly || t >= hi ? [t] : [t, Number((2 * t).toPrecision(6)), Number((5 * t).toPrecision(6))]));
+  }
+  return ticks;
+}
+
+const numbersOf = (values: readonly Row[], fields: readonly string[]): number[] =>
+  values.flatMap((v) => fields.map((f) => v[f])).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+
 /**
  * A symmetric-log axis (linear near 0, logarithmic beyond `constant`), ticked at 0 and the powers
- * of ten up to the data's maximum: shows a heuristic's 1% gap beside another's 10,000%.
+ * of ten up to the data's maximum, with 2× and 5× between them when the data span few decades
+ * (so a short axis still has enough ticks to read): shows a heuristic's 1% gap beside another's 10,000%.
  */
 function symlog(values: readonly Row[], field: string, percent: boolean): Encoding {
   const constant = percent ? 0.001 : 10;
-  const top = Math.max(constant, ...values.map((v) => (typeof v[field] === 'number' ? (v[field] as number) : 0)));
-  const ticks = [0];
-  for (let t = 10 * constant; ticks.length < 3 || ticks[ticks.length - 1] < top; t *= 10) ticks.push(t);
-  return { scale: { type: 'symlog', constant, domain: [0, ticks[ticks.length - 1]] }, axis: { values: ticks, format: percent ? ',~%' : ',.0f' } };
+  const top = Math.max(constant, ...numbersOf(values, [field]));
+  let hi = 100 * constant;
+  while (hi < top) hi *= 10;
+  const decades = Math.round(Math.log10(hi / constant));
+  const ticks = [0, ...decadeTicks(constant, hi, decades > 3)];
+  return { scale: { type: 'symlog', constant, domain: [0, hi] }, axis: { values: ticks, format: percent ? ',~%' : ',~f' } };
+}
+
+/**
+ * A log axis labelled at the powers of ten the data span (and at 2× and 5× when they span at most
+ * two decades): vega's default labels 2, 3 and 5 of every decade, which crowd on a short axis.
+ */
+function logAxis(values: readonly Row[], fields: readonly string[]): Encoding {
+  const positive = numbersOf(values, fields).filter((x) => x > 0);
+  if (positive.length === 0) return LOG;
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...positive)));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(...positive)));
+  const decades = Math.round(Math.log10(hi / lo));
+  return { scale: { type: 'log', domain: [lo, hi] }, axis: { values: decadeTicks(lo, Math.max(hi, lo * 10), decades > 2), format: ',~g' } };
 }
 
 /** No label limits: text is measured with the font's real widths (text-metrics.ts), so nothing needs truncating. */
 const CONFIG = {
   font: CHART_FONT,
-  axis: { labelLimit: 0, titleLimit: 0, labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelLimit: 0, titleLimit: 0, labelFontSize: 11, titleFontSize: 12, symbolOpacity: 1 },
-  header: { labelLimit: 0, labelFontSize: 12 },
-  title: { fontSize: 14, anchor: 'start', limit: 0, subtitleFontSize: 11, subtitleColor: '#444', subtitlePadding: 4, offset: 10 },
+  axis: { labelLimit: 0, titleLimit: 0, labelFontSize: FS.axisLabel, titleFontSize: FS.axisTitle },
+  legend: { labelLimit: 0, titleLimit: 0, labelFontSize: FS.legendLabel, titleFontSize: FS.legendTitle, symbolOpacity: 1 },
+  header: { labelLimit: 0, labelFontSize: FS.header, titleFontSize: FS.header },
+  title: { fontSize: FS.title, anchor: 'start', limit: 0, subtitleFontSize: FS.subtitle, subtitleColor: '#444', subtitlePadding: 4, offset: 10 },
+  text: { fontSize: FS.mark },
 };
 
 /** Marks of a chart, given its data (axes may depend on the values) and its series colours. */
@@ -198,7 +228,7 @@ function stoppedRing(encoding: Encoding): Layer {
 }
 
 function yEncoding(y: LineChart['y'], field: string, ctx: Context): Encoding {
-  const extra = y.symlog ? symlog(ctx.values, y.field, Boolean(y.percent)) : { ...(y.log ? LOG : {}), ...(y.percent ? PERCENT : {}) };
+  const extra = y.symlog ? symlog(ctx.values, y.field, Boolean(y.percent)) : y.log ? logAxis(ctx.values, [y.field]) : y.percent ? PERCENT : {};
   return q(field, y.title, extra);
 }
 
@@ -248,15 +278,28 @@ interface BarChart {
   x: { field: string; title: string };
   y: { field: string; title: string; percent?: boolean; symlog?: boolean };
   color: { field: string; title: string };
+  /** Draw the bars of groups with an infeasible plan hollow (needs `feasible_share` among the chart's fields). */
+  feasibility?: boolean;
 }
+
+/** The `plans` label of a bar: whether every plan of its group is feasible. */
+const PLANS = ['all feasible', 'some infeasible'] as const;
+const withPlans = (values: Row[]): Row[] => values.map((v) => ({ ...v, plans: typeof v.feasible_share === 'number' && v.feasible_share < 1 ? PLANS[1] : PLANS[0] }));
+const HOLLOW_NOTE = 'Hollow bars: some plan of the group is infeasible (it breaks a constraint family), so its cost is no saving.';
 
 function barLayers(c: BarChart, ctx: Context): Layer[] {
   const x = n(c.x.field, c.x.title, { sort: null, axis: { labelAngle: -30 } });
   // Bars side by side within a category, unless the colour is the category itself.
   const offset = c.color.field === c.x.field ? {} : { xOffset: { field: c.color.field, sort: null } };
   const y = yEncoding(c.y, c.y.field, ctx);
+  const color = colorOf(c.color, ctx);
+  // Infeasible groups: a faint fill inside an outline of the series colour, explained by HOLLOW_NOTE
+  // (vega-lite draws no legend for a bar's fill opacity).
+  const hollow = c.feasibility
+    ? { stroke: color, fillOpacity: { condition: { test: `datum.plans === '${PLANS[1]}'`, value: 0.12 }, value: 1 } }
+    : {};
   return [
-    { mark: { type: 'bar' }, encoding: { x, ...offset, y, color: colorOf(c.color, ctx) } },
+    { mark: { type: 'bar', ...(c.feasibility && { strokeWidth: 2 }) }, encoding: { x, ...offset, y, color, ...hollow } },
     stoppedRing({ x, ...offset, y }),
   ];
 }
@@ -268,7 +311,7 @@ function familyGridLayers(): Layer[] {
   const y = n('solver', '', { sort: null, title: null });
   return [
     { mark: { type: 'rect', stroke: '#fff', strokeWidth: 1 }, encoding: { x, y, color: q('share_broken', 'Share of plans', { scale: { domain: [0, 1], range: ['#f2f2f2', '#a50f15'] }, legend: { format: '.0%' } }) } },
-    { mark: { type: 'text', fontSize: 10 }, encoding: { x, y, text: { field: 'text' }, color: { condition: { test: 'datum.share_broken > 0.5', value: '#fff' }, value: '#222' } } },
+    { mark: { type: 'text', fontSize: FS.mark }, encoding: { x, y, text: { field: 'text' }, color: { condition: { test: 'datum.share_broken > 0.5', value: '#fff' }, value: '#222' } } },
   ];
 }
 
@@ -384,8 +427,8 @@ const CHARTS: ChartDef[] = [
     { x: { field: 'scenario', title: 'Scenario' }, y: { field: 'violation_rate_mean', title: 'Mean SLO-violation rate', percent: true }, color: SOLVER },
   ),
   bar(
-    { name: 'ablation-cost', kind: 'solve', experiments: ['e3'], title: 'Planned cost per ablation', select: firstKappa, requires: 'cost_usd', fields: ['solver_label', 'cost_usd'], onAxes: ['kappa'], note: SYMLOG_NOTE },
-    { x: { field: 'solver', title: 'Solver and ablation' }, y: { field: 'cost_usd', title: 'Mean planned cost (USD, symlog)', symlog: true }, color: SOLVER },
+    { name: 'ablation-cost', kind: 'solve', experiments: ['e3'], title: 'Planned cost per ablation', select: firstKappa, requires: 'cost_usd', fields: ['solver_label', 'cost_usd', 'feasible_share'], onAxes: ['kappa'], reshape: withPlans, note: SYMLOG_NOTE },
+    { x: { field: 'solver', title: 'Solver and ablation' }, y: { field: 'cost_usd', title: 'Mean planned cost (USD, symlog)', symlog: true }, color: SOLVER, feasibility: true },
   ),
   {
     name: 'ablation-feasibility', kind: 'solve', experiments: ['e3'], title: 'Infeasible plans and the constraint families they break, per ablation',
@@ -465,6 +508,7 @@ export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
         timeLimitLine(rows),
         ringed ? (kind === 'rolling' ? STOPPED_DAY_NOTE : STOPPED_NOTE) : null,
         ...[def.note ?? []].flat(),
+        values.some((v) => v.plans === PLANS[1]) ? HOLLOW_NOTE : null,
         def.select === withoutHeadroom && headrooms(mine).length > 1 ? 'Plans made without headroom (θ = 0); the frontier chart shows what headroom buys.' : null,
         data.panelled && !def.reshape ? 'Panels share one y scale.' : null,
         ...(def.coincide ? identicalSeries(values, def.coincide.series, def.coincide.x, def.coincide.y) : []),
