@@ -50,6 +50,12 @@ describe('chart selection', () => {
     const e2Charts = chartsFor('solve', e2);
     expect(e2Charts.map((c) => c.file)).toEqual(['e2-scenario-cost', 'e2-scenario-violation']);
     expect(new Set(dataOf(e2Charts[0]).map((v) => v.panel))).toEqual(new Set(['6×6×10, average, κ = 1.2', '6×6×10, average, κ = 1.5']));
+    // cost: a column per scenario with its own y scale (S4/S5 would flatten S1–S3), a row per κ
+    const e2Cost = e2Charts[0].spec as unknown as { facet: { column: { field: string }; row: { field: string } }; resolve: unknown };
+    expect([e2Cost.facet.column.field, e2Cost.facet.row.field]).toEqual(['scenario', 'panel']);
+    expect(e2Cost.resolve).toEqual({ scale: { y: 'independent' } });
+    expect(subtitleOf(e2Charts[0])).toContain('Each scenario has its own y scale: compare the solvers within a panel, not bar heights across panels.');
+    expect(subtitleOf(e2Charts[1])).toContain('Panels share one y scale.');
     const e3 = summaryOf('solve', e3Rows());
     expect(chartsFor('solve', e3).map((c) => c.file)).toEqual(['e3-ablation-cost', 'e3-ablation-feasibility']);
     const e4 = summaryOf('solve', e4Rows());

@@ -126,7 +126,7 @@ function byFamily(values: Row[]): Row[] {
 type Encoding = Record<string, unknown>;
 type Layer = { mark: unknown; encoding: Encoding; transform?: unknown[] };
 
-const q = (field: string, title: string, extra: Encoding = {}) => ({ field, type: 'quantitative', title, ...extra });
+const q = (field: string, title: string | null, extra: Encoding = {}) => ({ field, type: 'quantitative', title, ...extra });
 const n = (field: string, title: string, extra: Encoding = {}) => ({ field, type: 'nominal', title, ...extra });
 const PERCENT = { axis: { format: '.0%' } };
 const LOG = { scale: { type: 'log' } };
@@ -189,10 +189,17 @@ interface Context {
   colors: { domain: string[]; range: string[] };
 }
 
-function assemble(title: string, subtitle: string[], values: Row[], panelled: boolean, layers: Layer[], size: { width: unknown; height: unknown }): TopLevelSpec {
+/**
+ * `columns`: a column of panels per value of this field (E2's scenarios), each with its own y
+ * scale, and a row per panel label; otherwise the panels wrap three to a row and share their scales.
+ */
+function assemble(title: string, subtitle: string[], values: Row[], panelled: boolean, layers: Layer[], size: { width: unknown; height: unknown }, columns?: string): TopLevelSpec {
   const body = { ...size, layer: layers };
+  const facet = (field: string) => ({ field, type: 'nominal', title: null, sort: null });
   // Panels share their scales (vega-lite's default for facets): bars and lines compare across them.
-  const spec = panelled ? { facet: { field: 'panel', type: 'nominal', title: null, sort: null }, columns: 3, spec: body } : body;
+  const spec = columns
+    ? { facet: { column: facet(columns), ...(panelled && { row: facet('panel') }) }, spec: body, resolve: { scale: { y: 'independent' } } }
+    : panelled ? { facet: facet('panel'), columns: 3, spec: body } : body;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: subtitle.length ? { text: title, subtitle } : title,
@@ -207,7 +214,7 @@ function assemble(title: string, subtitle: string[], values: Row[], panelled: bo
 interface LineChart {
   /** `ordinal`: evenly spaced categories in data order (sizes, σ), with slanted labels when `slant`. */
   x: { field: string; title: string; ordinal?: boolean; slant?: boolean };
-  y: { field: string; title: string; log?: boolean; symlog?: boolean; percent?: boolean };
+  y: { field: string; title: string | null; log?: boolean; symlog?: boolean; percent?: boolean };
   color: { field: string; title: string };
   /** Boolean column shown as point shape (censored time, gap against a bound). */
   flag?: { field: string; title: string };
@@ -275,8 +282,8 @@ function lineLayers(c: LineChart, ctx: Context): Layer[] {
 }
 
 interface BarChart {
-  x: { field: string; title: string };
-  y: { field: string; title: string; percent?: boolean; symlog?: boolean };
+  x: { field: string; title: string; labelAngle?: number };
+  y: { field: string; title: string | null; percent?: boolean; symlog?: boolean };
   color: { field: string; title: string };
   /** Draw the bars of groups with an infeasible plan hollow (needs `feasible_share` among the chart's fields). */
   feasibility?: boolean;
@@ -288,7 +295,7 @@ const withPlans = (values: Row[]): Row[] => values.map((v) => ({ ...v, plans: ty
 const HOLLOW_NOTE = 'Hollow bars: some plan of the group is infeasible (it breaks a constraint family), so its cost is no saving.';
 
 function barLayers(c: BarChart, ctx: Context): Layer[] {
-  const x = n(c.x.field, c.x.title, { sort: null, axis: { labelAngle: -30 } });
+  const x = n(c.x.field, c.x.title, { sort: null, axis: { labelAngle: c.x.labelAngle ?? -30 } });
   // Bars side by side within a category, unless the colour is the category itself.
   const offset = c.color.field === c.x.field ? {} : { xOffset: { field: c.color.field, sort: null } };
   const y = yEncoding(c.y, c.y.field, ctx);
@@ -384,6 +391,8 @@ interface ChartDef {
   note?: string | readonly string[];
   /** One sentence under the chart in the report on how to read it. */
   reading?: string;
+  /** A column of panels per value of this field, each with its own y scale (assemble). */
+  columns?: string;
   /** Say in the subtitle which series coincide with another (and so hide it). */
   coincide?: { series: string; x: string; y: string };
   layers: (ctx: Context) => Layer[];
@@ -418,9 +427,11 @@ const CHARTS: ChartDef[] = [
     note: [SYMLOG_NOTE, 'Lines and circles: mean gap against proven optima. Triangles: largest gap where only a lower bound is known —', 'an upper bound, not a gap, never averaged in; against the per-type relaxation bound it can be far above the true gap.'],
     layers: gapLayers,
   },
+  // Scenario costs differ ~30× (S1–S3 against S4–S5): a panel per scenario with its own y scale, so S3, the claim, is not flattened.
   bar(
-    { name: 'scenario-cost', kind: 'solve', experiments: ['e2'], title: 'Realised cost per scenario', requires: 'realised_cost_mean_usd', fields: ['scenario', 'solver_label', 'realised_cost_mean_usd'], onAxes: ['scenario'] },
-    { x: { field: 'scenario', title: 'Scenario' }, y: { field: 'realised_cost_mean_usd', title: 'Mean realised cost (USD)' }, color: SOLVER },
+    // The y title is in the chart's title: repeated by each panel's own axis it would crowd them.
+    { name: 'scenario-cost', kind: 'solve', experiments: ['e2'], title: 'Mean realised cost per scenario (USD)', requires: 'realised_cost_mean_usd', fields: ['scenario', 'solver_label', 'realised_cost_mean_usd'], onAxes: ['scenario'], columns: 'scenario', size: { width: { step: 18 }, height: 180 } },
+    { x: { field: 'solver', title: 'Solver', labelAngle: -90 }, y: { field: 'realised_cost_mean_usd', title: null }, color: SOLVER },
   ),
   bar(
     { name: 'scenario-violation', kind: 'solve', experiments: ['e2'], title: 'SLO-violation rate per scenario', requires: 'violation_rate_mean', fields: ['scenario', 'solver_label', 'violation_rate_mean'], onAxes: ['scenario'] },
@@ -485,6 +496,7 @@ function timeLimitLine(rows: readonly Row[]): string | null {
   return `Time limit of ${solvers.join(', ')}: ${parts.join('; ')}.`;
 }
 
+const OWN_SCALES_NOTE = 'Each scenario has its own y scale: compare the solvers within a panel, not bar heights across panels.';
 const STOPPED_NOTE = 'Ringed: some run of the solver stopped early — an exact solve at its time limit, a heuristic at its safety time cap.';
 const STOPPED_DAY_NOTE = 'Ringed: days whose plan came from a solve stopped at its time limit (its best plan ran).';
 
@@ -510,10 +522,10 @@ export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
         ...[def.note ?? []].flat(),
         values.some((v) => v.plans === PLANS[1]) ? HOLLOW_NOTE : null,
         def.select === withoutHeadroom && headrooms(mine).length > 1 ? 'Plans made without headroom (θ = 0); the frontier chart shows what headroom buys.' : null,
-        data.panelled && !def.reshape ? 'Panels share one y scale.' : null,
+        def.columns ? OWN_SCALES_NOTE : data.panelled && !def.reshape ? 'Panels share one y scale.' : null,
         ...(def.coincide ? identicalSeries(values, def.coincide.series, def.coincide.x, def.coincide.y) : []),
       ].filter((s): s is string => s !== null);
-      const spec = assemble(def.title, subtitle, values, data.panelled, layers, def.size ?? { width: 340, height: 220 });
+      const spec = assemble(def.title, subtitle, values, data.panelled, layers, def.size ?? { width: 340, height: 220 }, def.columns);
       charts.push({ file: `${experiment}-${def.name}`, experiment, title: def.title, ...(def.reading && { reading: def.reading }), spec });
     }
   }
