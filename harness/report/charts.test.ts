@@ -151,9 +151,18 @@ describe('E4 robustness frontier', () => {
     expect(values.map((v) => `${v.size} ${v.solver} θ=${v.headroom} κ=${v.kappa}`)).toEqual(
       ['6×6×10', '8×8×10'].flatMap((size) => ['glpk', 'agh'].flatMap((s) => [0, 0.25].map((t) => `${size} ${s} θ=${t} κ=1.5`))));
     const glpk = values.find((v) => v.size === '6×6×10' && v.solver === 'glpk' && v.headroom === 0.25)!;
-    expect(glpk).toMatchObject({ cost_usd: 780, violation_rate_mean: 0.1, solver_kind: 'exact', theta_label: 'θ=0.25' });
+    expect(glpk).toMatchObject({ cost_usd: 780, violation_rate_mean: 0.1, solver_kind: 'exact', theta_label: 'θ = 0.25' });
     const layers = layersOf(frontier);
     const line = layers.find((l) => l.mark.type === 'line')!;
+    // θ by point shape, not by text labels that collide ("θ=0θ=0.1"); no text in the plot
+    expect(layers.some((l) => l.mark.type === 'text')).toBe(false);
+    expect(layers.find((l) => l.mark.type === 'point')!.encoding.shape).toMatchObject({ field: 'theta_label', scale: { domain: ['θ = 0', 'θ = 0.25'], range: ['circle', 'square'] } });
+    // the exact planner's line and hollow marks are drawn last, over any heuristic that coincides with them
+    const lastLine = layers.filter((l) => l.mark.type === 'line').at(-1)!;
+    const lastPoints = layers.filter((l) => l.mark.type === 'point' && !l.transform?.some((t) => JSON.stringify(t).includes('stopped'))).at(-1)!;
+    expect(lastLine.transform).toEqual([{ filter: "datum.solver_kind === 'exact'" }]);
+    expect(lastPoints).toMatchObject({ transform: [{ filter: "datum.solver_kind === 'exact'" }], mark: { filled: false } });
+    expect(layers.indexOf(lastLine)).toBeGreaterThan(layers.findIndex((l) => l.mark.type === 'line' && JSON.stringify(l.transform).includes("!== 'exact'")));
     expect(line.encoding.x.field).toBe('cost_usd');
     expect(line.encoding.y.field).toBe('violation_rate_mean');
     expect(line.encoding.order.field).toBe('headroom'); // through the θ points in order
@@ -206,10 +215,12 @@ describe('E4: the exact plan is never hidden, κ ticks sit on the data (issue 27
     // agh finds glpk's plan: the same planned and realised figures at every κ and θ
     const same = e4Rows().map((r) => (r.solver === 'agh' ? { ...r, ...Object.fromEntries(Object.entries(e4Rows().find((x) => x.solver === 'glpk' && x.size_i === r.size_i && x.kappa === r.kappa && x.headroom === r.headroom)!).filter(([k]) => /cost|violation|rate|_usd/.test(k))) } : r));
     const charts = chartsFor('solve', summarise('solve', same.map((r) => decodeRow(encodeRow(r, RAW_COLUMNS.solve), RAW_COLUMNS.solve))));
-    for (const name of ['e4-cost-vs-kappa', 'e4-violation-vs-kappa', 'e4-frontier']) {
+    for (const name of ['e4-cost-vs-kappa', 'e4-violation-vs-kappa']) {
       const title = (charts.find((c) => c.file === name)!.spec as { title: { subtitle: string[] } }).title;
       expect(title.subtitle, name).toContain('agh is identical to glpk (drawn on top of it).');
     }
+    // the frontier draws the exact line on top, so it says where the heuristic's points sit
+    expect(subtitleOf(charts.find((c) => c.file === 'e4-frontier')!)).toContain('agh finds the same plan as glpk at θ = 0, 0.25: its point sits inside the ring of glpk.');
     const distinct = chartsFor('solve', summary());
     const kappa = distinct.find((c) => c.file === 'e4-violation-vs-kappa')!;
     expect(JSON.stringify(kappa.spec)).not.toContain('identical to');

@@ -172,6 +172,21 @@ function logAxis(values: readonly Row[], fields: readonly string[]): Encoding {
   return { scale: { type: 'log', domain: [lo, hi] }, axis: { values: decadeTicks(lo, Math.max(hi, lo * 10), decades > 2), format: ',~g' } };
 }
 
+/**
+ * A log axis over the data's range (a quarter beyond each end, not out to whole decades, which left
+ * the frontier's points in a third of its width), labelled at 1, 2 and 5 of each decade (powers
+ * only when the data span more than 2.5 decades).
+ */
+function logAxisAround(values: readonly Row[], field: string): Encoding {
+  const positive = numbersOf(values, [field]).filter((x) => x > 0);
+  if (positive.length === 0) return LOG;
+  const [lo, hi] = [Math.min(...positive) / 1.25, Math.max(...positive) * 1.25];
+  const all = (powersOnly: boolean) =>
+    decadeTicks(10 ** Math.floor(Math.log10(lo)), 10 ** Math.ceil(Math.log10(hi)), powersOnly).filter((t) => t >= lo && t <= hi);
+  const powers = Math.log10(hi / lo) > 2.5 ? all(true) : [];
+  return { scale: { type: 'log', domain: [lo, hi], nice: false }, axis: { values: powers.length >= 2 ? powers : all(false), format: ',~g' } };
+}
+
 /** No label limits: text is measured with the font's real widths (text-metrics.ts), so nothing needs truncating. */
 const CONFIG = {
   font: CHART_FONT,
@@ -322,23 +337,57 @@ function familyGridLayers(): Layer[] {
   ];
 }
 
+/** The headroom θ as a point's shape in the frontier (θ values beyond these repeat the last). */
+const THETA_SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'triangle-down', 'cross'];
+
 /**
  * E4's robustness frontier: per planner, a line through its headroom points from planned cost (x)
- * to the violation rate at the largest κ (y), θ written by each point; the exact planner's line
- * (dashed) is the reference: a heuristic point below or left of it buys robustness more cheaply.
+ * to the violation rate at the largest κ (y), θ shown by the point's shape (text labels collided,
+ * "θ=0θ=0.1"). The exact planner's line is the reference, drawn last, on top, dashed, with hollow
+ * marks: where a heuristic found the exact plan, its point shows inside the exact planner's ring
+ * and its line through the dashes, instead of hiding the reference.
  */
 function frontierLayers(ctx: Context): Layer[] {
   // Log: a plan that leaves demand unserved pays its unmet penalty, often 100× the rental of one that serves it.
-  const x = q('cost_usd', 'Planned cost on the nominal instance (USD, log)', { scale: { type: 'log', padding: 12 } });
+  const x = q('cost_usd', 'Planned cost on the nominal instance (USD, log)', logAxisAround(ctx.values, 'cost_usd'));
   const y = q('violation_rate_mean', `SLO-violation rate at κ = ${ctx.values[0]?.kappa ?? ''}`, PERCENT);
   const color = colorOf(SOLVER, ctx);
   const dash = n('solver_kind', 'Planner', { scale: { domain: ['exact', 'heuristic'], range: [[6, 3], []] } });
+  const thetas = distinctNumbers(ctx.values, 'headroom');
+  const shape = { ...n('theta_label', 'Headroom', { sort: null }), scale: { domain: thetas.map((t) => `θ = ${t}`), range: thetas.map((_, i) => THETA_SHAPES[Math.min(i, THETA_SHAPES.length - 1)]) } };
+  const exact = [{ filter: "datum.solver_kind === 'exact'" }];
+  const heuristic = [{ filter: "datum.solver_kind !== 'exact'" }];
+  const order = { field: 'headroom', type: 'quantitative' };
   return [
-    { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color, strokeDash: dash, order: { field: 'headroom', type: 'quantitative' } } },
-    { mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y, color } },
-    { mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 10 }, encoding: { x, y, color, text: { field: 'theta_label' } } },
+    { transform: heuristic, mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color, strokeDash: dash, order } },
+    { transform: heuristic, mark: { type: 'point', filled: true, size: 60, opacity: 1 }, encoding: { x, y, color, shape } },
+    { transform: exact, mark: { type: 'line', strokeWidth: 2.5 }, encoding: { x, y, color, strokeDash: dash, order } },
+    { transform: exact, mark: { type: 'point', filled: false, size: 170, strokeWidth: 2.2, opacity: 1 }, encoding: { x, y, color, shape } },
     stoppedRing({ x, y }),
   ];
+}
+
+/**
+ * Frontier points of a heuristic that coincide with the exact planner's at the same θ (the same
+ * planned cost and violation rate: it found the exact plan), as notes: the exact line is drawn over
+ * them, so the reader should know both are there.
+ */
+export function coincidingFrontierPoints(values: readonly Row[]): string[] {
+  const key = (v: Row) => `${String(v.panel ?? '')}|${String(v.headroom)}`;
+  const same = (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'number' && Number(a.toPrecision(9)) === Number(b.toPrecision(9));
+  const exact = values.filter((v) => v.solver_kind === 'exact');
+  const at = new Map<string, number[]>();
+  for (const v of values.filter((w) => w.solver_kind !== 'exact')) {
+    const twin = exact.find((e) => key(e) === key(v) && same(e.cost_usd, v.cost_usd) && same(e.violation_rate_mean, v.violation_rate_mean));
+    if (!twin) continue;
+    const name = `${String(v.solver)}|${String(twin.solver)}`;
+    at.set(name, [...(at.get(name) ?? []), Number(v.headroom)]);
+  }
+  return [...at].map(([name, thetas]) => {
+    const [heuristic, reference] = name.split('|');
+    const where = [...new Set(thetas)].sort((a, b) => a - b).join(', ');
+    return `${heuristic} finds the same plan as ${reference} at θ = ${where}: its point sits inside the ring of ${reference}.`;
+  });
 }
 
 /** What a gap point is measured against (its shape in the gap chart). */
@@ -367,7 +416,7 @@ function gapLayers(ctx: Context): Layer[] {
   ];
 }
 
-const thetaLabels = (values: Row[]): Row[] => values.map((v) => ({ ...v, theta_label: `θ=${v.headroom}` }));
+const thetaLabels = (values: Row[]): Row[] => values.map((v) => ({ ...v, theta_label: `θ = ${v.headroom}` }));
 
 // ─── the charts of the experiments (docs/experiments.md) ────────────────────────────────────
 
@@ -395,6 +444,8 @@ interface ChartDef {
   columns?: string;
   /** Say in the subtitle which series coincide with another (and so hide it). */
   coincide?: { series: string; x: string; y: string };
+  /** Further subtitle lines computed from the chart's data. */
+  notes?: (values: readonly Row[]) => string[];
   layers: (ctx: Context) => Layer[];
 }
 
@@ -459,8 +510,8 @@ const CHARTS: ChartDef[] = [
   {
     name: 'frontier', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Robustness frontier: planned cost against SLO violations under inflation, by headroom θ',
     select: frontierRows, requires: 'violation_rate_mean', fields: ['solver_label', 'solver_kind', 'headroom', 'kappa', 'cost_usd', 'violation_rate_mean'], onAxes: ['kappa', 'headroom'],
-    reshape: thetaLabels, size: { width: 420, height: 260 }, coincide: { series: 'solver', x: 'headroom', y: 'cost_usd' },
-    note: 'Each line: one planner at headrooms θ (labels); dashed: the exact planner, the reference frontier.',
+    reshape: thetaLabels, size: { width: 420, height: 260 }, notes: coincidingFrontierPoints,
+    note: 'Each line: one planner through its headrooms θ (point shapes); dashed, with hollow marks: the exact planner, the reference frontier.',
     reading: 'Read it like a Pareto plot: each planner pays more planned cost (right) for fewer violations at the largest inflation (down) as θ grows, and a heuristic whose line runs below or left of the exact planner\'s dashed line buys the same robustness for less.',
     layers: frontierLayers,
   },
@@ -524,6 +575,7 @@ export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
         def.select === withoutHeadroom && headrooms(mine).length > 1 ? 'Plans made without headroom (θ = 0); the frontier chart shows what headroom buys.' : null,
         def.columns ? OWN_SCALES_NOTE : data.panelled && !def.reshape ? 'Panels share one y scale.' : null,
         ...(def.coincide ? identicalSeries(values, def.coincide.series, def.coincide.x, def.coincide.y) : []),
+        ...(def.notes ? def.notes(values) : []),
       ].filter((s): s is string => s !== null);
       const spec = assemble(def.title, subtitle, values, data.panelled, layers, def.size ?? { width: 340, height: 220 }, def.columns);
       charts.push({ file: `${experiment}-${def.name}`, experiment, title: def.title, ...(def.reading && { reading: def.reading }), spec });
