@@ -434,7 +434,7 @@ interface ChartDef {
   onAxes: readonly PanelKey[];
   /** Data in another shape than one datum per summary row (E3's family grid). */
   reshape?: (values: Row[]) => Row[];
-  /** Plot size of one panel (default 340 × 220 pixels). */
+  /** Plot size of one panel (default 340 × 220 pixels, 300 wide when panelled). */
   size?: { width: unknown; height: unknown };
   /** What a reader needs to know to read the axes (a symlog scale); several subtitle lines. */
   note?: string | readonly string[];
@@ -495,7 +495,7 @@ const CHARTS: ChartDef[] = [
   {
     name: 'ablation-feasibility', kind: 'solve', experiments: ['e3'], title: 'Infeasible plans and the constraint families they break, per ablation',
     select: firstKappa, requires: 'feasible_share', fields: ['solver_label', 'rows', 'feasible_share', 'violated_families'], onAxes: ['kappa'],
-    reshape: byFamily, size: { width: { step: 30 }, height: { step: 20 } },
+    reshape: byFamily, size: { width: { step: 24 }, height: { step: 20 } },
     note: 'Cell: plans of the group that break the family (of all plans); 0 everywhere means every plan is feasible.',
     layers: familyGridLayers,
   },
@@ -577,7 +577,9 @@ export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
         ...(def.coincide ? identicalSeries(values, def.coincide.series, def.coincide.x, def.coincide.y) : []),
         ...(def.notes ? def.notes(values) : []),
       ].filter((s): s is string => s !== null);
-      const spec = assemble(def.title, subtitle, values, data.panelled, layers, def.size ?? { width: 340, height: 220 }, def.columns);
+      // Three panels to a row fit the report's 1,200-pixel column unscaled (their text at CHART_FONT_SIZES) when 300 wide.
+      const size = def.size ?? { width: data.panelled ? 300 : 340, height: 220 };
+      const spec = assemble(def.title, subtitle, values, data.panelled, layers, size, def.columns);
       charts.push({ file: `${experiment}-${def.name}`, experiment, title: def.title, ...(def.reading && { reading: def.reading }), spec });
     }
   }
