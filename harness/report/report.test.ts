@@ -1,6 +1,6 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
@@ -9,6 +9,7 @@ import { RAW_COLUMNS, SUMMARY_COLUMNS } from '../sweep/columns.ts';
 import { encodeRow, writeRawCsv } from '../sweep/raw-csv.ts';
 import { e1Rows, e2Rows, e3Rows, e4Rows, e5Rows, writeRun } from '../../testing/report-fixture.ts';
 import { CHART_FONT_SIZES } from './chart-style.ts';
+import { chromiumPath } from '../../testing/prerequisites.ts';
 import { indexHtml } from './report-html.ts';
 import { renderReport } from './report.ts';
 import { decodeRow } from './summary.ts';
@@ -108,8 +109,8 @@ describe('renderReport', () => {
   });
 });
 
-const chromium = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'chromium')).find(existsSync);
-if (!chromium) console.warn('report.test.ts: chromium is not on PATH; skipping the headless-browser check of report.html');
+// When it is missing, the test run's global setup prints why these tests skip (testing/prerequisites.ts).
+const chromium = chromiumPath();
 
 /** Appended to a copy of report.html: measures each chart as laid out and reads its legend, into the DOM. */
 const MEASURE = `<script>
