@@ -6,6 +6,8 @@ export default defineConfig({
     // Exact solves run in workers; keep the pool small on 2-core CI machines.
     pool: 'forks',
     testTimeout: 120_000,
+    // Prints one line per missing optional prerequisite (glpsol, cbc, chromium, Slurm, the real traces …): why tests skip.
+    globalSetup: ['testing/skip-reasons.ts'],
     hookTimeout: 120_000,
   },
 });

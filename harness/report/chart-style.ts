@@ -73,3 +73,19 @@ export function seriesColors(names: Iterable<string>): Map<string, string> {
   }
   return colors;
 }
+
+/**
+ * The text sizes (pixels) of every chart of every experiment: the one place that sets them, so a
+ * label reads the same size in E1 as in E5 (the report shows charts at their own size, unscaled).
+ */
+export const CHART_FONT_SIZES = {
+  title: 14,
+  subtitle: 11,
+  axisTitle: 12,
+  axisLabel: 11,
+  legendTitle: 12,
+  legendLabel: 11,
+  header: 12,
+  /** Text drawn in the plot (E3's grid counts). */
+  mark: 10,
+} as const;

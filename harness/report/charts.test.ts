@@ -50,6 +50,12 @@ describe('chart selection', () => {
     const e2Charts = chartsFor('solve', e2);
     expect(e2Charts.map((c) => c.file)).toEqual(['e2-scenario-cost', 'e2-scenario-violation']);
     expect(new Set(dataOf(e2Charts[0]).map((v) => v.panel))).toEqual(new Set(['6×6×10, average, κ = 1.2', '6×6×10, average, κ = 1.5']));
+    // cost: a column per scenario with its own y scale (S4/S5 would flatten S1–S3), a row per κ
+    const e2Cost = e2Charts[0].spec as unknown as { facet: { column: { field: string }; row: { field: string } }; resolve: unknown };
+    expect([e2Cost.facet.column.field, e2Cost.facet.row.field]).toEqual(['scenario', 'panel']);
+    expect(e2Cost.resolve).toEqual({ scale: { y: 'independent' } });
+    expect(subtitleOf(e2Charts[0])).toContain('Each scenario has its own y scale: compare the solvers within a panel, not bar heights across panels.');
+    expect(subtitleOf(e2Charts[1])).toContain('Panels share one y scale.');
     const e3 = summaryOf('solve', e3Rows());
     expect(chartsFor('solve', e3).map((c) => c.file)).toEqual(['e3-ablation-cost', 'e3-ablation-feasibility']);
     const e4 = summaryOf('solve', e4Rows());
@@ -117,6 +123,23 @@ describe('chart style', () => {
     const broken = grid.filter((v) => Number(v.plans_broken) > 0).map((v) => `${v.solver} ${v.family} ${v.text}`);
     expect(broken.sort()).toEqual(['agh:noM1 infeasible plan 2/2', 'agh:noM1 memory 2/2', 'agh:noM3 delay_slo 2/2', 'agh:noM3 infeasible plan 2/2']);
   });
+  it('labels log axes at powers of ten only and gives a short symlog axis 2× and 5× ticks (issue 27: crowded and sparse labels)', () => {
+    const axisOf = (file: string) => layersOf(all.find((c) => c.file === file)!).find((l) => l.mark.type === 'line' || l.mark.type === 'bar')!.encoding.y as { axis: { values: number[] } };
+    // E1's solve times span 0.15 s … 30 s: one label a decade, not 2, 3 and 5 of each
+    expect(axisOf('e1-runtime').axis.values).toEqual([0.1, 1, 10, 100]);
+    // E3's costs (90 … 150 USD) span two decades of the symlog axis: eight ticks, not three
+    expect(axisOf('e3-ablation-cost').axis.values).toEqual([0, 10, 20, 50, 100, 200, 500, 1000]);
+  });
+  it('draws the bars of ablations with an infeasible plan hollow, and says so (issue 27)', () => {
+    const cost = all.find((c) => c.file === 'e3-ablation-cost')!;
+    expect(dataOf(cost).map((v) => `${v.solver} ${v.plans}`)).toEqual(['agh all feasible', 'agh:noM1 some infeasible', 'agh:noM2 all feasible', 'agh:noM3 some infeasible']);
+    const bar = layersOf(cost).find((l) => l.mark.type === 'bar')!;
+    expect(bar.encoding.fillOpacity).toEqual({ condition: { test: "datum.plans === 'some infeasible'", value: 0.12 }, value: 1 });
+    expect(bar.encoding.stroke.field).toBe('solver');
+    expect(subtitleOf(cost)).toContain('Hollow bars: some plan of the group is infeasible (it breaks a constraint family), so its cost is no saving.');
+    const feasibleOnly = chartsFor('solve', summaryOf('solve', e3Rows().filter((r) => r.feasible))).find((c) => c.file === 'e3-ablation-cost')!;
+    expect(subtitleOf(feasibleOnly).join(' ')).not.toContain('Hollow');
+  });
 });
 
 describe('E4 robustness frontier', () => {
@@ -128,9 +151,18 @@ describe('E4 robustness frontier', () => {
     expect(values.map((v) => `${v.size} ${v.solver} θ=${v.headroom} κ=${v.kappa}`)).toEqual(
       ['6×6×10', '8×8×10'].flatMap((size) => ['glpk', 'agh'].flatMap((s) => [0, 0.25].map((t) => `${size} ${s} θ=${t} κ=1.5`))));
     const glpk = values.find((v) => v.size === '6×6×10' && v.solver === 'glpk' && v.headroom === 0.25)!;
-    expect(glpk).toMatchObject({ cost_usd: 780, violation_rate_mean: 0.1, solver_kind: 'exact', theta_label: 'θ=0.25' });
+    expect(glpk).toMatchObject({ cost_usd: 780, violation_rate_mean: 0.1, solver_kind: 'exact', theta_label: 'θ = 0.25' });
     const layers = layersOf(frontier);
     const line = layers.find((l) => l.mark.type === 'line')!;
+    // θ by point shape, not by text labels that collide ("θ=0θ=0.1"); no text in the plot
+    expect(layers.some((l) => l.mark.type === 'text')).toBe(false);
+    expect(layers.find((l) => l.mark.type === 'point')!.encoding.shape).toMatchObject({ field: 'theta_label', scale: { domain: ['θ = 0', 'θ = 0.25'], range: ['circle', 'square'] } });
+    // the exact planner's line and hollow marks are drawn last, over any heuristic that coincides with them
+    const lastLine = layers.filter((l) => l.mark.type === 'line').at(-1)!;
+    const lastPoints = layers.filter((l) => l.mark.type === 'point' && !l.transform?.some((t) => JSON.stringify(t).includes('stopped'))).at(-1)!;
+    expect(lastLine.transform).toEqual([{ filter: "datum.solver_kind === 'exact'" }]);
+    expect(lastPoints).toMatchObject({ transform: [{ filter: "datum.solver_kind === 'exact'" }], mark: { filled: false } });
+    expect(layers.indexOf(lastLine)).toBeGreaterThan(layers.findIndex((l) => l.mark.type === 'line' && JSON.stringify(l.transform).includes("!== 'exact'")));
     expect(line.encoding.x.field).toBe('cost_usd');
     expect(line.encoding.y.field).toBe('violation_rate_mean');
     expect(line.encoding.order.field).toBe('headroom'); // through the θ points in order
@@ -183,10 +215,12 @@ describe('E4: the exact plan is never hidden, κ ticks sit on the data (issue 27
     // agh finds glpk's plan: the same planned and realised figures at every κ and θ
     const same = e4Rows().map((r) => (r.solver === 'agh' ? { ...r, ...Object.fromEntries(Object.entries(e4Rows().find((x) => x.solver === 'glpk' && x.size_i === r.size_i && x.kappa === r.kappa && x.headroom === r.headroom)!).filter(([k]) => /cost|violation|rate|_usd/.test(k))) } : r));
     const charts = chartsFor('solve', summarise('solve', same.map((r) => decodeRow(encodeRow(r, RAW_COLUMNS.solve), RAW_COLUMNS.solve))));
-    for (const name of ['e4-cost-vs-kappa', 'e4-violation-vs-kappa', 'e4-frontier']) {
+    for (const name of ['e4-cost-vs-kappa', 'e4-violation-vs-kappa']) {
       const title = (charts.find((c) => c.file === name)!.spec as { title: { subtitle: string[] } }).title;
       expect(title.subtitle, name).toContain('agh is identical to glpk (drawn on top of it).');
     }
+    // the frontier draws the exact line on top, so it says where the heuristic's points sit
+    expect(subtitleOf(charts.find((c) => c.file === 'e4-frontier')!)).toContain('agh finds the same plan as glpk at θ = 0, 0.25: its point sits inside the ring of glpk.');
     const distinct = chartsFor('solve', summary());
     const kappa = distinct.find((c) => c.file === 'e4-violation-vs-kappa')!;
     expect(JSON.stringify(kappa.spec)).not.toContain('identical to');

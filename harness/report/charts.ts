@@ -9,7 +9,7 @@ import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { CONSTRAINT_FAMILIES } from '../../solvers/problem/evaluator.ts';
 import { writeFileAtomic } from '../../lib/files.ts';
-import { labelTimeLimit, seriesColors, seriesName } from './chart-style.ts';
+import { CHART_FONT_SIZES as FS, labelTimeLimit, seriesColors, seriesName } from './chart-style.ts';
 import type { CellKind } from '../sweep/columns.ts';
 import type { Row } from './summary.ts';
 import { CHART_FONT, useChartTextMetrics } from './text-metrics.ts';
@@ -126,30 +126,75 @@ function byFamily(values: Row[]): Row[] {
 type Encoding = Record<string, unknown>;
 type Layer = { mark: unknown; encoding: Encoding; transform?: unknown[] };
 
-const q = (field: string, title: string, extra: Encoding = {}) => ({ field, type: 'quantitative', title, ...extra });
+const q = (field: string, title: string | null, extra: Encoding = {}) => ({ field, type: 'quantitative', title, ...extra });
 const n = (field: string, title: string, extra: Encoding = {}) => ({ field, type: 'nominal', title, ...extra });
 const PERCENT = { axis: { format: '.0%' } };
 const LOG = { scale: { type: 'log' } };
 
+/** 1, 2 and 5 times each power of ten from `lo` to `hi` (both powers of ten), or only the powers when `powersOnly`. */
+function decadeTicks(lo: number, hi: number, powersOnly: boolean): number[] {
+  const ticks: number[] = [];
+  for (let p = lo; p <= hi * 1.0001; p *= 10) {
+    const t = Number(p.toPrecision(6));
+    ticks.push(...(powersOnly || t >= hi ? [t] : [t, Number((2 * t).toPrecision(6)), Number((5 * t).toPrecision(6))]));
+  }
+  return ticks;
+}
+
+const numbersOf = (values: readonly Row[], fields: readonly string[]): number[] =>
+  values.flatMap((v) => fields.map((f) => v[f])).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+
 /**
  * A symmetric-log axis (linear near 0, logarithmic beyond `constant`), ticked at 0 and the powers
- * of ten up to the data's maximum: shows a heuristic's 1% gap beside another's 10,000%.
+ * of ten up to the data's maximum, with 2× and 5× between them when the data span few decades
+ * (so a short axis still has enough ticks to read): shows a heuristic's 1% gap beside another's 10,000%.
  */
 function symlog(values: readonly Row[], field: string, percent: boolean): Encoding {
   const constant = percent ? 0.001 : 10;
-  const top = Math.max(constant, ...values.map((v) => (typeof v[field] === 'number' ? (v[field] as number) : 0)));
-  const ticks = [0];
-  for (let t = 10 * constant; ticks.length < 3 || ticks[ticks.length - 1] < top; t *= 10) ticks.push(t);
-  return { scale: { type: 'symlog', constant, domain: [0, ticks[ticks.length - 1]] }, axis: { values: ticks, format: percent ? ',~%' : ',.0f' } };
+  const top = Math.max(constant, ...numbersOf(values, [field]));
+  let hi = 100 * constant;
+  while (hi < top) hi *= 10;
+  const decades = Math.round(Math.log10(hi / constant));
+  const ticks = [0, ...decadeTicks(constant, hi, decades > 3)];
+  return { scale: { type: 'symlog', constant, domain: [0, hi] }, axis: { values: ticks, format: percent ? ',~%' : ',~f' } };
+}
+
+/**
+ * A log axis labelled at the powers of ten the data span (and at 2× and 5× when they span at most
+ * two decades): vega's default labels 2, 3 and 5 of every decade, which crowd on a short axis.
+ */
+function logAxis(values: readonly Row[], fields: readonly string[]): Encoding {
+  const positive = numbersOf(values, fields).filter((x) => x > 0);
+  if (positive.length === 0) return LOG;
+  const lo = 10 ** Math.floor(Math.log10(Math.min(...positive)));
+  const hi = 10 ** Math.ceil(Math.log10(Math.max(...positive)));
+  const decades = Math.round(Math.log10(hi / lo));
+  return { scale: { type: 'log', domain: [lo, hi] }, axis: { values: decadeTicks(lo, Math.max(hi, lo * 10), decades > 2), format: ',~g' } };
+}
+
+/**
+ * A log axis over the data's range (a quarter beyond each end, not out to whole decades, which left
+ * the frontier's points in a third of its width), labelled at 1, 2 and 5 of each decade (powers
+ * only when the data span more than 2.5 decades).
+ */
+function logAxisAround(values: readonly Row[], field: string): Encoding {
+  const positive = numbersOf(values, [field]).filter((x) => x > 0);
+  if (positive.length === 0) return LOG;
+  const [lo, hi] = [Math.min(...positive) / 1.25, Math.max(...positive) * 1.25];
+  const all = (powersOnly: boolean) =>
+    decadeTicks(10 ** Math.floor(Math.log10(lo)), 10 ** Math.ceil(Math.log10(hi)), powersOnly).filter((t) => t >= lo && t <= hi);
+  const powers = Math.log10(hi / lo) > 2.5 ? all(true) : [];
+  return { scale: { type: 'log', domain: [lo, hi], nice: false }, axis: { values: powers.length >= 2 ? powers : all(false), format: ',~g' } };
 }
 
 /** No label limits: text is measured with the font's real widths (text-metrics.ts), so nothing needs truncating. */
 const CONFIG = {
   font: CHART_FONT,
-  axis: { labelLimit: 0, titleLimit: 0, labelFontSize: 11, titleFontSize: 12 },
-  legend: { labelLimit: 0, titleLimit: 0, labelFontSize: 11, titleFontSize: 12, symbolOpacity: 1 },
-  header: { labelLimit: 0, labelFontSize: 12 },
-  title: { fontSize: 14, anchor: 'start', limit: 0, subtitleFontSize: 11, subtitleColor: '#444', subtitlePadding: 4, offset: 10 },
+  axis: { labelLimit: 0, titleLimit: 0, labelFontSize: FS.axisLabel, titleFontSize: FS.axisTitle },
+  legend: { labelLimit: 0, titleLimit: 0, labelFontSize: FS.legendLabel, titleFontSize: FS.legendTitle, symbolOpacity: 1 },
+  header: { labelLimit: 0, labelFontSize: FS.header, titleFontSize: FS.header },
+  title: { fontSize: FS.title, anchor: 'start', limit: 0, subtitleFontSize: FS.subtitle, subtitleColor: '#444', subtitlePadding: 4, offset: 10 },
+  text: { fontSize: FS.mark },
 };
 
 /** Marks of a chart, given its data (axes may depend on the values) and its series colours. */
@@ -159,10 +204,17 @@ interface Context {
   colors: { domain: string[]; range: string[] };
 }
 
-function assemble(title: string, subtitle: string[], values: Row[], panelled: boolean, layers: Layer[], size: { width: unknown; height: unknown }): TopLevelSpec {
+/**
+ * `columns`: a column of panels per value of this field (E2's scenarios), each with its own y
+ * scale, and a row per panel label; otherwise the panels wrap three to a row and share their scales.
+ */
+function assemble(title: string, subtitle: string[], values: Row[], panelled: boolean, layers: Layer[], size: { width: unknown; height: unknown }, columns?: string): TopLevelSpec {
   const body = { ...size, layer: layers };
+  const facet = (field: string) => ({ field, type: 'nominal', title: null, sort: null });
   // Panels share their scales (vega-lite's default for facets): bars and lines compare across them.
-  const spec = panelled ? { facet: { field: 'panel', type: 'nominal', title: null, sort: null }, columns: 3, spec: body } : body;
+  const spec = columns
+    ? { facet: { column: facet(columns), ...(panelled && { row: facet('panel') }) }, spec: body, resolve: { scale: { y: 'independent' } } }
+    : panelled ? { facet: facet('panel'), columns: 3, spec: body } : body;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: subtitle.length ? { text: title, subtitle } : title,
@@ -177,7 +229,7 @@ function assemble(title: string, subtitle: string[], values: Row[], panelled: bo
 interface LineChart {
   /** `ordinal`: evenly spaced categories in data order (sizes, σ), with slanted labels when `slant`. */
   x: { field: string; title: string; ordinal?: boolean; slant?: boolean };
-  y: { field: string; title: string; log?: boolean; symlog?: boolean; percent?: boolean };
+  y: { field: string; title: string | null; log?: boolean; symlog?: boolean; percent?: boolean };
   color: { field: string; title: string };
   /** Boolean column shown as point shape (censored time, gap against a bound). */
   flag?: { field: string; title: string };
@@ -198,7 +250,7 @@ function stoppedRing(encoding: Encoding): Layer {
 }
 
 function yEncoding(y: LineChart['y'], field: string, ctx: Context): Encoding {
-  const extra = y.symlog ? symlog(ctx.values, y.field, Boolean(y.percent)) : { ...(y.log ? LOG : {}), ...(y.percent ? PERCENT : {}) };
+  const extra = y.symlog ? symlog(ctx.values, y.field, Boolean(y.percent)) : y.log ? logAxis(ctx.values, [y.field]) : y.percent ? PERCENT : {};
   return q(field, y.title, extra);
 }
 
@@ -245,18 +297,31 @@ function lineLayers(c: LineChart, ctx: Context): Layer[] {
 }
 
 interface BarChart {
-  x: { field: string; title: string };
-  y: { field: string; title: string; percent?: boolean; symlog?: boolean };
+  x: { field: string; title: string; labelAngle?: number };
+  y: { field: string; title: string | null; percent?: boolean; symlog?: boolean };
   color: { field: string; title: string };
+  /** Draw the bars of groups with an infeasible plan hollow (needs `feasible_share` among the chart's fields). */
+  feasibility?: boolean;
 }
 
+/** The `plans` label of a bar: whether every plan of its group is feasible. */
+const PLANS = ['all feasible', 'some infeasible'] as const;
+const withPlans = (values: Row[]): Row[] => values.map((v) => ({ ...v, plans: typeof v.feasible_share === 'number' && v.feasible_share < 1 ? PLANS[1] : PLANS[0] }));
+const HOLLOW_NOTE = 'Hollow bars: some plan of the group is infeasible (it breaks a constraint family), so its cost is no saving.';
+
 function barLayers(c: BarChart, ctx: Context): Layer[] {
-  const x = n(c.x.field, c.x.title, { sort: null, axis: { labelAngle: -30 } });
+  const x = n(c.x.field, c.x.title, { sort: null, axis: { labelAngle: c.x.labelAngle ?? -30 } });
   // Bars side by side within a category, unless the colour is the category itself.
   const offset = c.color.field === c.x.field ? {} : { xOffset: { field: c.color.field, sort: null } };
   const y = yEncoding(c.y, c.y.field, ctx);
+  const color = colorOf(c.color, ctx);
+  // Infeasible groups: a faint fill inside an outline of the series colour, explained by HOLLOW_NOTE
+  // (vega-lite draws no legend for a bar's fill opacity).
+  const hollow = c.feasibility
+    ? { stroke: color, fillOpacity: { condition: { test: `datum.plans === '${PLANS[1]}'`, value: 0.12 }, value: 1 } }
+    : {};
   return [
-    { mark: { type: 'bar' }, encoding: { x, ...offset, y, color: colorOf(c.color, ctx) } },
+    { mark: { type: 'bar', ...(c.feasibility && { strokeWidth: 2 }) }, encoding: { x, ...offset, y, color, ...hollow } },
     stoppedRing({ x, ...offset, y }),
   ];
 }
@@ -268,27 +333,61 @@ function familyGridLayers(): Layer[] {
   const y = n('solver', '', { sort: null, title: null });
   return [
     { mark: { type: 'rect', stroke: '#fff', strokeWidth: 1 }, encoding: { x, y, color: q('share_broken', 'Share of plans', { scale: { domain: [0, 1], range: ['#f2f2f2', '#a50f15'] }, legend: { format: '.0%' } }) } },
-    { mark: { type: 'text', fontSize: 10 }, encoding: { x, y, text: { field: 'text' }, color: { condition: { test: 'datum.share_broken > 0.5', value: '#fff' }, value: '#222' } } },
+    { mark: { type: 'text', fontSize: FS.mark }, encoding: { x, y, text: { field: 'text' }, color: { condition: { test: 'datum.share_broken > 0.5', value: '#fff' }, value: '#222' } } },
+  ];
+}
+
+/** The headroom θ as a point's shape in the frontier (θ values beyond these repeat the last). */
+const THETA_SHAPES = ['circle', 'square', 'triangle-up', 'diamond', 'triangle-down', 'cross'];
+
+/**
+ * E4's robustness frontier: per planner, a line through its headroom points from planned cost (x)
+ * to the violation rate at the largest κ (y), θ shown by the point's shape (text labels collided,
+ * "θ=0θ=0.1"). The exact planner's line is the reference, drawn last, on top, dashed, with hollow
+ * marks: where a heuristic found the exact plan, its point shows inside the exact planner's ring
+ * and its line through the dashes, instead of hiding the reference.
+ */
+function frontierLayers(ctx: Context): Layer[] {
+  // Log: a plan that leaves demand unserved pays its unmet penalty, often 100× the rental of one that serves it.
+  const x = q('cost_usd', 'Planned cost on the nominal instance (USD, log)', logAxisAround(ctx.values, 'cost_usd'));
+  const y = q('violation_rate_mean', `SLO-violation rate at κ = ${ctx.values[0]?.kappa ?? ''}`, PERCENT);
+  const color = colorOf(SOLVER, ctx);
+  const dash = n('solver_kind', 'Planner', { scale: { domain: ['exact', 'heuristic'], range: [[6, 3], []] } });
+  const thetas = distinctNumbers(ctx.values, 'headroom');
+  const shape = { ...n('theta_label', 'Headroom', { sort: null }), scale: { domain: thetas.map((t) => `θ = ${t}`), range: thetas.map((_, i) => THETA_SHAPES[Math.min(i, THETA_SHAPES.length - 1)]) } };
+  const exact = [{ filter: "datum.solver_kind === 'exact'" }];
+  const heuristic = [{ filter: "datum.solver_kind !== 'exact'" }];
+  const order = { field: 'headroom', type: 'quantitative' };
+  return [
+    { transform: heuristic, mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color, strokeDash: dash, order } },
+    { transform: heuristic, mark: { type: 'point', filled: true, size: 60, opacity: 1 }, encoding: { x, y, color, shape } },
+    { transform: exact, mark: { type: 'line', strokeWidth: 2.5 }, encoding: { x, y, color, strokeDash: dash, order } },
+    { transform: exact, mark: { type: 'point', filled: false, size: 170, strokeWidth: 2.2, opacity: 1 }, encoding: { x, y, color, shape } },
+    stoppedRing({ x, y }),
   ];
 }
 
 /**
- * E4's robustness frontier: per planner, a line through its headroom points from planned cost (x)
- * to the violation rate at the largest κ (y), θ written by each point; the exact planner's line
- * (dashed) is the reference: a heuristic point below or left of it buys robustness more cheaply.
+ * Frontier points of a heuristic that coincide with the exact planner's at the same θ (the same
+ * planned cost and violation rate: it found the exact plan), as notes: the exact line is drawn over
+ * them, so the reader should know both are there.
  */
-function frontierLayers(ctx: Context): Layer[] {
-  // Log: a plan that leaves demand unserved pays its unmet penalty, often 100× the rental of one that serves it.
-  const x = q('cost_usd', 'Planned cost on the nominal instance (USD, log)', { scale: { type: 'log', padding: 12 } });
-  const y = q('violation_rate_mean', `SLO-violation rate at κ = ${ctx.values[0]?.kappa ?? ''}`, PERCENT);
-  const color = colorOf(SOLVER, ctx);
-  const dash = n('solver_kind', 'Planner', { scale: { domain: ['exact', 'heuristic'], range: [[6, 3], []] } });
-  return [
-    { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y, color, strokeDash: dash, order: { field: 'headroom', type: 'quantitative' } } },
-    { mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y, color } },
-    { mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 10 }, encoding: { x, y, color, text: { field: 'theta_label' } } },
-    stoppedRing({ x, y }),
-  ];
+export function coincidingFrontierPoints(values: readonly Row[]): string[] {
+  const key = (v: Row) => `${String(v.panel ?? '')}|${String(v.headroom)}`;
+  const same = (a: unknown, b: unknown) => typeof a === 'number' && typeof b === 'number' && Number(a.toPrecision(9)) === Number(b.toPrecision(9));
+  const exact = values.filter((v) => v.solver_kind === 'exact');
+  const at = new Map<string, number[]>();
+  for (const v of values.filter((w) => w.solver_kind !== 'exact')) {
+    const twin = exact.find((e) => key(e) === key(v) && same(e.cost_usd, v.cost_usd) && same(e.violation_rate_mean, v.violation_rate_mean));
+    if (!twin) continue;
+    const name = `${String(v.solver)}|${String(twin.solver)}`;
+    at.set(name, [...(at.get(name) ?? []), Number(v.headroom)]);
+  }
+  return [...at].map(([name, thetas]) => {
+    const [heuristic, reference] = name.split('|');
+    const where = [...new Set(thetas)].sort((a, b) => a - b).join(', ');
+    return `${heuristic} finds the same plan as ${reference} at θ = ${where}: its point sits inside the ring of ${reference}.`;
+  });
 }
 
 /** What a gap point is measured against (its shape in the gap chart). */
@@ -317,7 +416,7 @@ function gapLayers(ctx: Context): Layer[] {
   ];
 }
 
-const thetaLabels = (values: Row[]): Row[] => values.map((v) => ({ ...v, theta_label: `θ=${v.headroom}` }));
+const thetaLabels = (values: Row[]): Row[] => values.map((v) => ({ ...v, theta_label: `θ = ${v.headroom}` }));
 
 // ─── the charts of the experiments (docs/experiments.md) ────────────────────────────────────
 
@@ -335,14 +434,18 @@ interface ChartDef {
   onAxes: readonly PanelKey[];
   /** Data in another shape than one datum per summary row (E3's family grid). */
   reshape?: (values: Row[]) => Row[];
-  /** Plot size of one panel (default 340 × 220 pixels). */
+  /** Plot size of one panel (default 340 × 220 pixels, 300 wide when panelled). */
   size?: { width: unknown; height: unknown };
   /** What a reader needs to know to read the axes (a symlog scale); several subtitle lines. */
   note?: string | readonly string[];
   /** One sentence under the chart in the report on how to read it. */
   reading?: string;
+  /** A column of panels per value of this field, each with its own y scale (assemble). */
+  columns?: string;
   /** Say in the subtitle which series coincide with another (and so hide it). */
   coincide?: { series: string; x: string; y: string };
+  /** Further subtitle lines computed from the chart's data. */
+  notes?: (values: readonly Row[]) => string[];
   layers: (ctx: Context) => Layer[];
 }
 
@@ -375,22 +478,24 @@ const CHARTS: ChartDef[] = [
     note: [SYMLOG_NOTE, 'Lines and circles: mean gap against proven optima. Triangles: largest gap where only a lower bound is known —', 'an upper bound, not a gap, never averaged in; against the per-type relaxation bound it can be far above the true gap.'],
     layers: gapLayers,
   },
+  // Scenario costs differ ~30× (S1–S3 against S4–S5): a panel per scenario with its own y scale, so S3, the claim, is not flattened.
   bar(
-    { name: 'scenario-cost', kind: 'solve', experiments: ['e2'], title: 'Realised cost per scenario', requires: 'realised_cost_mean_usd', fields: ['scenario', 'solver_label', 'realised_cost_mean_usd'], onAxes: ['scenario'] },
-    { x: { field: 'scenario', title: 'Scenario' }, y: { field: 'realised_cost_mean_usd', title: 'Mean realised cost (USD)' }, color: SOLVER },
+    // The y title is in the chart's title: repeated by each panel's own axis it would crowd them.
+    { name: 'scenario-cost', kind: 'solve', experiments: ['e2'], title: 'Mean realised cost per scenario (USD)', requires: 'realised_cost_mean_usd', fields: ['scenario', 'solver_label', 'realised_cost_mean_usd'], onAxes: ['scenario'], columns: 'scenario', size: { width: { step: 18 }, height: 180 } },
+    { x: { field: 'solver', title: 'Solver', labelAngle: -90 }, y: { field: 'realised_cost_mean_usd', title: null }, color: SOLVER },
   ),
   bar(
     { name: 'scenario-violation', kind: 'solve', experiments: ['e2'], title: 'SLO-violation rate per scenario', requires: 'violation_rate_mean', fields: ['scenario', 'solver_label', 'violation_rate_mean'], onAxes: ['scenario'] },
     { x: { field: 'scenario', title: 'Scenario' }, y: { field: 'violation_rate_mean', title: 'Mean SLO-violation rate', percent: true }, color: SOLVER },
   ),
   bar(
-    { name: 'ablation-cost', kind: 'solve', experiments: ['e3'], title: 'Planned cost per ablation', select: firstKappa, requires: 'cost_usd', fields: ['solver_label', 'cost_usd'], onAxes: ['kappa'], note: SYMLOG_NOTE },
-    { x: { field: 'solver', title: 'Solver and ablation' }, y: { field: 'cost_usd', title: 'Mean planned cost (USD, symlog)', symlog: true }, color: SOLVER },
+    { name: 'ablation-cost', kind: 'solve', experiments: ['e3'], title: 'Planned cost per ablation', select: firstKappa, requires: 'cost_usd', fields: ['solver_label', 'cost_usd', 'feasible_share'], onAxes: ['kappa'], reshape: withPlans, note: SYMLOG_NOTE },
+    { x: { field: 'solver', title: 'Solver and ablation' }, y: { field: 'cost_usd', title: 'Mean planned cost (USD, symlog)', symlog: true }, color: SOLVER, feasibility: true },
   ),
   {
     name: 'ablation-feasibility', kind: 'solve', experiments: ['e3'], title: 'Infeasible plans and the constraint families they break, per ablation',
     select: firstKappa, requires: 'feasible_share', fields: ['solver_label', 'rows', 'feasible_share', 'violated_families'], onAxes: ['kappa'],
-    reshape: byFamily, size: { width: { step: 30 }, height: { step: 20 } },
+    reshape: byFamily, size: { width: { step: 24 }, height: { step: 20 } },
     note: 'Cell: plans of the group that break the family (of all plans); 0 everywhere means every plan is feasible.',
     layers: familyGridLayers,
   },
@@ -405,8 +510,8 @@ const CHARTS: ChartDef[] = [
   {
     name: 'frontier', kind: 'solve', experiments: ['e4', 'sweep'], title: 'Robustness frontier: planned cost against SLO violations under inflation, by headroom θ',
     select: frontierRows, requires: 'violation_rate_mean', fields: ['solver_label', 'solver_kind', 'headroom', 'kappa', 'cost_usd', 'violation_rate_mean'], onAxes: ['kappa', 'headroom'],
-    reshape: thetaLabels, size: { width: 420, height: 260 }, coincide: { series: 'solver', x: 'headroom', y: 'cost_usd' },
-    note: 'Each line: one planner at headrooms θ (labels); dashed: the exact planner, the reference frontier.',
+    reshape: thetaLabels, size: { width: 420, height: 260 }, notes: coincidingFrontierPoints,
+    note: 'Each line: one planner through its headrooms θ (point shapes); dashed, with hollow marks: the exact planner, the reference frontier.',
     reading: 'Read it like a Pareto plot: each planner pays more planned cost (right) for fewer violations at the largest inflation (down) as θ grows, and a heuristic whose line runs below or left of the exact planner\'s dashed line buys the same robustness for less.',
     layers: frontierLayers,
   },
@@ -442,6 +547,7 @@ function timeLimitLine(rows: readonly Row[]): string | null {
   return `Time limit of ${solvers.join(', ')}: ${parts.join('; ')}.`;
 }
 
+const OWN_SCALES_NOTE = 'Each scenario has its own y scale: compare the solvers within a panel, not bar heights across panels.';
 const STOPPED_NOTE = 'Ringed: some run of the solver stopped early — an exact solve at its time limit, a heuristic at its safety time cap.';
 const STOPPED_DAY_NOTE = 'Ringed: days whose plan came from a solve stopped at its time limit (its best plan ran).';
 
@@ -465,11 +571,15 @@ export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
         timeLimitLine(rows),
         ringed ? (kind === 'rolling' ? STOPPED_DAY_NOTE : STOPPED_NOTE) : null,
         ...[def.note ?? []].flat(),
+        values.some((v) => v.plans === PLANS[1]) ? HOLLOW_NOTE : null,
         def.select === withoutHeadroom && headrooms(mine).length > 1 ? 'Plans made without headroom (θ = 0); the frontier chart shows what headroom buys.' : null,
-        data.panelled && !def.reshape ? 'Panels share one y scale.' : null,
+        def.columns ? OWN_SCALES_NOTE : data.panelled && !def.reshape ? 'Panels share one y scale.' : null,
         ...(def.coincide ? identicalSeries(values, def.coincide.series, def.coincide.x, def.coincide.y) : []),
+        ...(def.notes ? def.notes(values) : []),
       ].filter((s): s is string => s !== null);
-      const spec = assemble(def.title, subtitle, values, data.panelled, layers, def.size ?? { width: 340, height: 220 });
+      // Three panels to a row fit the report's 1,200-pixel column unscaled (their text at CHART_FONT_SIZES) when 300 wide.
+      const size = def.size ?? { width: data.panelled ? 300 : 340, height: 220 };
+      const spec = assemble(def.title, subtitle, values, data.panelled, layers, size, def.columns);
       charts.push({ file: `${experiment}-${def.name}`, experiment, title: def.title, ...(def.reading && { reading: def.reading }), spec });
     }
   }

@@ -254,7 +254,7 @@ export function indexHtml(title: string, note: string, entries: readonly IndexEn
   });
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${CSS}
-figure.chart img{width:100%;max-width:960px;height:auto}</style></head>
+figure.chart img{max-width:100%;height:auto}</style></head>
 <body><h1>${esc(title)}</h1>
 <p>${esc(note)}</p>
 ${sections.join('\n')}

@@ -1,13 +1,15 @@
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RAW_COLUMNS, SUMMARY_COLUMNS } from '../sweep/columns.ts';
 import { encodeRow, writeRawCsv } from '../sweep/raw-csv.ts';
-import { e1Rows, e3Rows, e4Rows, e5Rows, writeRun } from '../../testing/report-fixture.ts';
+import { e1Rows, e2Rows, e3Rows, e4Rows, e5Rows, writeRun } from '../../testing/report-fixture.ts';
+import { CHART_FONT_SIZES } from './chart-style.ts';
+import { chromiumPath } from '../../testing/prerequisites.ts';
 import { indexHtml } from './report-html.ts';
 import { renderReport } from './report.ts';
 import { decodeRow } from './summary.ts';
@@ -107,8 +109,8 @@ describe('renderReport', () => {
   });
 });
 
-const chromium = (process.env.PATH ?? '').split(delimiter).map((d) => join(d, 'chromium')).find(existsSync);
-if (!chromium) console.warn('report.test.ts: chromium is not on PATH; skipping the headless-browser check of report.html');
+// When it is missing, the test run's global setup prints why these tests skip (testing/prerequisites.ts).
+const chromium = chromiumPath();
 
 /** Appended to a copy of report.html: measures each chart as laid out and reads its legend, into the DOM. */
 const MEASURE = `<script>
@@ -126,7 +128,14 @@ const charts = [...document.querySelectorAll('figure.chart')].map((f) => {
   const strokes = [...new Set(paths.map((p) => p.getAttribute('stroke') || p.getAttribute('fill')))];
   const dashed = [...new Set(paths.filter((p) => p.getAttribute('stroke-dasharray')).map((p) => p.getAttribute('stroke')))];
   const reading = f.querySelector('p.reading')?.textContent ?? null;
-  return { id: f.id, left: box.left, right: box.right, width: box.width, height: box.height, legend, strokes, dashed, reading };
+  // Text as shown: the font size times the scale the page draws the SVG at (1 unless it was shrunk to fit).
+  const scale = box.width / svg.width.baseVal.value;
+  const fontSizes = [...new Set([...svg.querySelectorAll('text')].filter((t) => t.textContent.trim()).map((t) => Math.round(parseFloat(getComputedStyle(t).fontSize) * scale * 100) / 100))].sort((a, b) => a - b);
+  const yAxes = [...svg.querySelectorAll('.role-axis')].map((a) => a.getAttribute('aria-label') ?? '').filter((l) => /^Y-axis/.test(l));
+  const hollowBars = [...svg.querySelectorAll('.mark-rect path')].filter((p) => Number(p.getAttribute('fill-opacity')) < 0.5).length;
+  // Line marks in drawing order: whether dashed, their colour, and how many vertices each path has.
+  const lines = [...svg.querySelectorAll('.mark-line path')].map((p) => ({ dashed: Boolean(p.getAttribute('stroke-dasharray')), stroke: p.getAttribute('stroke'), vertices: (p.getAttribute('d').match(/[ML]/g) ?? []).length }));
+  return { id: f.id, left: box.left, right: box.right, width: box.width, height: box.height, legend, strokes, dashed, reading, scale, fontSizes, yAxes, hollowBars, lines };
 });
 // The summary table scrolled sideways: its first column (the row's name) stays in view.
 const scroller = [...document.querySelectorAll('.scroll')].find((d) => d.querySelector('table.keyed'));
@@ -145,8 +154,21 @@ document.body.append(out);
 interface Layout {
   page: number;
   scrollWidth: number;
-  charts: { id: string; left: number; right: number; width: number; height: number; legend: Record<string, string>; strokes: string[]; dashed: string[]; reading: string | null }[];
+  charts: {
+    id: string; left: number; right: number; width: number; height: number; legend: Record<string, string>; strokes: string[]; dashed: string[]; reading: string | null;
+    scale: number; fontSizes: number[]; yAxes: string[]; hollowBars: number; lines: { dashed: boolean; stroke: string; vertices: number }[];
+  }[];
   sticky: { scrolled: number; offset: number } | null;
+}
+
+/** Every chart is shown at its own size (not shrunk to fit) and writes its text in the shared sizes of chart-style.ts. */
+function expectSharedTextSizes(layout: Layout): void {
+  const sizes = new Set<number>(Object.values(CHART_FONT_SIZES));
+  for (const c of layout.charts) {
+    expect(c.scale, `${c.id} is drawn at its own size`).toBeCloseTo(1, 2);
+    expect(c.fontSizes.length, c.id).toBeGreaterThan(2);
+    for (const px of c.fontSizes) expect(sizes.has(px), `${c.id}: text of ${px}px is not one of chart-style.ts CHART_FONT_SIZES`).toBe(true);
+  }
 }
 
 describe.skipIf(!chromium)('report.html in headless Chromium', () => {
@@ -192,6 +214,9 @@ describe.skipIf(!chromium)('report.html in headless Chromium', () => {
       expect(c.left, c.id).toBeGreaterThanOrEqual(0);
       expect(c.right, `${c.id} is wider than the page`).toBeLessThanOrEqual(layout.page);
     }
+    expectSharedTextSizes(layout);
+    // E1's log axes: one label a decade (0.1 s … 100 s), not 2, 3 and 5 of each
+    expect(layout.charts.find((c) => c.id === 'chart-e1-runtime')!.yAxes).toEqual(['Y-axis titled \'Mean solve time (s, log)\' for a log scale with values from 0.1 to 100']);
     // the summary table scrolls sideways, and its row names stay at its left edge
     expect(layout.sticky!.scrolled).toBeGreaterThan(100);
     expect(Math.abs(layout.sticky!.offset)).toBeLessThan(2);
@@ -215,8 +240,11 @@ describe.skipIf(!chromium)('report.html in headless Chromium', () => {
     if (process.env.REPORT_SCREENSHOT_DIR) copyFileSync(shot, join(process.env.REPORT_SCREENSHOT_DIR, 'report-e1.png'));
   });
 
-  it('shows E4\'s robustness frontier: within the page, in the solvers\' colours, the exact planner dashed, with how to read it', { timeout: 90_000 }, async () => {
-    const dir = run('e4', 'solve', e4Rows());
+  it('shows E4\'s robustness frontier: within the page, in the solvers\' colours, the exact planner dashed through all its points, with how to read it', { timeout: 90_000 }, async () => {
+    // agh finds glpk's plan without headroom: before, its solid line covered the exact planner's dashed one there
+    const rows = e4Rows();
+    const glpkAt = (r: (typeof rows)[number]) => rows.find((x) => x.solver === 'glpk' && x.size_i === r.size_i && x.kappa === r.kappa && x.headroom === r.headroom)!;
+    const dir = run('e4', 'solve', rows.map((r) => (r.solver === 'agh' && r.headroom === 0 ? { ...r, ...Object.fromEntries(Object.entries(glpkAt(r)).filter(([k]) => /_usd$|rate|share/.test(k) && k !== 'bound_usd')) } : r)));
     await renderReport(dir);
     const layout = await layoutOf(dir);
     expect(layout.charts.map((c) => c.id)).toEqual(['chart-e4-cost-vs-kappa', 'chart-e4-violation-vs-kappa', 'chart-e4-frontier']);
@@ -230,6 +258,11 @@ describe.skipIf(!chromium)('report.html in headless Chromium', () => {
       expect(frontier.strokes, `the frontier draws ${solver}`).toContain(kappa.legend[solver]);
     }
     expect(frontier.dashed).toEqual([frontier.legend.glpk]);
+    // the exact line, per panel, runs through both its θ points and is drawn after (over) every heuristic line
+    const dashed = frontier.lines.filter((l) => l.dashed);
+    expect(dashed.map((l) => l.vertices)).toEqual([2, 2]);
+    expect(frontier.lines.map((l) => l.dashed), 'in each panel, agh then glpk on top').toEqual([false, true, false, true]);
+    expectSharedTextSizes(layout);
     expect(frontier.reading).toMatch(/^Read it like a Pareto plot: .*exact planner/);
     if (process.env.REPORT_SCREENSHOT_DIR) await browse(join(dir, 'report.html'), `--screenshot=${join(process.env.REPORT_SCREENSHOT_DIR, 'report-e4.png')}`);
   });
@@ -242,6 +275,25 @@ describe.skipIf(!chromium)('report.html in headless Chromium', () => {
     expect(layout.charts.map((c) => c.id)).toEqual(['chart-e3-ablation-cost', 'chart-e3-ablation-feasibility']);
     expect(layout.scrollWidth).toBeLessThanOrEqual(layout.page);
     for (const c of layout.charts) expect(c.right, c.id).toBeLessThanOrEqual(layout.page);
+    expectSharedTextSizes(layout);
+    // agh:noM1 and agh:noM3 plan infeasibly: their bars are hollow in each of the five panels; the cost axis has more than 3 ticks
+    const cost = layout.charts.find((c) => c.id === 'chart-e3-ablation-cost')!;
+    expect(cost.hollowBars).toBe(2 * 5);
     if (process.env.REPORT_SCREENSHOT_DIR) await browse(join(dir, 'report.html'), `--screenshot=${join(process.env.REPORT_SCREENSHOT_DIR, 'report-e3.png')}`);
+  });
+
+  it('gives each E2 scenario its own cost scale', { timeout: 90_000 }, async () => {
+    const dir = run('e2', 'solve', e2Rows());
+    await renderReport(dir);
+    const layout = await layoutOf(dir);
+    expect(layout.charts.map((c) => c.id)).toEqual(['chart-e2-scenario-cost', 'chart-e2-scenario-violation']);
+    expect(layout.scrollWidth).toBeLessThanOrEqual(layout.page);
+    expectSharedTextSizes(layout);
+    // S1 and S3 at κ 1.2 and 1.5: four panels, each with a y axis of its own range
+    const cost = layout.charts.find((c) => c.id === 'chart-e2-scenario-cost')!;
+    expect(cost.yAxes).toHaveLength(4);
+    expect(new Set(cost.yAxes.map((a) => / to (\S+)$/.exec(a)?.[1])).size).toBe(4);
+    // the violation rates share one scale: one y axis per row of panels
+    expect(new Set(layout.charts.find((c) => c.id === 'chart-e2-scenario-violation')!.yAxes).size).toBe(1);
   });
 });
