@@ -151,54 +151,53 @@ export class LayoutPricer {
   }
 
   /**
+   * The routes of `lay` with a negative reduced cost, as arrays (cost, load and KV coefficients)
+   * with `spare` trailing slots for the caller's own column.
+   */
+  private negativeRoutes(lay: Layout, reduced: number[], spare: number): { cost: Float64Array; load: Float64Array; kv: Float64Array } {
+    const C = this.d.configs.length;
+    const neg: number[] = [];
+    reduced.forEach((rc, q) => rc < 0 && neg.push(q));
+    const cost = new Float64Array(neg.length + spare);
+    const load = new Float64Array(neg.length + spare);
+    const kv = new Float64Array(neg.length + spare);
+    neg.forEach((q, k) => {
+      const at = lay.routes[q] * C + lay.c;
+      cost[k] = reduced[q];
+      load[k] = this.d.load_replicas[at];
+      kv[k] = this.d.kv_replicas[at];
+    });
+    return { cost, load, kv };
+  }
+
+  /**
    * v_c = d_w + min over x ∈ [0,1]ⁿ, r of Σ d_i·x_i + d_r·r with r ≥ load·x, r ≥ kv·x, r ≥ κ,
    * r ≤ R̄ (the layout used once, w = 1). Routes with d_i ≥ 0 stay at 0. A cheap lower bound
    * (r ≥ any convex mix of load·x and kv·x) settles most layouts without an LP.
    */
   private layoutValue(lay: Layout, reduced: number[], dr: number, dw: number): number {
-    const { d } = this;
-    const C = d.configs.length;
     const kappa = lay.needsReplica ? 1 : 0;
-    const neg: number[] = [];
-    reduced.forEach((rc, q) => rc < 0 && neg.push(q));
-    if (neg.length === 0) return dw + dr * kappa;
-    let cheap = dw;
-    for (const q of neg) cheap += reduced[q];
-    cheap += dr * kappa;
+    // z = (x over the negative routes, t = r − κ ≥ 0): the last slot is t's.
+    const { cost, load, kv } = this.negativeRoutes(lay, reduced, 1);
+    const n = cost.length - 1;
+    if (n === 0) return dw + dr * kappa;
+    let cheap = dw + dr * kappa;
+    for (let k = 0; k < n; k++) cheap += cost[k];
     for (const alpha of [0, 0.5, 1]) {
       let lb = dw;
-      for (const q of neg) {
-        const at = lay.routes[q] * C + lay.c;
-        lb += Math.min(0, reduced[q] + dr * (alpha * d.load_replicas[at] + (1 - alpha) * d.kv_replicas[at]));
-      }
+      for (let k = 0; k < n; k++) lb += Math.min(0, cost[k] + dr * (alpha * load[k] + (1 - alpha) * kv[k]));
       cheap = Math.max(cheap, lb);
     }
     if (cheap >= 0) return cheap;
-    // z = (x over the negative routes, t = r − κ ≥ 0).
-    const n = neg.length;
-    const cost = new Float64Array(n + 1);
-    const load = new Float64Array(n + 1);
-    const kv = new Float64Array(n + 1);
-    neg.forEach((q, k) => {
-      const at = lay.routes[q] * C + lay.c;
-      cost[k] = reduced[q];
-      load[k] = d.load_replicas[at];
-      kv[k] = d.kv_replicas[at];
-    });
     cost[n] = dr;
     load[n] = -1;
     kv[n] = -1;
-    const rows = neg.map((_, k) => {
-      const a = new Float64Array(n + 1);
-      a[k] = 1;
-      return { a, b: 1 };
-    });
     const cap = new Float64Array(n + 1);
     cap[n] = 1;
-    rows.push({ a: load, b: kappa }, { a: kv, b: kappa }, { a: cap, b: lay.replicas - kappa });
+    const rows = [...unitRows(n, n + 1), { a: load, b: kappa }, { a: kv, b: kappa }, { a: cap, b: lay.replicas - kappa }];
     const { value } = simplex(cost, [], rows, () => -1);
     let scale = Math.abs(dw) + dr * lay.replicas;
-    for (const q of neg) scale += Math.abs(reduced[q]);
+    for (let k = 0; k < n; k++) scale -= cost[k];
     return dw + dr * kappa + value - LP_MARGIN * Math.max(1, scale);
   }
 
@@ -208,37 +207,15 @@ export class LayoutPricer {
    * rises, so the scan stops once the sum rises or every negative route fits.
    */
   private layoutValueWhole(lay: Layout, reduced: number[], dr: number, dw: number): number {
-    const { d } = this;
-    const C = d.configs.length;
     const kappa = lay.needsReplica ? 1 : 0;
-    const neg: number[] = [];
-    reduced.forEach((rc, q) => rc < 0 && neg.push(q));
-    if (neg.length === 0) return dw + dr * kappa;
-    const n = neg.length;
-    const cost = new Float64Array(n);
-    const load = new Float64Array(n);
-    const kv = new Float64Array(n);
-    let all = 0;
-    let loadAll = 0;
-    let kvAll = 0;
-    neg.forEach((q, k) => {
-      const at = lay.routes[q] * C + lay.c;
-      cost[k] = reduced[q];
-      load[k] = d.load_replicas[at];
-      kv[k] = d.kv_replicas[at];
-      all += cost[k];
-      loadAll += load[k];
-      kvAll += kv[k];
-    });
-    const fits = Math.ceil(Math.max(loadAll, kvAll) * (1 + 1e-12));
-    const unit = neg.map((_, k) => {
-      const a = new Float64Array(n);
-      a[k] = 1;
-      return { a, b: 1 };
-    });
-    let scale = Math.abs(dw);
-    for (const c of cost) scale -= c;
-    const margin = LP_MARGIN * Math.max(1, scale + dr * Math.min(lay.replicas, fits));
+    const { cost, load, kv } = this.negativeRoutes(lay, reduced, 0);
+    const n = cost.length;
+    if (n === 0) return dw + dr * kappa;
+    const sum = (a: Float64Array) => a.reduce((x, y) => x + y, 0);
+    const all = sum(cost);
+    const fits = Math.ceil(Math.max(sum(load), sum(kv)) * (1 + 1e-12));
+    const unit = unitRows(n, n);
+    const margin = LP_MARGIN * Math.max(1, Math.abs(dw) - all + dr * Math.min(lay.replicas, fits));
     let best = Infinity;
     for (let r = kappa; r <= lay.replicas; r++) {
       const inner = r >= fits ? all : r === 0 ? 0 : simplex(cost, [], [...unit, { a: load, b: r }, { a: kv, b: r }], () => -1).value;
@@ -272,6 +249,15 @@ export class LayoutPricer {
     for (const list of byType) list.sort((a, b) => a.cost - b.cost || a.c - b.c).slice(0, k).forEach((e) => out.add(e.c));
     return [...out];
   }
+}
+
+/** The rows x_k ≤ 1 for the first n of `width` columns. */
+function unitRows(n: number, width: number): { a: Float64Array; b: number }[] {
+  return Array.from({ length: n }, (_, k) => {
+    const a = new Float64Array(width);
+    a[k] = 1;
+    return { a, b: 1 };
+  });
 }
 
 export interface ColumnGenerationOptions {

@@ -19,7 +19,7 @@ import { relativeGap, type BackendOptions, type BackendResult } from './backend.
 import { columnGeneration, LayoutPricer, layoutsWithin } from './colgen.ts';
 import { decodePlan, encodePlan } from './decode.ts';
 import { solveWithHighs } from './highs.ts';
-import { buildModel, modelSize, type MilpModel } from './model.ts';
+import { buildModel, type MilpModel } from './model.ts';
 
 /** Shares of the time left for column generation and for the restricted MILP (the rest: the reduced MILP). */
 const COLGEN_SHARE = 0.3;
