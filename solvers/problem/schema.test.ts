@@ -61,6 +61,15 @@ describe('loading files', () => {
     writeFileSync(join(dir, 'bad.json'), '{"schema": ');
     expect(() => loadInstance(join(dir, 'bad.json'))).toThrow(/bad\.json: not valid JSON/);
   });
+  it('refuses an instance nested 100,000 deep, duplicate keys and __proto__ keys (issues 26, 28)', () => {
+    writeFileSync(join(dir, 'deep.json'), `{"schema": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    expect(() => loadInstance(join(dir, 'deep.json'))).toThrow(/deep\.json: nested deeper than 64 levels at schema/);
+    const text = JSON.stringify(tinyInstance());
+    writeFileSync(join(dir, 'dup.json'), text.replace('"rate_per_h":3600', '"rate_per_h":3600,"rate_per_h":1'));
+    expect(() => loadInstance(join(dir, 'dup.json'))).toThrow(/dup\.json: types\[0\]\.rate_per_h: key given twice/);
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(tinyPlan()).replace('{', '{"__proto__": {"x": 1},'));
+    expect(() => loadPlan(join(dir, 'p.json'), tinyInstance())).toThrow(/p\.json: __proto__: the key "__proto__" is not allowed/);
+  });
   it('round-trips an instance and a plan', () => {
     writeFileSync(join(dir, 'i.json'), JSON.stringify(tinyInstance()));
     writeFileSync(join(dir, 'p.json'), JSON.stringify(tinyPlan()));

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../lib/errors.ts';
+import { parseJson } from '../../lib/json.ts';
 import { firstSchemaError, type Schema } from './json-schema.ts';
 import type { Instance, Plan } from './types.ts';
 
@@ -198,9 +199,5 @@ function readJson(path: string): unknown {
   } catch (err) {
     throw new InputError(`${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+  return parseJson(text, path);
 }

@@ -30,6 +30,9 @@ import type { Instance, Plan } from './types.ts';
 import { stream } from '../../lib/random.ts';
 
 export const DEFAULT_SCENARIOS = 200;
+/** Most stage-2 scenarios S of one stress test: its draws and per-scenario statistics are held in
+ * memory (2·S draws per route), so S is bounded; 50× the default, 200× the quick presets' 50. */
+export const MAX_SCENARIOS = 10_000;
 
 /** A plan's positive-share routes in flat arrays, with every nominal coefficient the engine needs. */
 export interface CompiledPlan {
@@ -332,7 +335,7 @@ const TERM_KEYS = ['rental_usd', 'model_storage_usd', 'token_storage_usd', 'dela
 export function checkStressOptions(opts: StressOptions): Required<StressOptions> {
   const { inflation, scenarios = DEFAULT_SCENARIOS, seed } = opts;
   if (!Number.isFinite(inflation) || inflation < 1) throw new InputError(`inflation κ must be ≥ 1 (a number such as 1.5); got ${inflation}`);
-  if (!Number.isSafeInteger(scenarios) || scenarios < 1) throw new InputError(`scenarios must be a positive integer; got ${scenarios}`);
+  if (!Number.isSafeInteger(scenarios) || scenarios < 1 || scenarios > MAX_SCENARIOS) throw new InputError(`scenarios must be an integer from 1 to ${MAX_SCENARIOS}; got ${scenarios}`);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`seed must be a non-negative integer; got ${seed}`);
   return { inflation, scenarios, seed };
 }
