@@ -48,6 +48,12 @@ describe('alloc-bench evaluate --inflation', () => {
     );
   });
 
+  it('refuses more stage-2 scenarios than the documented bound (issue 26.1: 1e9 ran on without output)', async () => {
+    const out = await run('--inflation', '1.5', '--scenarios', '1e9');
+    expect(out.status).toBe(2);
+    expect(out.stderr).toBe('alloc-bench: scenarios must be an integer from 1 to 10000; got 1000000000\n');
+  });
+
   it('rejects κ < 1 with exit code 2 and one line saying why', async () => {
     const out = await run('--inflation', '0.5');
     expect(out.status).toBe(2);
