@@ -176,8 +176,8 @@ describe('hostile grids (issues 26 and 28)', () => {
 
   it('bound stage-2 scenarios and paths, and refuse a stage2 that is not an object', () => {
     expect(() => resolveGrid({ ...input, stage2: { scenarios: 1e9 } })).toThrow(/stage2\.scenarios: expected an integer ≥ 1 and ≤ 10000, got 1000000000/);
-    expect(() => resolveGrid({ ...input, stage2: 'abc' })).toThrow(/grid: stage2: expected an object/);
-    expect(() => resolveGrid({ ...input, stage2: { scenario: 5 } })).toThrow(/grid: stage2: unknown field "scenario"/);
+    expect(() => resolveGrid({ ...input, stage2: 'abc' as never })).toThrow(/grid: stage2: expected an object/);
+    expect(() => resolveGrid({ ...input, stage2: { scenario: 5 } as never })).toThrow(/grid: stage2: unknown field "scenario"/);
     expect(() => resolveGrid({ ...rolling, paths: 1e9 })).toThrow(/paths: expected an integer ≥ 1 and ≤ 10000, got 1000000000/);
   });
 

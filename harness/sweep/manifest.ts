@@ -56,7 +56,7 @@ export interface Environment {
   memory_gb: number;
 }
 
-function manifestPath(dir: string): string {
+export function manifestPath(dir: string): string {
   return join(dir, 'manifest.json');
 }
 

@@ -182,6 +182,16 @@ describe('sweep', () => {
     expect(existsSync(join(outDir, LOCK_FILE))).toBe(false);
   }, 120_000);
 
+  it('resumes a directory the disk filled up before its first manifest was written (issue 28.2)', async () => {
+    // What such a run leaves: its directory, nothing in it (the lock is released, the manifest
+    // was never renamed into place).
+    const outDir = join(tmp, 'no-manifest');
+    mkdirSync(outDir);
+    const { rows, manifest } = await runSweep({ grid: resolveGrid({ sizes: ['3,3,4'], seeds: [1], solvers: ['gh'] }), outDir, resume: true, commandLine: ['again'], progress: quiet });
+    expect(rows).toHaveLength(1);
+    expect(manifest.cells_done).toBe(1);
+  }, 120_000);
+
   it('stops on a full disk without counting the cell, and resumes to every row once', async () => {
     const outDir = join(tmp, 'disk-full');
     // The device takes the first cell's rows and a few bytes more, then nothing.

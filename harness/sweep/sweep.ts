@@ -11,7 +11,7 @@
  * seconds to minutes and censored at their limits, so the sharing of memory bandwidth between
  * parallel solves is small against what they measure.
  */
-import { readdirSync, type writeSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, type writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../lib/errors.ts';
@@ -21,7 +21,7 @@ import { rowsPerCell, type CellJob } from './cell.ts';
 import { RAW_COLUMNS } from './columns.ts';
 import { expandGrid, inShard, type Cell, type ResolvedGrid, type Shard } from './grid.ts';
 import { runCellIsolated } from './isolated-cell.ts';
-import { configDifference, environment, readManifest, writeManifest, type Manifest } from './manifest.ts';
+import { configDifference, environment, manifestPath, readManifest, writeManifest, type Manifest } from './manifest.ts';
 import { Progress, type ProgressSink } from './progress.ts';
 import { encodeRow, RawCsvAppender, readRawCsv, writeRawCsv, type StoredRow } from './raw-csv.ts';
 import { LOCK_FILE, lockRunDir, type RunLock } from './run-lock.ts';
@@ -76,7 +76,9 @@ async function runLocked(opts: SweepOptions, cells: Cell[], mine: Cell[], jobs: 
   const now = new Date().toISOString();
   let manifest: Manifest;
   let kept: StoredRow[];
-  if (opts.resume) {
+  // A run directory without a manifest (the disk filled up while the first one was written) is
+  // resumed as a new run: nothing of it was kept.
+  if (opts.resume && existsSync(manifestPath(opts.outDir))) {
     manifest = readManifest(opts.outDir);
     const differs = configDifference(manifest.config, config) ?? (sameShard(manifest.shard, opts.shard) ? null : `shard: ${shardText(manifest.shard)} vs ${shardText(opts.shard)}`);
     if (differs) {
@@ -110,10 +112,11 @@ async function runLocked(opts: SweepOptions, cells: Cell[], mine: Cell[], jobs: 
       finished_at: null,
     };
   }
-  // The raw file restarts from exactly the complete cells: a partial last line and the rows of a
-  // cell cut short are dropped here, before anything is appended.
-  writeRawCsv(rawPath, columns, kept);
+  // The manifest first, so that a directory holding anything can be resumed. The raw file restarts
+  // from exactly the complete cells: a partial last line and the rows of a cell cut short are
+  // dropped here, before anything is appended.
   writeManifest(opts.outDir, manifest);
+  writeRawCsv(rawPath, columns, kept);
 
   const done = new Set(kept.map((r) => r.cell_key));
   const todo = mine.filter((c) => !done.has(c.key));
@@ -146,8 +149,17 @@ async function runLocked(opts: SweepOptions, cells: Cell[], mine: Cell[], jobs: 
 
 /** The directory of a run to resume: it must exist and be one (the lock goes inside it). */
 function existingRunDir(dir: string): string {
+  if (isDirectory(dir) && readdirSync(dir).every((name) => name === LOCK_FILE)) return dir; // see runLocked
   readManifest(dir);
   return dir;
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Creates (or accepts an empty) run directory and locks it; anything else in it is refused. */
