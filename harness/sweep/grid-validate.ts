@@ -116,7 +116,7 @@ export function resolveGrid(input: GridInput): ResolvedGrid {
 
 function resolveAxes(b: BlockInput, where: string): InstanceAxes {
   return {
-    sizes: list(b.sizes, `${where}: sizes`).map((s) => parseSizes(String(s))),
+    sizes: list(b.sizes, `${where}: sizes`).map((s) => parseSizes(String(s), `${where}: sizes:`)),
     seeds: list(b.seeds, `${where}: seeds`).map((s) => count(s, `${where}: seeds`, 0)),
     scenarios: list(b.scenarios ?? ['S1'], `${where}: scenarios`).map((s) => oneOf(s, Object.keys(SCENARIOS) as ScenarioId[], `${where}: scenarios`)),
     slo_modes: list(b.slo_modes ?? ['average'], `${where}: slo_modes`).map((s) => oneOf(s, SLO_MODES, `${where}: slo_modes`)),

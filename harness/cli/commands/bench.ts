@@ -23,7 +23,7 @@ export const benchCommand: CommandModule<object, BenchArgs> = {
   handler: async (args) => {
     if (!/^\d+$/.test(args.seed)) throw new InputError(`--seed expects a non-negative integer; got ${JSON.stringify(args.seed)}`);
     const rows = await runBench({
-      sizes: args.size?.map(parseSizes),
+      sizes: args.size?.map((s) => parseSizes(s)),
       solvers: args.solver,
       seed: Number(args.seed),
     });
