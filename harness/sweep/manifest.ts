@@ -93,6 +93,8 @@ export function readManifest(dir: string): Manifest {
  */
 export function gridOfRun(dir: string): ResolvedGrid {
   const m = readManifest(dir);
+  const missing = firstSchemaError(m.config, RUNNABLE_CONFIG, 'config');
+  if (missing) throw new InputError(`--resume ${dir}: manifest.json: ${missing}; give the grid flags or --config again`);
   let bytes: Buffer;
   try {
     bytes = readFileSync(m.profile_path);
@@ -109,7 +111,7 @@ const strings: Schema = { type: 'array', items: { type: 'string' } };
 const numbers: Schema = { type: 'array', items: { type: 'number' } };
 const ints: Schema = { type: 'array', items: { type: 'integer', minimum: 0 } };
 const pos: Schema = { type: 'number', exclusiveMinimum: 0 };
-const shape = (properties: Record<string, Schema>): Schema => ({ type: 'object', properties, required: Object.keys(properties) });
+const shape = (properties: Record<string, Schema>, required = Object.keys(properties)): Schema => ({ type: 'object', properties, required });
 const BLOCK_SHAPE: Record<CellKind, Schema> = {
   solve: shape({ solvers: strings, headrooms: numbers, inflations: numbers }),
   rolling: shape({ sigmas: numbers, paths: { type: 'integer', minimum: 1 }, policies: strings, exact_solver: { type: 'string' } }),
@@ -118,15 +120,18 @@ const AXES = {
   sizes: { type: 'array', items: shape({ I: { type: 'integer', minimum: 1 }, J: { type: 'integer', minimum: 1 }, K: { type: 'integer', minimum: 1 } }) },
   seeds: ints, scenarios: strings, slo_modes: strings,
 } satisfies Record<string, Schema>;
-/** What the code reading a manifest relies on (fields of older versions may be absent elsewhere). */
+const CONFIG_FIELDS: Record<string, Schema> = {
+  experiment: { type: 'string' }, kind: { type: 'string', enum: ['solve', 'rolling'] }, demand_scale: pos,
+  stage2: shape({ scenarios: { type: 'integer', minimum: 1 }, seed: { type: 'integer', minimum: 0 } }),
+  heuristic_limit_s: pos, cell_overhead_s: pos, rolling_limit_s: pos, path_seed: { type: 'integer', minimum: 0 },
+  profile_sha256: { type: 'string' }, blocks: { type: 'array', items: shape(AXES) },
+};
+/** Every setting, for running the grid again: what resume takes from a manifest. */
+const RUNNABLE_CONFIG = shape(CONFIG_FIELDS);
+/** What the code reading a manifest relies on (the report needs only the config's experiment, kind and blocks) (fields of older versions may be absent elsewhere). */
 const MANIFEST_SHAPE: Schema = shape({
   command_line: strings,
-  config: shape({
-    experiment: { type: 'string' }, kind: { type: 'string', enum: ['solve', 'rolling'] }, demand_scale: pos,
-    stage2: shape({ scenarios: { type: 'integer', minimum: 1 }, seed: { type: 'integer', minimum: 0 } }),
-    heuristic_limit_s: pos, cell_overhead_s: pos, rolling_limit_s: pos, path_seed: { type: 'integer', minimum: 0 },
-    profile_sha256: { type: 'string' }, blocks: { type: 'array', minItems: 1, items: shape(AXES) },
-  }),
+  config: shape(CONFIG_FIELDS, ['experiment', 'kind', 'blocks']),
   profile_path: { type: 'string' },
   cells_total: { type: 'integer', minimum: 0 }, cells_in_run: { type: 'integer', minimum: 0 }, cells_done: { type: 'integer', minimum: 0 },
   started_at: { type: 'string' }, resumed_at: strings,
