@@ -235,6 +235,19 @@ describe('sweep', () => {
       new RegExp(`^merge: the shards were run from different commits \\(.*, ${'f'.repeat(40)}\\); check the inputs, or pass --force`),
     );
   });
+
+  it('merge warns about a torn last line it ignores and refuses a repeated row (issues 26.6, 28.6)', async () => {
+    const [a, b] = [join(tmp, 'shard1'), join(tmp, 'shard2')];
+    const torn = join(tmp, 'shard2-torn');
+    cpSync(b, torn, { recursive: true });
+    const raw = readFileSync(join(torn, 'raw.csv'), 'utf8');
+    writeFileSync(join(torn, 'raw.csv'), `${raw}${raw.split('\n')[1].slice(0, 10)}`);
+    const warnings: string[] = [];
+    await mergeRuns([a, torn], join(tmp, 'torn-merge'), ['merge'], { warn: (l) => warnings.push(l) });
+    expect(warnings).toEqual([`warning: ${join(torn, 'raw.csv')}: ignored a torn last line (10 bytes, an interrupted write); its cell counts as missing`]);
+    writeFileSync(join(torn, 'raw.csv'), `${raw}${raw.split('\n')[1]}\n`);
+    await expect(mergeRuns([a, torn], join(tmp, 'repeat-merge'), ['merge'])).rejects.toThrow(/raw\.csv:\d+: repeats the row of line 2/);
+  });
 });
 
 describe('rolling sweep', () => {
