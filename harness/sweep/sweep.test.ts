@@ -111,6 +111,25 @@ describe('sweep', () => {
     expect(readFileSync(raw, 'utf8').endsWith('\n')).toBe(true);
   }, 60_000);
 
+  it('ends on SIGTERM with exit 143, one line saying how to resume, no lock left, and resumes to every row (issue 26.4)', async () => {
+    const outDir = join(tmp, 'sigterm');
+    const args = ['sweep', '--sizes', '3,3,4', '--seeds', '1,2,3', '--solvers', 'fault-idle:sleep_ms=200', '--jobs', '1', '--no-report', '--out', outDir];
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+    const raw = join(outDir, 'raw.csv');
+    const dataLines = () => (existsSync(raw) ? readFileSync(raw, 'utf8').split('\n').length - 2 : 0);
+    while (dataLines() < 1) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.once('close', r));
+    expect(code).toBe(143);
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe(`alloc-bench: stopped by SIGTERM; the finished cells are kept in ${outDir} — continue with --resume ${outDir}`);
+    expect(existsSync(join(outDir, LOCK_FILE))).toBe(false);
+    const grid = resolveGrid({ sizes: ['3,3,4'], seeds: [1, 2, 3], solvers: ['fault-idle:sleep_ms=200'] });
+    const { rows } = await runSweep({ grid, outDir, resume: true, commandLine: ['resume'], progress: quiet });
+    expect(rows).toHaveLength(3);
+  }, 60_000);
+
   it('resumes a run made before headroom θ existed (no headrooms in its manifest, the old raw.csv columns), and refuses to add θ to it', async () => {
     const outDir = join(tmp, 'before-headroom');
     cpSync(join(tmp, 'reference'), outDir, { recursive: true });

@@ -62,11 +62,35 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
 
   // One writer per run directory: taken before anything is read, so what is read stays true.
   const lock = opts.resume ? lockRunDir(existingRunDir(opts.outDir), opts.commandLine) : lockNewRunDir(opts.outDir, opts.commandLine);
+  const stopOnSignal = onStopSignals(opts.outDir);
   try {
     return await runLocked(opts, cells, mine, jobs);
   } finally {
+    stopOnSignal.remove();
     lock.release();
   }
+}
+
+/** Signals a sweep ends on cleanly; exit codes are 128 + the signal's number, as the shell reports them. */
+export const STOP_SIGNALS = { SIGINT: 130, SIGHUP: 129, SIGTERM: 143 } as const;
+
+/**
+ * SIGTERM (what Slurm sends at a time limit), SIGINT (Ctrl-C) and SIGHUP end a sweep cleanly: the
+ * cells in flight are abandoned (their solver processes killed by isolate.ts's exit hook), every
+ * row already in raw.csv is whole and kept, the lock is released (its exit hook), and one line says
+ * how to continue. Without a handler Node would exit with no message and leave the lock.
+ */
+function onStopSignals(outDir: string): { remove(): void } {
+  const handlers = Object.keys(STOP_SIGNALS).map((signal) => {
+    const handler = () => {
+      const dir = /[\u0000-\u001f\u007f-\u009f]/.test(outDir) ? JSON.stringify(outDir) : outDir;
+      process.stderr.write(`alloc-bench: stopped by ${signal}; the finished cells are kept in ${dir} — continue with --resume ${dir}\n`);
+      process.exit(STOP_SIGNALS[signal as keyof typeof STOP_SIGNALS]);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return { remove: () => handlers.forEach(([signal, handler]) => process.off(signal, handler)) };
 }
 
 async function runLocked(opts: SweepOptions, cells: Cell[], mine: Cell[], jobs: number): Promise<SweepOutcome> {
