@@ -346,7 +346,10 @@ export function checkStressOptions(opts: StressOptions): Required<StressOptions>
  * plan, at every κ and whatever S is (common random numbers: paired comparisons across solvers
  * and κ), and only the plan's routes are drawn.
  */
-export function stressTest(inst: Instance, plan: Plan, options: StressOptions): StressResult {
+/** A stress test of more scenarios than this reports its progress every this many. */
+export const PROGRESS_EVERY_SCENARIOS = 1000;
+
+export function stressTest(inst: Instance, plan: Plan, options: StressOptions, onProgress?: (done: number, total: number) => void): StressResult {
   const { inflation, scenarios: S, seed } = checkStressOptions(options);
   const cp = compilePlan(inst, plan);
   const n = cp.routes.length;
@@ -383,6 +386,7 @@ export function stressTest(inst: Instance, plan: Plan, options: StressOptions): 
     droppedRate[s] = share(out.dropped_per_h);
     shedRate[s] = share(out.shed_per_h);
     if (out.violating_per_h > 0) violating++;
+    if (onProgress && S > PROGRESS_EVERY_SCENARIOS && ((s + 1) % PROGRESS_EVERY_SCENARIOS === 0 || s + 1 === S)) onProgress(s + 1, S);
   }
   return {
     inflation,
