@@ -69,6 +69,7 @@ export function readGridFile(path: string): GridInput {
 }
 
 export function resolveGrid(input: GridInput): ResolvedGrid {
+  refuseControlCharacters(input, 'grid');
   const kind = input.kind ?? 'solve';
   if (kind !== 'solve' && kind !== 'rolling') throw new InputError(`grid: kind must be "solve" or "rolling", got ${JSON.stringify(kind)}`);
   for (const key of Object.keys(input)) {
@@ -146,6 +147,21 @@ function resolveRollingBlock(b: BlockInput, where: string): RollingBlock {
     policies: list(b.policies ?? [...ROLLING_POLICIES], `${where}: policies`).map((p) => oneOf(p, ROLLING_POLICIES, `${where}: policies`)),
     exact_solver: parseSolverSpec(String(b.exact_solver ?? 'highs')).label,
   };
+}
+
+/**
+ * No string of a grid may hold a control character (ESC, BEL, a line break): names and solver specs
+ * reach raw.csv, summary.csv, report.html and the terminal. Grids are shallow (JSON files are
+ * depth-bounded by parseJson), so the walk's recursion is bounded too.
+ */
+function refuseControlCharacters(value: unknown, where: string): void {
+  if (typeof value === 'string') {
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) throw new InputError(`${where}: expected text without control characters, got ${JSON.stringify(value)}`);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, n) => refuseControlCharacters(v, `${where}[${n}]`));
+  } else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) refuseControlCharacters(v, `${where}: ${k}`);
+  }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

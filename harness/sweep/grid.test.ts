@@ -169,9 +169,14 @@ describe('hostile grids (issues 26 and 28)', () => {
 
   it('refuse experiment names that are paths, formulas or hold control characters', () => {
     for (const bad of ['../../../x', 'a/b', 'a\\b', '..', '=HYPERLINK("x")', '+1', '-cmd', '@SUM(A1)', 'e1\u001b[31m', '', 'x'.repeat(65)]) {
-      expect(() => resolveGrid({ ...input, experiment: bad }), bad).toThrow(/^grid: experiment: expected a name of 1–64 letters/);
+      expect(() => resolveGrid({ ...input, experiment: bad }), bad).toThrow(/^grid: experiment: expected (a name of 1–64 letters|text without control characters)/);
     }
     expect(resolveGrid({ ...input, experiment: 'e1_quick-2.b' }).config.experiment).toBe('e1_quick-2.b');
+  });
+
+  it('refuse control characters in any string of a grid, e.g. a solver spec (issue 26.3)', () => {
+    expect(() => resolveGrid({ ...input, solvers: ['highs:warm=\u001b[2J'] })).toThrow('grid: solvers[0]: expected text without control characters, got "highs:warm=\\u001b[2J"');
+    expect(() => resolveGrid({ ...input, blocks: [{ scenarios: ['S1\u0007'] }] })).toThrow(/^grid: blocks\[0\]: scenarios\[0\]: expected text without control characters/);
   });
 
   it('bound stage-2 scenarios and paths, and refuse a stage2 that is not an object', () => {
