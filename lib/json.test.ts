@@ -25,6 +25,11 @@ describe('parseJson (issues 26 and 28: JSON the user controls)', () => {
     expect(() => parseJson('{"meta": {"__proto__": {"x": 1}}}', 'p.json')).toThrow('p.json: meta.__proto__: the key "__proto__" is not allowed');
   });
 
+  it('refuses an integer a double would round, quoting it as written (issue 28)', () => {
+    expect(() => parseJson('{"seeds": [1, 9007199254740993]}', 'g.json')).toThrow('g.json: seeds[1]: the integer 9007199254740993 is beyond 2^53 and would be read as 9007199254740992; expected an integer of at most 9007199254740991');
+    expect(parseJson('[9007199254740991, -9007199254740991, 1e300, 12345678901234567890.5, 1.5e20, 0.12345678901234567890]', 'x')).toHaveLength(6);
+  });
+
   it('reports invalid JSON with the source', () => {
     expect(() => parseJson('{"a": ', 'bad.json')).toThrow(/^bad\.json: not valid JSON/);
   });

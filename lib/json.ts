@@ -3,7 +3,8 @@
  * what `JSON.parse` would accept silently or what would break code walking the value later —
  * nesting deeper than MAX_JSON_DEPTH (recursive checks overflow the stack), a key given twice in
  * one object (the last one would win unseen) and a `__proto__` key (it would escape
- * `additionalProperties: false` checks and reach object spreads). Every problem is an InputError
+ * `additionalProperties: false` checks and reach object spreads), and an integer beyond 2^53 (it
+ * would be rounded, and messages would quote another number). Every problem is an InputError
  * naming the source and, for keys, the key's path.
  */
 import { InputError } from './errors.ts';
@@ -21,6 +22,9 @@ export function parseJson(text: string, source: string): unknown {
   checkStructure(text, source);
   return value;
 }
+
+/** A number literal at a position (sticky); one without fraction or exponent is an integer. */
+const NUMBER = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 interface Frame {
   /** Keys seen so far; null for an array. */
@@ -61,6 +65,13 @@ function checkStructure(text: string, source: string): void {
       expectKey = c === '{';
     } else if (c === '}' || c === ']') {
       stack.pop();
+    } else if (c === '-' || (c >= '0' && c <= '9')) {
+      NUMBER.lastIndex = at;
+      const token = NUMBER.exec(text)?.[0] ?? '';
+      if (!/[.eE]/.test(token) && !Number.isSafeInteger(Number(token))) {
+        throw new InputError(`${source}: ${childPath(stack[stack.length - 1]) || '(root)'}: the integer ${token} is beyond 2^53 and would be read as ${Number(token)}; expected an integer of at most ${Number.MAX_SAFE_INTEGER}`);
+      }
+      at += Math.max(0, token.length - 1);
     } else if (c === ',') {
       const top = stack[stack.length - 1];
       if (top.keys === null) top.index++;
