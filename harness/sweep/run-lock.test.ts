@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, type writeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync, writeSync, type linkSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +51,25 @@ describe('run locks from hostile or broken lock files (issues 26.2, 26.5, 28.2)'
     expect(() => lockRunDir(dir, ['sweep'], { write: full })).toThrow(expect.objectContaining({ code: 'ENOSPC', path: join(dir, LOCK_FILE) }));
     expect(readdirSync(dir)).toEqual([]);
     lockRunDir(dir, ['sweep']).release(); // and the next run takes it
+  });
+
+  it('works on a file system without hard links, and still leaves no lock when the write fails', () => {
+    const dir = fresh();
+    const noLinks = (() => {
+      throw Object.assign(new Error('EPERM: operation not permitted, link'), { code: 'EPERM', syscall: 'link' });
+    }) as unknown as typeof linkSync;
+    const lock = lockRunDir(dir, ['sweep'], { link: noLinks });
+    expect(JSON.parse(readFileSync(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+    expect(() => lockRunDir(dir, ['again'], { link: noLinks })).toThrow(/is in use by process/);
+    lock.release();
+    expect(readdirSync(dir)).toEqual([]);
+    // The temporary file is written; the disk is full when the lock is written in place.
+    let writes = 0;
+    const fullSecond = ((fd: number, data: Uint8Array, ...rest: number[]) => {
+      if (writes++ === 0) return writeSync(fd, data, ...rest);
+      throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    }) as unknown as typeof writeSync;
+    expect(() => lockRunDir(dir, ['sweep'], { link: noLinks, write: fullSecond })).toThrow(expect.objectContaining({ code: 'ENOSPC', path: join(dir, LOCK_FILE) }));
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

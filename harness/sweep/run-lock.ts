@@ -30,6 +30,8 @@ export interface LockOptions {
   note?: (line: string) => void;
   /** `fs.writeSync` except in tests that inject a full disk. */
   write?: typeof writeSync;
+  /** `fs.linkSync` except in tests of a file system without hard links. */
+  link?: typeof linkSync;
 }
 
 export interface RunLock {
@@ -47,7 +49,7 @@ export function lockRunDir(dir: string, command: string[], opts: LockOptions = {
   const me: Owner = { pid: process.pid, host: hostname(), started_at: new Date().toISOString(), command };
   for (let attempt = 0; ; attempt++) {
     try {
-      createWhole(path, `${JSON.stringify(me)}\n`, opts.write);
+      createWhole(path, `${JSON.stringify(me)}\n`, opts.write, opts.link);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') throw new InputError(`${dir}: no such directory; expected a run directory`);
@@ -97,7 +99,7 @@ export async function withRunLock<T>(dir: string, command: string[], fn: () => P
 }
 
 /** Creates `path` with `text`, whole or not at all; EEXIST when it exists (even as a dangling symlink). */
-function createWhole(path: string, text: string, write = writeSync): void {
+function createWhole(path: string, text: string, write = writeSync, link = linkSync): void {
   const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     const fd = openSync(tmp, 'wx', 0o644);
@@ -106,7 +108,14 @@ function createWhole(path: string, text: string, write = writeSync): void {
     } finally {
       closeSync(fd);
     }
-    linkSync(tmp, path);
+    try {
+      link(tmp, path);
+    } catch (err) {
+      if (!NO_HARD_LINKS.has((err as NodeJS.ErrnoException).code ?? '')) throw err;
+      // A file system without hard links (exFAT, some network mounts): create it exclusively in
+      // place, and remove it if it could not be written whole.
+      createInPlace(path, text, write);
+    }
   } catch (err) {
     // A disk-full error names the lock, not the temporary file (or nothing: a write to a descriptor).
     const e = err as NodeJS.ErrnoException;
@@ -115,6 +124,20 @@ function createWhole(path: string, text: string, write = writeSync): void {
   } finally {
     rmSync(tmp, { force: true });
   }
+}
+
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
+
+function createInPlace(path: string, text: string, write: typeof writeSync): void {
+  const fd = openSync(path, 'wx', 0o644);
+  try {
+    writeAll(fd, Buffer.from(text), write);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(path, { force: true });
+    throw err;
+  }
+  closeSync(fd);
 }
 
 type LockState =
