@@ -234,7 +234,7 @@ describe('generateInstance', () => {
   it('refuses sizes beyond its limit, and a demand scale that overflows rates and costs', () => {
     expect(() => gen(1_000_000_000, 1, 1)).toThrow(/^sizes 1000000000,1,1: too large; the generator builds at most I, J, K ≤ 1000 and I·J·K ≤ 1,000,000 routes/);
     expect(() => gen(3, 3, 4, { demandScale: 1e308 })).toThrow(
-      /^generated instance I3-J3-K4-seed\d+-S1-average-scale1e\+308: meta\.reference_cost_usd_per_h: expected a number ≥ 0, got null; .*expected a smaller demand scale than 1e\+308$/,
+      /^generated instance I3-J3-K4-seed\d+-S1-average-scale1e\+308: meta\.demand_scale: expected a number > 0 and ≤ 1000000, got 1e\+308; .*expected a smaller demand scale than 1e\+308$/,
     );
   });
 });

@@ -84,7 +84,7 @@ function checkGenerated(inst: Instance, demandScale: number): Instance {
     parseInstance(JSON.parse(JSON.stringify(inst)), `generated instance ${inst.meta.id}`);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
-    throw new InputError(`${err.message}; its values are not finite — expected a smaller demand scale than ${demandScale}`);
+    throw new InputError(`${err.message}; its values are not finite or beyond the schema's plausible ranges — expected a smaller demand scale than ${demandScale}`);
   }
   return inst;
 }

@@ -27,6 +27,11 @@ describe('size bound', () => {
     );
   });
 
+  it('names the flag or field it was given and the dimension over its bound (issue 26.7)', () => {
+    expect(() => parseSizes('1001,1,1', 'grid: sizes:')).toThrow(/^grid: sizes: 1001,1,1: too large; .* got I = 1,001 > 1000$/);
+    expect(() => parseSizes('1,1,x', 'grid: sizes:')).toThrow(/^grid: sizes: expects three positive integers/);
+  });
+
   it('accepts the largest sizes within the limit', () => {
     expect(parseSizes('100,100,100')).toEqual({ I: 100, J: 100, K: 100 });
     expect(parseSizes('1000,1000,1')).toEqual({ I: 1000, J: 1000, K: 1 });

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { evaluate } from '../solvers/problem/evaluator.ts';
-import { runIsolated } from './isolate.ts';
+import { MAX_TIMER_MS, runIsolated, setLongTimeout } from './isolate.ts';
 import { exactSolver } from '../solvers/exact/solvers.ts';
 import { tinyInstance } from '../testing/exact-instances.ts';
 
@@ -118,5 +118,27 @@ describe('exact solvers with failing back-ends', () => {
     const next = await fake('trivial').solve(inst, opts);
     expect(next.status).toBe('time_limit_feasible');
     expect(evaluate(inst, next.plan!).feasible).toBe(true);
+  });
+});
+
+describe('setLongTimeout (issue 28.1: a hard limit above 2^31-1 ms fired after 1 ms)', () => {
+  it('waits out a delay longer than one Node timer holds, and no longer', () => {
+    vi.useFakeTimers();
+    try {
+      let fired = 0;
+      setLongTimeout(() => fired++, 3 * MAX_TIMER_MS);
+      vi.advanceTimersByTime(1);
+      expect(fired).toBe(0);
+      vi.advanceTimersByTime(2 * MAX_TIMER_MS);
+      expect(fired).toBe(0);
+      vi.advanceTimersByTime(MAX_TIMER_MS);
+      expect(fired).toBe(1);
+      const t = setLongTimeout(() => fired++, 10);
+      t.cancel();
+      vi.advanceTimersByTime(20);
+      expect(fired).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

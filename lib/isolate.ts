@@ -25,6 +25,31 @@ export type IsolatedOutcome<T> =
   | { ok: true; value: T; wall_time_s: number }
   | { ok: false; reason: 'threw' | 'crashed' | 'hard_limit'; message: string; wall_time_s: number };
 
+/**
+ * Longest time limit a flag, solver option or grid field may ask for, s (7 days). Node's timers hold
+ * at most 2^31 − 1 ms (24.8 days) and fire after 1 ms when asked for more, which killed solves
+ * at once; limits above this are refused with exit 2, and the hard limits derived from them
+ * (limit plus grace, a cell's sum of limits) are kept in range by `setLongTimeout`.
+ */
+export const MAX_TIME_LIMIT_S = 604_800;
+/** Longest delay one Node timer takes, ms. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** `setTimeout` for any finite delay: a delay above MAX_TIMER_MS is waited out in several timers. */
+export function setLongTimeout(fn: () => void, ms: number): { cancel(): void } {
+  let timer: NodeJS.Timeout;
+  const deadline = Date.now() + ms;
+  const arm = (left: number) => {
+    timer = setTimeout(() => {
+      const rest = deadline - Date.now();
+      if (rest > 0 && left > MAX_TIMER_MS) arm(rest);
+      else fn();
+    }, Math.max(0, Math.min(left, MAX_TIMER_MS)));
+  };
+  arm(ms);
+  return { cancel: () => clearTimeout(timer) };
+}
+
 const CHILD = new URL('./isolate-child.mjs', import.meta.url);
 const TAIL_CHARS = 2000;
 
@@ -62,10 +87,10 @@ export function runIsolated<T>(task: IsolatedTask, hardLimitS: number): Promise<
     const settle = (outcome: IsolatedOutcome<T>) => {
       if (settled) return;
       settled = true;
-      clearTimeout(timer);
+      timer.cancel();
       resolve(outcome);
     };
-    const timer = setTimeout(() => {
+    const timer = setLongTimeout(() => {
       killGroup(child);
       settle({ ok: false, reason: 'hard_limit', message: `killed at the hard limit of ${hardLimitS} s`, wall_time_s: elapsed() });
     }, hardLimitS * 1000);

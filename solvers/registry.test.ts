@@ -32,6 +32,19 @@ describe('solver options', () => {
   });
 });
 
+describe('solver specs from hostile input (issue 28)', () => {
+  it('refuses options named like Object.prototype members instead of accepting them', () => {
+    expect(() => parseSolverSpec('gh:__proto__=1')).toThrow(/solver spec "gh:__proto__=1": unknown option "__proto__" for gh/);
+    expect(() => parseSolverSpec('highs:constructor=5')).toThrow(/solver spec "highs:constructor=5": unknown option "constructor" for highs/);
+    expect(() => parseSolverSpec('agh:toString')).toThrow(/unknown option "toString" for agh/);
+  });
+
+  it('bounds an exact solver\'s time limit so that its timers stay in range (issue 28.1)', () => {
+    expect(() => parseSolverSpec('highs:time_limit_s=3000000')).toThrow(/option time_limit_s: expected a number ≥ 0\.001 and ≤ 604800, got "3000000"/);
+    expect(parseSolverSpec('highs:time_limit_s=604800').options.time_limit_s).toBe(604800);
+  });
+});
+
 describe('registry', () => {
   it('rejects an unknown solver and lists the registered ones', () => {
     expect(() => getSolver('gurobi')).toThrow(/unknown solver "gurobi"; registered: /);

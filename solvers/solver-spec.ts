@@ -25,7 +25,8 @@ export function findSolver(name: string, solvers: readonly Solver[]): Solver {
 export function parseSpec(spec: string, solvers: readonly Solver[], overrides: SolveOptions = {}): SolverSpec {
   const [name, rest] = splitOnce(spec.trim(), ':');
   const solver = findSolver(name, solvers);
-  const given: Record<string, string | OptionValue> = {};
+  // No prototype: an option named __proto__ or constructor is just an unknown option.
+  const given: Record<string, string | OptionValue> = Object.create(null);
   if (rest) {
     for (const part of rest.split(',').filter(Boolean)) {
       const [key, value] = splitOnce(part, '=');
@@ -43,7 +44,7 @@ export function resolveOptions(solver: Solver, given: Record<string, string | Op
   const options: SolveOptions = {};
   for (const [key, opt] of Object.entries(solver.options)) options[key] = opt.default;
   for (const [key, raw] of Object.entries(given)) {
-    const opt = solver.options[key];
+    const opt = Object.hasOwn(solver.options, key) ? solver.options[key] : undefined;
     if (!opt) {
       throw new InputError(`solver spec ${JSON.stringify(spec)}: unknown option ${JSON.stringify(key)} for ${solver.name} (options: ${Object.keys(solver.options).join(', ') || 'none'})`);
     }

@@ -106,7 +106,7 @@ describe('readTrace errors', () => {
     ['impossible date', '2023-02-29 00:00:00,5,6', /line 3: TIMESTAMP: .*got "2023-02-29 00:00:00"$/],
     ['bad offset', '2024-05-10 00:00:00+0000,5,6', /line 3: TIMESTAMP: .*got "2024-05-10 00:00:00\+0000"$/],
     // One stray date would stretch the per-minute arrival bins over two thousand years.
-    ['date far from the rest', '0001-01-01 00:00:00,5,6', /line 3: TIMESTAMP: more than 366 days from the first row's 2023-11-16T18:00:00.000Z; .*got "0001-01-01 00:00:00"$/],
+    ['date far from the rest', '0001-01-01 00:00:00,5,6', /line 3: TIMESTAMP: more than 366 days from the latest row's 2023-11-16T18:00:00.000Z; .*got "0001-01-01 00:00:00"$/],
     // One early row would stretch the measured duration, and so divide the rate.
     ['row out of time order', '2023-11-09 18:00:00,5,6', /line 3: TIMESTAMP: earlier than line 2 \(2023-11-16T18:00:00.000Z\); expected rows in time order \(--allow-unordered keeps such rows\), got "2023-11-09 18:00:00"$/],
   ];
@@ -129,6 +129,33 @@ describe('readTrace errors', () => {
     const { rows, summary } = await readAll(path, { allowUnordered: true });
     expect(rows.map((r) => r.context)).toEqual([1, 5, 1]);
     expect(summary).toMatchObject({ rows: 3, bad_rows: 0, unordered_rows: 1 });
+  });
+
+  it('keeps the 366-day span with allowUnordered: rows before the first one count (issue 28: 729 days got through)', async () => {
+    const path = csvFile('unordered-span.csv', `${H23}\n2023-06-01 00:00:00,1,1\n2022-07-01 00:00:00,2,2\n2024-05-01 00:00:00,3,3\n`);
+    await expect(readAll(path, { allowUnordered: true })).rejects.toThrow(
+      /line 4: TIMESTAMP: more than 366 days from the earliest row's 2022-07-01T00:00:00\.000Z; expected one trace spanning at most 366 days, got "2024-05-01 00:00:00"$/,
+    );
+  });
+
+  it('reads years 0000–0099 as written, not as 1900–1999 (issue 28)', async () => {
+    const path = csvFile('year50.csv', `${H23}\n0050-03-01 12:00:00,1,1\n`);
+    const { rows } = await readAll(path);
+    expect(new Date(rows[0].t_ms).toISOString()).toBe('0050-03-01T12:00:00.000Z');
+  });
+
+  it('stops at a line longer than the cap instead of buffering input without line breaks (issue 28: /dev/zero)', async () => {
+    const endless = Readable.from((function* () {
+      yield `${H23}\n`;
+      for (;;) yield '\0'.repeat(16_384);
+    })());
+    await expect(readAll({ name: 'zeros', stream: endless })).rejects.toThrow('zeros, line 2: longer than 65536 characters without a line break; expected a CSV trace');
+  });
+
+  it('quotes at most 200 characters of a bad field (issue 28: a 10 MB field was quoted whole)', async () => {
+    const path = csvFile('long-field.csv', `${H23}\n2023-11-16 18:00:00,${'9x'.repeat(5000)},1\n`);
+    const err = await readAll(path).catch((e) => e);
+    expect(err.message).toMatch(/ContextTokens: expected a non-negative integer, got "(9x){100}… \(10000 characters\)"$/);
   });
 
   it('reports a bad NumImages in the 2025 schema', async () => {

@@ -57,6 +57,13 @@ const TIMESTAMP_FORMAT = 'YYYY-MM-DD HH:MM:SS[.fraction][Z|+HH:MM]';
  */
 export const MAX_TRACE_SPAN_DAYS = 366;
 const MAX_SPAN_MS = MAX_TRACE_SPAN_DAYS * 86_400_000;
+/**
+ * The longest line read (a trace row is under 100 characters): input without line breaks, such
+ * as /dev/zero or a binary file, would otherwise be buffered whole.
+ */
+export const MAX_LINE_CHARS = 65_536;
+/** How much of a bad field a message quotes. */
+const MAX_QUOTED_CHARS = 200;
 
 /**
  * Streams a trace and calls `onRow` for every valid row, in file order. Throws InputError on an
@@ -83,9 +90,13 @@ export async function readTrace(
         start = nl + 1;
       }
       rest = text.slice(start);
+      if (rest.length > MAX_LINE_CHARS) {
+        throw new InputError(`${name}, line ${parser.lineNumber + 1}: longer than ${MAX_LINE_CHARS} characters without a line break; expected a CSV trace (rows of a few dozen characters)`);
+      }
     }
   } catch (err) {
     stream.destroy();
+    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') {
       throw new InputError(`cannot read trace file ${name}: ${code}`);
@@ -103,14 +114,18 @@ export async function readTrace(
  */
 class LineParser {
   private lineNo = 0;
+  get lineNumber(): number {
+    return this.lineNo;
+  }
   private columnNames: string[] = [];
   private schema: SchemaYear | undefined;
   private rows = 0;
   private badRows = 0;
   private readonly badExamples: string[] = [];
   private unorderedRows = 0;
-  /** Timestamp of the first valid row, and the latest one so far (with its line). */
+  /** Timestamp of the first valid row, the earliest and the latest one so far (with its line). */
   private firstT = NaN;
+  private earliestT = Infinity;
   private latestT = -Infinity;
   private latestLine = 0;
   /** Start of each field of the current line, and one past the end of the last (end + 1). */
@@ -151,9 +166,13 @@ class LineParser {
       const column = this.columnNames[badColumn];
       return this.bad(`${column}: expected a non-negative integer`, text, badColumn);
     }
-    if (Math.abs(t_ms - this.firstT) > MAX_SPAN_MS) {
-      return this.bad(`TIMESTAMP: more than ${MAX_TRACE_SPAN_DAYS} days from the first row's ${iso(this.firstT)}; expected one trace spanning at most ${MAX_TRACE_SPAN_DAYS} days`, text, 0);
+    // Against the earliest and the latest row: with --allow-unordered, rows before the first one
+    // could otherwise stretch the span to twice the limit.
+    if (t_ms - this.earliestT > MAX_SPAN_MS || this.latestT - t_ms > MAX_SPAN_MS) {
+      const other = t_ms < this.latestT ? `the latest row's ${iso(this.latestT)}` : `the earliest row's ${iso(this.earliestT)}`;
+      return this.bad(`TIMESTAMP: more than ${MAX_TRACE_SPAN_DAYS} days from ${other}; expected one trace spanning at most ${MAX_TRACE_SPAN_DAYS} days`, text, 0);
     }
+    if (t_ms < this.earliestT) this.earliestT = t_ms;
     if (t_ms < this.latestT) {
       if (!this.opts.allowUnordered) {
         return this.bad(`TIMESTAMP: earlier than line ${this.latestLine} (${iso(this.latestT)}); expected rows in time order (--allow-unordered keeps such rows)`, text, 0);
@@ -194,9 +213,9 @@ class LineParser {
 
   /** Reports a bad row; with `text`, the message quotes field `column` of the current line. */
   private bad(message: string, text?: string, column = 0): void {
-    const got = text === undefined
-      ? ''
-      : `, got "${text.slice(this.bounds[column], this.bounds[column + 1] - 1)}"`;
+    const field = text === undefined ? '' : text.slice(this.bounds[column], this.bounds[column + 1] - 1);
+    const quoted = field.length > MAX_QUOTED_CHARS ? `${field.slice(0, MAX_QUOTED_CHARS)}… (${field.length} characters)` : field;
+    const got = text === undefined ? '' : `, got "${quoted}"`;
     const full = `${this.name}, line ${this.lineNo}: ${message}${got}`;
     if (!this.opts.skipBadRows) throw new InputError(full);
     this.badRows++;
@@ -290,7 +309,8 @@ function dayStartMs(year: number, month: number, day: number): number {
   const key = (year * 100 + month) * 100 + day;
   if (key !== lastDayKey) {
     lastDayKey = key;
-    lastDayMs = Date.UTC(year, month - 1, day);
+    // Date.UTC reads years 0–99 as 1900–1999; setUTCFullYear takes them as given.
+    lastDayMs = year >= 100 ? Date.UTC(year, month - 1, day) : new Date(0).setUTCFullYear(year, month - 1, day);
   }
   return lastDayMs;
 }

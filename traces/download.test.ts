@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../lib/errors.ts';
 import { SOURCES, downloadTraces } from './download.ts';
 import { CODE as CODE_2023, CONV as CONV_2023, HAVE_TRACES, REAL, SHARED_TRACES } from '../testing/trace-files.ts';
+import { runChild } from '../testing/child-process.ts';
 
 const REPO = dirname(dirname(fileURLToPath(import.meta.url)));
 const H23 = 'TIMESTAMP,ContextTokens,GeneratedTokens';
@@ -42,6 +43,15 @@ const server = createServer((req, res) => {
   } else if (mirror === 'cut') {
     res.writeHead(200, { 'content-length': String(body.length * 10) });
     res.write(body, () => res.destroy());
+  } else if (mirror === 'short') {
+    // A Content-Length shorter than the file, and only that much sent: the client sees a whole body.
+    const cut = body.subarray(0, body.length - 12);
+    res.writeHead(200, { 'content-length': String(cut.length) }).end(cut);
+  } else if (mirror === 'drip') {
+    res.writeHead(200);
+    let at = 0;
+    const drip = setInterval(() => (at < body.length && !res.destroyed ? res.write(body.subarray(at, ++at)) : clearInterval(drip)), 40);
+    res.on('close', () => clearInterval(drip));
   } else if (mirror === 'stall') {
     res.writeHead(200);
     res.write(body.subarray(0, body.length >> 1)); // and nothing more, ever
@@ -138,6 +148,33 @@ describe('downloadTraces', () => {
     const err = await failure(downloadTraces({ dataset: '2024', dir, baseUrl: `${base}/stall`, stallTimeoutMs: 300 }));
     expect(err.message).toBe(`cannot download ${base}/stall/AzureLLMInferenceTrace_code_1week.csv: stalled: no data for 0.3 s`);
     expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('refuses a body cut at a short Content-Length: the file must end with a whole row (issue 28.3)', async () => {
+    const dir = freshDir();
+    const err = await failure(downloadTraces({ dataset: '2024', dir, baseUrl: `${base}/short` }));
+    expect(err.message).toMatch(new RegExp(`^cannot download ${base}/short/AzureLLMInferenceTrace_code_1week\\.csv: truncated: the file ends inside a row \\(.*\\); expected it to end with a complete row of 3 fields$`));
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('abandons a drip that never stalls but stays below the minimum rate (issue 28.3)', async () => {
+    const dir = freshDir();
+    const err = await failure(downloadTraces({ dataset: '2024', dir, baseUrl: `${base}/drip`, stallTimeoutMs: 200 }));
+    expect(err.message).toMatch(/: too slow: \d+ bytes in 1 s; expected at least 65536 bytes in every 1 s$/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('removes the temporary files a killed download left, and only those of dead processes', async () => {
+    const dir = freshDir();
+    mkdirSync(dir, { recursive: true });
+    const { pid: dead } = await runChild(process.execPath, ['-e', '0']);
+    const stale = `AzureLLMInferenceTrace_code_1week.csv.${dead}.0123456789ab.tmp`;
+    const live = `AzureLLMInferenceTrace_code_1week.csv.${process.pid}.0123456789ab.tmp`;
+    for (const f of [stale, live, 'mine.tmp']) writeFileSync(join(dir, f), 'x');
+    await downloadTraces({ dataset: '2024', dir, baseUrl: `${base}/ok` });
+    expect(existsSync(join(dir, stale))).toBe(false);
+    expect(existsSync(join(dir, live))).toBe(true);
+    expect(existsSync(join(dir, 'mine.tmp'))).toBe(true);
   });
 
   it.skipIf(!existsSync('/proc/self'))('fails at once on a --dir under /proc', async () => {

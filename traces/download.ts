@@ -1,7 +1,7 @@
 // Fetches the official Azure LLM inference trace CSVs on request; they are third-party data
 // (CC-BY 4.0) and never committed, so a fresh checkout downloads them here.
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, rmSync } from 'node:fs';
+import { createWriteStream, readdirSync, rmSync } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
@@ -89,6 +89,13 @@ export interface DownloadOptions {
 }
 
 export const DEFAULT_STALL_TIMEOUT_MS = 60_000;
+/**
+ * A transfer must also keep an average rate: at least MIN_WINDOW_BYTES in every window of
+ * RATE_WINDOW_STALLS stall timeouts (64 KiB per 5 min by default, about 220 bytes/s). A drip of
+ * one byte every few seconds never trips the stall rule and would run for months.
+ */
+export const MIN_WINDOW_BYTES = 65_536;
+export const RATE_WINDOW_STALLS = 5;
 
 /** Downloads every file of a dataset; returns the paths written. */
 export async function downloadTraces(opts: DownloadOptions): Promise<string[]> {
@@ -99,6 +106,7 @@ export async function downloadTraces(opts: DownloadOptions): Promise<string[]> {
   const dir = opts.dir ?? DEFAULT_TRACE_DIR;
   const base = (opts.baseUrl ?? source.baseUrl).replace(/\/+$/, '');
   makeDirs(dir);
+  removeStaleTemporaries(dir, source.files.map((f) => f.local));
   const written: string[] = [];
   for (const file of source.files) {
     const url = `${base}/${file.remote}`;
@@ -126,6 +134,14 @@ async function downloadFile(url: string, dest: string, file: RemoteFile, header:
     clearTimeout(timer);
     timer = setTimeout(() => abort.abort(new Error(`stalled: no data for ${stallMs / 1000} s`)), stallMs);
   };
+  const windowMs = RATE_WINDOW_STALLS * stallMs;
+  let windowStart = 0;
+  const rateTimer = setInterval(() => {
+    const got = received.bytes - windowStart;
+    if (got < MIN_WINDOW_BYTES) abort.abort(new Error(`too slow: ${got} bytes in ${windowMs / 1000} s; expected at least ${MIN_WINDOW_BYTES} bytes in every ${windowMs / 1000} s`));
+    windowStart = received.bytes;
+  }, windowMs);
+  const received = new Counter(stalled);
   const tmp = `${dest}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   const cleanUp = () => rmSync(tmp, { force: true });
   const onSignal = (signal: NodeJS.Signals) => {
@@ -147,7 +163,6 @@ async function downloadFile(url: string, dest: string, file: RemoteFile, header:
       throw fail(`HTTP ${res.status} ${res.statusText}`.trim());
     }
     const declared = res.headers.get('content-length');
-    const received = new Counter(stalled);
     const check = new ResultCheck(header);
     const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
     const gunzip = file.remote.endsWith('.gz');
@@ -171,6 +186,11 @@ async function downloadFile(url: string, dest: string, file: RemoteFile, header:
     if (want && (got.bytes !== want.bytes || got.sha256 !== want.sha256)) {
       throw fail(`expected the official file of ${want.bytes} bytes with sha256 ${want.sha256}, got ${got.bytes} bytes with sha256 ${got.sha256} (truncated or altered)`);
     }
+    try {
+      check.checkLastRow();
+    } catch (err) {
+      throw err instanceof InputError ? fail(err.message) : err;
+    }
     await rename(tmp, dest);
     return got;
   } catch (err) {
@@ -178,7 +198,29 @@ async function downloadFile(url: string, dest: string, file: RemoteFile, header:
     throw err;
   } finally {
     clearTimeout(timer);
+    clearInterval(rateTimer);
     for (const sig of signals) process.off(sig, onSignal);
+  }
+}
+
+/**
+ * Temporary files a killed download left (`<file>.<pid>.<random>.tmp`, SIGKILL gives no chance to
+ * remove them): those of this dataset's files whose process is gone are removed.
+ */
+function removeStaleTemporaries(dir: string, locals: string[]): void {
+  for (const name of readdirSync(dir)) {
+    const m = /^(.+)\.(\d+)\.[0-9a-f]{12}\.tmp$/.exec(name);
+    if (!m || !locals.includes(m[1]) || processExists(Number(m[2]))) continue;
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }
 
@@ -209,6 +251,7 @@ class ResultCheck extends Transform {
   bytes = 0;
   private readonly hash = createHash('sha256');
   private head = '';
+  private tail = '';
   private headerChecked = false;
 
   constructor(private readonly header: string) {
@@ -218,6 +261,7 @@ class ResultCheck extends Transform {
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     this.bytes += chunk.length;
     this.hash.update(chunk);
+    this.tail = (this.tail + chunk.toString('latin1', Math.max(0, chunk.length - 512))).slice(-512);
     if (!this.headerChecked) {
       this.head += chunk.toString('latin1', 0, Math.min(chunk.length, 256));
       try {
@@ -231,6 +275,20 @@ class ResultCheck extends Transform {
 
   finish(): void {
     if (!this.headerChecked) this.checkHeader(true);
+  }
+
+  checkLastRow(): void {
+    // A body cut at a short Content-Length (or any way the checks above cannot see) most likely
+    // ends inside a row. The official 2023 files have no final line break, so a last line without
+    // one must at least be a whole row: every field present, the timestamp complete. (A cut inside
+    // the last number of such a file cannot be told from a whole row; checksums catch it for 2023.)
+    if (this.tail.endsWith('\n')) return;
+    const last = this.tail.slice(this.tail.lastIndexOf('\n') + 1).replace(/\r$/, '');
+    const fields = last.split(',');
+    const columns = this.header.split(',').length;
+    if (fields.length !== columns || fields.some((f) => f === '') || fields[0].length < 19) {
+      throw new InputError(`truncated: the file ends inside a row ("…${last.slice(-40)}"); expected it to end with a complete row of ${columns} fields`);
+    }
   }
 
   sha256(): string {

@@ -149,6 +149,14 @@ describe('loadProfileBundle', () => {
     expect(loadProfileBundle(path)).toEqual(bundle);
   });
 
+  it('refuses a bundle nested 100,000 deep or with a key given twice (issue 28)', () => {
+    const path = join(dir, 'hostile.json');
+    writeFileSync(path, `${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    expect(() => loadProfileBundle(path)).toThrow(/^cannot load profile .*hostile\.json: nested deeper than 64 levels/);
+    writeFileSync(path, '{"schema": 1, "schema": 2}');
+    expect(() => loadProfileBundle(path)).toThrow(/^cannot load profile .*hostile\.json: schema: key given twice/);
+  });
+
   it('names the offending field', async () => {
     const [path, bundle] = await writtenBundle();
     const broken = (mutate: (b: any) => void) => {

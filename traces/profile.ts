@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../lib/errors.ts';
+import { parseJson } from '../lib/json.ts';
 import { readTrace } from './csv-reader.ts';
 import type { ReadSummary, SchemaYear, TraceInput, TraceRow } from './csv-reader.ts';
 
@@ -303,12 +304,13 @@ function sig6(x: number): number {
 
 /** Reads and validates a bundle; errors name the file and the offending field. */
 export function loadProfileBundle(path: string): ProfileBundle {
-  let data: unknown;
+  let text: string;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new InputError(`cannot load profile ${path}: ${(err as Error).message}`);
   }
+  const data = parseJson(text, `cannot load profile ${path}`);
   const v = new Validator(path);
   const root = v.object(data, '');
   if (root.schema !== PROFILE_SCHEMA) v.fail('schema', `"${PROFILE_SCHEMA}"`, root.schema);

@@ -81,6 +81,16 @@ describe('expected failures: exit 2 and one line', { timeout: 60_000 }, () => {
     const r = await expectOneLine(['inspect', join(tmp, 'no\u001b[2Jsuch\nfile.json')], /no\\x1b\[2Jsuch\\nfile\.json/);
     expect(r.stderr).not.toMatch(/\u001b/);
   });
+
+  it('calibrate --skip-bad-rows shows escapes of trace names and rows escaped too (issue 28)', async () => {
+    const csv = join(tmp, 'code\u0007\u001b[2J.csv');
+    const rows = Array.from({ length: 6 }, (_, s) => `2023-11-16 18:00:0${s}.5000000,${100 + s},${10 + s}`);
+    writeFileSync(csv, `TIMESTAMP,ContextTokens,GeneratedTokens\n${rows.join('\n')}\n2023-11-16 18:00:07,\u001b]0;owned\u0007,1\n`);
+    const r = await cli(['traces', 'calibrate', csv, '--skip-bad-rows', '--out', join(tmp, 'bundle.json')]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/code\\x07\\x1b\[2J\.csv, line 8: ContextTokens: expected a non-negative integer, got "\\x1b\]0;owned\\x07"/);
+    expect(r.stdout + r.stderr).not.toMatch(/[\u0007\u001b]/);
+  });
 });
 
 describe('the error boundary', () => {

@@ -36,4 +36,14 @@ describe('--resume', () => {
     expect(m.resumed_at).toHaveLength(1);
     expect(readRawCsv(join(out, 'raw.csv'), RAW_COLUMNS.solve).rows.map((r) => r.cell_index)).toEqual(['1']);
   });
+
+  it('alone, without grid flags, resumes the grid the manifest recorded (issue 26.7)', async () => {
+    const out = join(tmp, 'alone');
+    await cli('sweep', '--sizes', '3,3,4', '--seeds', '1', '--solvers', 'gh', '--shard', '1/2', '--no-report', '--out', out);
+    await cli('sweep', '--resume', out, '--no-report');
+    const m = readManifest(out);
+    expect(m.resumed_at).toHaveLength(1);
+    expect(m.config.blocks[0]).toMatchObject({ seeds: [1], solvers: ['gh'] });
+    expect(m.shard).toEqual({ index: 1, count: 2 });
+  });
 });

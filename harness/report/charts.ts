@@ -552,6 +552,11 @@ const STOPPED_NOTE = 'Ringed: some run of the solver stopped early — an exact 
 const STOPPED_DAY_NOTE = 'Ringed: days whose plan came from a solve stopped at its time limit (its best plan ran).';
 
 /** The charts the summary rows of a run support, in the order of docs/experiments.md. */
+/** Every chart file stem a run of `kind` with these experiments can have: the files a report may replace or remove. */
+export function chartFiles(kind: CellKind, experiments: readonly string[]): Set<string> {
+  return new Set(experiments.flatMap((e) => CHARTS.filter((d) => d.kind === kind && d.experiments.includes(e)).map((d) => `${e}-${d.name}`)));
+}
+
 export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {
   const experiments = [...new Set(summary.map((r) => String(r.experiment)))];
   const palette = seriesColors(summary.map((r) => seriesOf(kind, r)));

@@ -1,4 +1,5 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { expectedFailureLine } from '../cli/errors.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -98,6 +99,33 @@ describe('renderReport', () => {
     expect(html).toContain("<strong>This run:</strong> At σ = 0.05: agh-5min&#39;s day cost".replace('&#39;', "'"));
     expect(html).not.toMatch(/tmp|<script/);
   });
+
+  it('removes only chart files it could have made: user files and directories stay (issue 28.5)', { timeout: 60_000 }, async () => {
+    const dir = run('e5', 'rolling', e5Rows());
+    mkdirSync(join(dir, 'charts'));
+    for (const mine of ['mine.png', 'mine.svg', 'notes.vl.json', 'e5-my-own.svg']) writeFileSync(join(dir, 'charts', mine), 'user data');
+    mkdirSync(join(dir, 'charts', 'x.svg'));
+    await renderReport(dir);
+    for (const mine of ['mine.png', 'mine.svg', 'notes.vl.json', 'e5-my-own.svg']) expect(readFileSync(join(dir, 'charts', mine), 'utf8')).toBe('user data');
+    expect(statSync(join(dir, 'charts', 'x.svg')).isDirectory()).toBe(true);
+    // A directory where a chart goes is an environment error (exit 2), not ERR_FS_EISDIR (exit 1).
+    rmSync(join(dir, 'charts', 'e5-rolling-cost.svg'));
+    mkdirSync(join(dir, 'charts', 'e5-rolling-cost.svg'));
+    const err = await renderReport(dir).catch((e: unknown) => e);
+    expect(expectedFailureLine(err)).toMatch(/e5-rolling-cost\.svg: is a directory; expected a file/);
+  });
+
+  it('refuses a repeated raw.csv row with both line numbers, and warns about a torn last line (issues 26.6, 28.6)', async () => {
+    const dir = run('e5', 'rolling', e5Rows());
+    const raw = readFileSync(join(dir, 'raw.csv'), 'utf8');
+    const lines = raw.trimEnd().split('\n');
+    writeFileSync(join(dir, 'raw.csv'), `${raw}${lines[1]}\n`);
+    await expect(renderReport(dir)).rejects.toThrow(new RegExp(`raw\\.csv:${lines.length + 1}: repeats the row of line 2 \\(cell [^)]+\\); expected each cell's rows once`));
+    writeFileSync(join(dir, 'raw.csv'), `${raw}${lines[1].slice(0, 20)}`);
+    const warnings: string[] = [];
+    await renderReport(dir, (w) => warnings.push(w));
+    expect(warnings).toEqual([`warning: ${join(dir, 'raw.csv')}: ignored a torn last line (20 bytes, an interrupted write); --resume ${dir} reruns its cell`]);
+  }, 60_000);
 
   it('renders a rolling-horizon run', { timeout: 60_000 }, async () => {
     const dir = run('e5', 'rolling', e5Rows());

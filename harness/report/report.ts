@@ -3,13 +3,13 @@
  * (Vega-Lite specs, SVG, PNG) and report.html. Everything is recomputed from raw.csv, so
  * re-rendering after a resume or a merge is always safe; every file is written atomically.
  */
-import { readdirSync, rmSync } from 'node:fs';
+import { lstatSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { makeSubdir, writeFileAtomic } from '../../lib/files.ts';
-import { chartsFor, writeCharts, type RenderedChart } from './charts.ts';
+import { chartFiles, chartsFor, writeCharts, type RenderedChart } from './charts.ts';
 import { RAW_COLUMNS, SUMMARY_COLUMNS } from '../sweep/columns.ts';
 import { readManifest } from '../sweep/manifest.ts';
-import { encodeRow, readRawCsv, writeRawCsv } from '../sweep/raw-csv.ts';
+import { encodeRow, readRawCsv, refuseDuplicateRows, writeRawCsv } from '../sweep/raw-csv.ts';
 import { reportHtml } from './report-html.ts';
 import { decodeRow, summarise, type Row } from './summary.ts';
 import { knownLookup } from './best-known.ts';
@@ -23,10 +23,14 @@ export interface ReportFiles {
   rendered: RenderedChart[];
 }
 
-export async function renderReport(runDir: string): Promise<ReportFiles> {
+/** `warn`: where a note about a dropped torn last line of raw.csv goes (default: stderr). */
+export async function renderReport(runDir: string, warn: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<ReportFiles> {
   const manifest = readManifest(runDir);
   const kind = manifest.config.kind;
-  const rawFile = readRawCsv(join(runDir, 'raw.csv'), RAW_COLUMNS[kind]);
+  const rawPath = join(runDir, 'raw.csv');
+  const rawFile = readRawCsv(rawPath, RAW_COLUMNS[kind]);
+  warnTornLine(rawPath, rawFile.droppedPartialBytes, runDir, warn);
+  refuseDuplicateRows(rawPath, rawFile.rows);
   const raw = rawFile.rows.map((r) => decodeRow(r, RAW_COLUMNS[kind]));
   // Gaps are measured against the best-known table too (proven optima, better bounds).
   const summary = summarise(kind, raw, knownLookup(manifest.config.profile_sha256));
@@ -36,17 +40,29 @@ export async function renderReport(runDir: string): Promise<ReportFiles> {
   // Never through a `charts` symlink: everything a report writes stays inside the run directory.
   const chartsDir = makeSubdir(runDir, 'charts');
   const charts = await writeCharts(chartsDir, chartsFor(kind, summary));
-  removeStaleCharts(chartsDir, new Set(charts.map((c) => c.file)));
+  const experiments = [manifest.config.experiment, ...summary.map((r) => String(r.experiment))];
+  removeStaleCharts(chartsDir, chartFiles(kind, experiments), new Set(charts.map((c) => c.file)));
 
   const htmlPath = join(runDir, 'report.html');
   writeFileAtomic(htmlPath, reportHtml({ manifest, kind, raw, summary, charts }));
   return { summary: summaryPath, charts: charts.map((c) => join(chartsDir, `${c.file}.svg`)), html: htmlPath, rows: summary, rendered: charts };
 }
 
-/** A chart an earlier render made but whose data this run no longer has must not linger. */
-function removeStaleCharts(chartsDir: string, current: Set<string>): void {
+/**
+ * A chart an earlier render made but whose data this run no longer has must not linger. Only files
+ * a render of this run could have written (`possible`: its experiments' chart names) are removed,
+ * and only plain files: a user's own charts, and directories, are left alone.
+ */
+function removeStaleCharts(chartsDir: string, possible: Set<string>, current: Set<string>): void {
   for (const name of readdirSync(chartsDir)) {
     const stem = /^(.*)\.(vl\.json|svg|png)$/.exec(name)?.[1];
-    if (stem !== undefined && !current.has(stem)) rmSync(join(chartsDir, name));
+    if (stem === undefined || current.has(stem) || !possible.has(stem)) continue;
+    const path = join(chartsDir, name);
+    if (lstatSync(path).isFile()) rmSync(path);
   }
+}
+
+/** A torn last line (an interrupted write) is not read; say so rather than drop it silently. */
+export function warnTornLine(rawPath: string, droppedBytes: number, runDir: string, warn: (line: string) => void): void {
+  if (droppedBytes > 0) warn(`warning: ${rawPath}: ignored a torn last line (${droppedBytes} bytes, an interrupted write); --resume ${runDir} reruns its cell`);
 }

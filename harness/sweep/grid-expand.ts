@@ -21,7 +21,8 @@ import type { Cell, CellConfig, InstanceConfig, RollingCellConfig, SolveCellConf
 export function expandGrid(config: SweepConfig): Cell[] {
   // Rolling configs get their hard limit and key once every block has added its days.
   const configs: (SolveCellConfig | Omit<RollingCellConfig, 'hard_limit_s'>)[] = [];
-  const staticCells = new Map<string, Omit<RollingCellConfig, 'hard_limit_s'>>();
+  // A static cell and the (σ, path) days it holds, as a set: checking the list was quadratic in paths.
+  const staticCells = new Map<string, { cell: Omit<RollingCellConfig, 'hard_limit_s'>; days: Set<string> }>();
   for (const block of config.blocks) {
     for (const sizes of block.sizes) for (const seed of block.seeds) for (const scenario of block.scenarios) for (const slo_mode of block.slo_modes) {
       const instance: InstanceConfig = { sizes, seed, scenario, slo_mode, demand_scale: config.demand_scale, profile_sha256: config.profile_sha256 };
@@ -40,11 +41,13 @@ export function expandGrid(config: SweepConfig): Cell[] {
           }
           const id = cellKey({ ...cell, days: [] });
           const shared = staticCells.get(id);
+          const day = `${sigma}/${path}`;
           if (!shared) {
-            staticCells.set(id, cell);
+            staticCells.set(id, { cell, days: new Set([day]) });
             configs.push(cell);
-          } else if (!shared.days.some((d) => d.sigma === sigma && d.path === path)) {
-            shared.days.push({ sigma, path });
+          } else if (!shared.days.has(day)) {
+            shared.days.add(day);
+            shared.cell.days.push({ sigma, path });
           }
         }
       }

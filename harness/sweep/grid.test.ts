@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { canonicalJson, cellKey } from './cell-key.ts';
 import { SOLVE_COLUMNS } from './columns.ts';
 import { rowsPerCell } from './cell.ts';
-import { expandGrid, inShard, parseShard, resolveGrid, splitSolverList, upgradeConfig, type Cell } from './grid.ts';
+import { expandGrid, inShard, parseShard, readGridFile, resolveGrid, splitSolverList, upgradeConfig, type Cell } from './grid.ts';
 import { PRESETS } from '../experiments/presets.ts';
 import { readRawCsv } from './raw-csv.ts';
 
@@ -160,5 +160,54 @@ describe('raw.csv', () => {
     expect(read.droppedPartialBytes).toBe(20);
     writeFileSync(join(dir, 'foreign.csv'), `a,b\n1,2\n`);
     expect(() => readRawCsv(join(dir, 'foreign.csv'), SOLVE_COLUMNS)).toThrow(/header/);
+  });
+});
+
+describe('hostile grids (issues 26 and 28)', () => {
+  const input = { sizes: ['3,3,4'], seeds: [1], solvers: ['gh'] };
+  const rolling = { kind: 'rolling' as const, sizes: ['3,3,4'], seeds: [1], sigmas: [0.1], policies: ['dm-24h', 'agh-5min'] };
+
+  it('refuse experiment names that are paths, formulas or hold control characters', () => {
+    for (const bad of ['../../../x', 'a/b', 'a\\b', '..', '=HYPERLINK("x")', '+1', '-cmd', '@SUM(A1)', 'e1\u001b[31m', '', 'x'.repeat(65)]) {
+      expect(() => resolveGrid({ ...input, experiment: bad }), bad).toThrow(/^grid: experiment: expected (a name of 1–64 letters|text without control characters)/);
+    }
+    expect(resolveGrid({ ...input, experiment: 'e1_quick-2.b' }).config.experiment).toBe('e1_quick-2.b');
+  });
+
+  it('refuse control characters in any string of a grid, e.g. a solver spec (issue 26.3)', () => {
+    expect(() => resolveGrid({ ...input, solvers: ['highs:warm=\u001b[2J'] })).toThrow('grid: solvers[0]: expected text without control characters, got "highs:warm=\\u001b[2J"');
+    expect(() => resolveGrid({ ...input, blocks: [{ scenarios: ['S1\u0007'] }] })).toThrow(/^grid: blocks\[0\]: scenarios\[0\]: expected text without control characters/);
+  });
+
+  it('bound stage-2 scenarios and paths, and refuse a stage2 that is not an object', () => {
+    expect(() => resolveGrid({ ...input, stage2: { scenarios: 1e9 } })).toThrow(/stage2\.scenarios: expected an integer ≥ 1 and ≤ 10000, got 1000000000/);
+    expect(() => resolveGrid({ ...input, stage2: 'abc' as never })).toThrow(/grid: stage2: expected an object/);
+    expect(() => resolveGrid({ ...input, stage2: { scenario: 5 } as never })).toThrow(/grid: stage2: unknown field "scenario"/);
+    expect(() => resolveGrid({ ...rolling, paths: 1e9 })).toThrow(/paths: expected an integer ≥ 1 and ≤ 10000, got 1000000000/);
+  });
+
+  it('refuse time limits whose timers would overflow', () => {
+    expect(() => resolveGrid({ ...input, heuristic_limit_s: 1e7 })).toThrow(/heuristic_limit_s: expected at most 604800 s/);
+    expect(() => resolveGrid({ ...input, cell_overhead_s: 3e6 })).toThrow(/cell_overhead_s: expected at most/);
+    expect(() => resolveGrid({ ...input, solvers: ['highs:time_limit_s=3000000'] })).toThrow(/time_limit_s: expected a number ≥ 0\.001 and ≤ 604800/);
+  });
+
+  it('name blocks and lists of the wrong shape instead of failing inside', () => {
+    expect(() => resolveGrid({ ...input, inflations: 1.5 as never })).toThrow(/grid: inflations: expected a non-empty list/);
+    expect(() => resolveGrid({ ...input, blocks: [null as never] })).toThrow(/grid block 1: expected an object of block fields, got null/);
+  });
+
+  it('read a grid file with a key given twice or nested 100,000 deep as an error naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'grid-hostile-'));
+    writeFileSync(join(dir, 'dup.json'), '{"sizes": ["3,3,4"], "seeds": [1], "seeds": [2]}');
+    expect(() => readGridFile(join(dir, 'dup.json'))).toThrow(/^config .*dup\.json: seeds: key given twice/);
+    writeFileSync(join(dir, 'deep.json'), `{"blocks": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    expect(() => readGridFile(join(dir, 'deep.json'))).toThrow(/^config .*deep\.json: nested deeper than 64 levels at blocks/);
+  });
+
+  it('expand many paths of a static policy in linear time (a set, not a list scan)', () => {
+    const cells = expandGrid(resolveGrid({ ...rolling, sigmas: [0.1, 0.2], paths: 3000, policies: ['dm-24h'] }).config);
+    expect(cells).toHaveLength(1);
+    expect(cells[0].config.kind === 'rolling' && cells[0].config.days).toHaveLength(6000);
   });
 });

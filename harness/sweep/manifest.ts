@@ -9,9 +9,13 @@ import { cpus, platform, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../../lib/errors.ts';
+import { parseJson } from '../../lib/json.ts';
+import { firstSchemaError, type Schema } from '../../solvers/problem/json-schema.ts';
+import type { CellKind } from './columns.ts';
+import { checkExperimentName } from './grid-validate.ts';
 import { writeFileAtomic } from '../../lib/files.ts';
-import { canonicalJson } from './cell-key.ts';
-import { upgradeConfig, type Shard, type SweepConfig } from './grid.ts';
+import { canonicalJson, sha256Hex } from './cell-key.ts';
+import { upgradeConfig, type ResolvedGrid, type Shard, type SweepConfig } from './grid.ts';
 
 export const MANIFEST_SCHEMA = 'llm-alloc-bench/run@1';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -56,7 +60,7 @@ export interface Environment {
   memory_gb: number;
 }
 
-function manifestPath(dir: string): string {
+export function manifestPath(dir: string): string {
   return join(dir, 'manifest.json');
 }
 
@@ -66,14 +70,85 @@ export function writeManifest(dir: string, m: Manifest): void {
 
 export function readManifest(dir: string): Manifest {
   const path = manifestPath(dir);
-  let m: Manifest;
+  let text: string;
   try {
-    m = JSON.parse(readFileSync(path, 'utf8')) as Manifest;
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new InputError(`${dir} is not a run directory: cannot read ${path} (${(err as Error).message})`);
   }
-  if (m.schema !== MANIFEST_SCHEMA) throw new InputError(`${path}: expected schema ${MANIFEST_SCHEMA}, got ${JSON.stringify(m.schema)}`);
-  return { ...m, config: upgradeConfig(m.config) };
+  const m = parseJson(text, path) as Manifest;
+  const schema = typeof m === 'object' && m !== null ? m.schema : undefined;
+  if (schema !== MANIFEST_SCHEMA) throw new InputError(`${path}: expected schema ${MANIFEST_SCHEMA}, got ${JSON.stringify(schema)}`);
+  const shapeError = firstSchemaError(m, MANIFEST_SHAPE);
+  const upgraded = shapeError ? m : { ...m, config: upgradeConfig(m.config) };
+  const wrong = shapeError ?? nullableErrors(upgraded);
+  if (wrong) throw new InputError(`${path}: ${wrong} (a manifest alloc-bench writes; was it edited?)`);
+  checkExperimentName(upgraded.config.experiment, `${path}: config.experiment`);
+  return upgraded;
+}
+
+/**
+ * The grid a run was made with, from its manifest: `sweep --resume DIR` without grid flags resumes
+ * it. The profile must still be the one the run used (instances depend on its content).
+ */
+export function gridOfRun(dir: string): ResolvedGrid {
+  const m = readManifest(dir);
+  const missing = firstSchemaError(m.config, RUNNABLE_CONFIG, 'config');
+  if (missing) throw new InputError(`--resume ${dir}: manifest.json: ${missing}; give the grid flags or --config again`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(m.profile_path);
+  } catch (err) {
+    throw new InputError(`--resume ${dir}: cannot read the run's profile ${m.profile_path} (${(err as NodeJS.ErrnoException).code ?? String(err)}); give the grid flags or --config again, with --profile in the config`);
+  }
+  if (sha256Hex(bytes) !== m.config.profile_sha256) {
+    throw new InputError(`--resume ${dir}: the run's profile ${m.profile_path} has changed since the run started (sha256 differs); expected the same profile`);
+  }
+  return { config: m.config, profilePath: m.profile_path };
+}
+
+const strings: Schema = { type: 'array', items: { type: 'string' } };
+const numbers: Schema = { type: 'array', items: { type: 'number' } };
+const ints: Schema = { type: 'array', items: { type: 'integer', minimum: 0 } };
+const pos: Schema = { type: 'number', exclusiveMinimum: 0 };
+const shape = (properties: Record<string, Schema>, required = Object.keys(properties)): Schema => ({ type: 'object', properties, required });
+const BLOCK_SHAPE: Record<CellKind, Schema> = {
+  solve: shape({ solvers: strings, headrooms: numbers, inflations: numbers }),
+  rolling: shape({ sigmas: numbers, paths: { type: 'integer', minimum: 1 }, policies: strings, exact_solver: { type: 'string' } }),
+};
+const AXES = {
+  sizes: { type: 'array', items: shape({ I: { type: 'integer', minimum: 1 }, J: { type: 'integer', minimum: 1 }, K: { type: 'integer', minimum: 1 } }) },
+  seeds: ints, scenarios: strings, slo_modes: strings,
+} satisfies Record<string, Schema>;
+const CONFIG_FIELDS: Record<string, Schema> = {
+  experiment: { type: 'string' }, kind: { type: 'string', enum: ['solve', 'rolling'] }, demand_scale: pos,
+  stage2: shape({ scenarios: { type: 'integer', minimum: 1 }, seed: { type: 'integer', minimum: 0 } }),
+  heuristic_limit_s: pos, cell_overhead_s: pos, rolling_limit_s: pos, path_seed: { type: 'integer', minimum: 0 },
+  profile_sha256: { type: 'string' }, blocks: { type: 'array', items: shape(AXES) },
+};
+/** Every setting, for running the grid again: what resume takes from a manifest. */
+const RUNNABLE_CONFIG = shape(CONFIG_FIELDS);
+/** What the code reading a manifest relies on (the report needs only the config's experiment, kind and blocks) (fields of older versions may be absent elsewhere). */
+const MANIFEST_SHAPE: Schema = shape({
+  command_line: strings,
+  config: shape(CONFIG_FIELDS, ['experiment', 'kind', 'blocks']),
+  profile_path: { type: 'string' },
+  cells_total: { type: 'integer', minimum: 0 }, cells_in_run: { type: 'integer', minimum: 0 }, cells_done: { type: 'integer', minimum: 0 },
+  started_at: { type: 'string' }, resumed_at: strings,
+});
+
+/** The fields that may be null, which the schema subset cannot say, and each block by its kind. */
+function nullableErrors(m: Manifest): string | null {
+  const shard = m.shard as unknown;
+  if (shard !== null && shard !== undefined && firstSchemaError(shard, shape({ index: { type: 'integer', minimum: 1 }, count: { type: 'integer', minimum: 1 } }), 'shard')) {
+    return `shard: expected null or {"index": i, "count": n}, got ${JSON.stringify(shard)}`;
+  }
+  if (m.finished_at !== null && typeof m.finished_at !== 'string') return `finished_at: expected null or a time, got ${JSON.stringify(m.finished_at)}`;
+  for (const [n, block] of m.config.blocks.entries()) {
+    const e = firstSchemaError(block, BLOCK_SHAPE[m.config.kind], `config.blocks[${n}]`);
+    if (e) return e;
+  }
+  return null;
 }
 
 /** Whether two runs computed the same grid (the condition for resuming one or merging them). */

@@ -11,7 +11,7 @@ import { PLANS_DIR } from './cell.ts';
 import { RAW_COLUMNS } from './columns.ts';
 import { expandGrid } from './grid.ts';
 import { configDifference, environment, readManifest, writeManifest, type Manifest } from './manifest.ts';
-import { readRawCsv, writeRawCsv, type StoredRow } from './raw-csv.ts';
+import { readRawCsv, refuseDuplicateRows, writeRawCsv, type StoredRow } from './raw-csv.ts';
 import { LOCK_FILE, withRunLock } from './run-lock.ts';
 import { completeCells, sortRows } from './sweep.ts';
 
@@ -34,7 +34,7 @@ export async function mergeRuns(dirs: string[], outDir: string, commandLine: str
     if (!opts.force) throw new InputError(`merge: ${problem}; check the inputs, or pass --force to merge them anyway`);
     (opts.warn ?? ((l) => process.stderr.write(`${l}\n`)))(`warning: merge --force: ${problem}`);
   }
-  const rows = mergedRows(dirs, manifests);
+  const rows = mergedRows(dirs, manifests, opts.warn ?? ((l) => process.stderr.write(`${l}\n`)));
   makeDirs(outDir);
   return withRunLock(outDir, commandLine, async () => {
     if (readdirSync(outDir).some((name) => name !== LOCK_FILE)) throw new InputError(`merge: output directory ${outDir} exists and is not empty`);
@@ -91,14 +91,18 @@ function mixedInputs(dirs: string[], manifests: Manifest[]): string[] {
 }
 
 /** Every cell's rows, each from the first input that has it complete, in canonical order. */
-function mergedRows(dirs: string[], manifests: Manifest[]): StoredRow[] {
+function mergedRows(dirs: string[], manifests: Manifest[], warn: (line: string) => void): StoredRow[] {
   const base = manifests[0];
   const columns = RAW_COLUMNS[base.config.kind];
   const cells = expandGrid(base.config);
   const byKey = new Map<string, StoredRow[]>();
   for (const dir of dirs) {
     const own = new Map<string, StoredRow[]>();
-    for (const row of completeCells(readRawCsv(join(dir, 'raw.csv'), columns).rows, cells)) {
+    const rawPath = join(dir, 'raw.csv');
+    const raw = readRawCsv(rawPath, columns);
+    if (raw.droppedPartialBytes > 0) warn(`warning: ${rawPath}: ignored a torn last line (${raw.droppedPartialBytes} bytes, an interrupted write); its cell counts as missing`);
+    refuseDuplicateRows(rawPath, raw.rows);
+    for (const row of completeCells(raw.rows, cells)) {
       own.set(row.cell_key, [...(own.get(row.cell_key) ?? []), row]);
     }
     // A cell run by two of the inputs (overlapping shards, with --force) is taken from the first.

@@ -78,6 +78,23 @@ export function readRawCsv(path: string, columns: readonly ColumnDef[], opts: { 
   return { rows: old ? rows.map(old.upgrade) : rows, droppedPartialBytes };
 }
 
+/**
+ * Refuses a row that repeats another row's place in the grid (its cell and, within the cell, its κ
+ * or its day): a line copied twice would be counted twice in every mean. `rows` are those of
+ * `readRawCsv`, in file order, so row n is on line n + 2.
+ */
+export function refuseDuplicateRows(path: string, rows: readonly StoredRow[]): void {
+  const first = new Map<string, number>();
+  rows.forEach((r, n) => {
+    const place = [r.cell_key, r.kappa ?? '', r.sigma ?? '', r.path ?? ''].join('/');
+    const earlier = first.get(place);
+    if (earlier !== undefined) {
+      throw new InputError(`${path}:${n + 2}: repeats the row of line ${earlier + 2} (cell ${r.cell_key}); expected each cell's rows once — remove the repeated line`);
+    }
+    first.set(place, n);
+  });
+}
+
 /** The records after the header when every one is well-formed (the usual case, in one pass), else null. */
 function parseAll(text: string, lineCount: number, width: number): string[][] | null {
   try {

@@ -111,6 +111,25 @@ describe('sweep', () => {
     expect(readFileSync(raw, 'utf8').endsWith('\n')).toBe(true);
   }, 60_000);
 
+  it('ends on SIGTERM with exit 143, one line saying how to resume, no lock left, and resumes to every row (issue 26.4)', async () => {
+    const outDir = join(tmp, 'sigterm');
+    const args = ['sweep', '--sizes', '3,3,4', '--seeds', '1,2,3', '--solvers', 'fault-idle:sleep_ms=200', '--jobs', '1', '--no-report', '--out', outDir];
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+    const raw = join(outDir, 'raw.csv');
+    const dataLines = () => (existsSync(raw) ? readFileSync(raw, 'utf8').split('\n').length - 2 : 0);
+    while (dataLines() < 1) await new Promise((r) => setTimeout(r, 50));
+    child.kill('SIGTERM');
+    const code = await new Promise((r) => child.once('close', r));
+    expect(code).toBe(143);
+    expect(stderr.trimEnd().split('\n').at(-1)).toBe(`alloc-bench: stopped by SIGTERM; the finished cells are kept in ${outDir} — continue with --resume ${outDir}`);
+    expect(existsSync(join(outDir, LOCK_FILE))).toBe(false);
+    const grid = resolveGrid({ sizes: ['3,3,4'], seeds: [1, 2, 3], solvers: ['fault-idle:sleep_ms=200'] });
+    const { rows } = await runSweep({ grid, outDir, resume: true, commandLine: ['resume'], progress: quiet });
+    expect(rows).toHaveLength(3);
+  }, 60_000);
+
   it('resumes a run made before headroom θ existed (no headrooms in its manifest, the old raw.csv columns), and refuses to add θ to it', async () => {
     const outDir = join(tmp, 'before-headroom');
     cpSync(join(tmp, 'reference'), outDir, { recursive: true });
@@ -182,6 +201,16 @@ describe('sweep', () => {
     expect(existsSync(join(outDir, LOCK_FILE))).toBe(false);
   }, 120_000);
 
+  it('resumes a directory the disk filled up before its first manifest was written (issue 28.2)', async () => {
+    // What such a run leaves: its directory, nothing in it (the lock is released, the manifest
+    // was never renamed into place).
+    const outDir = join(tmp, 'no-manifest');
+    mkdirSync(outDir);
+    const { rows, manifest } = await runSweep({ grid: resolveGrid({ sizes: ['3,3,4'], seeds: [1], solvers: ['gh'] }), outDir, resume: true, commandLine: ['again'], progress: quiet });
+    expect(rows).toHaveLength(1);
+    expect(manifest.cells_done).toBe(1);
+  }, 120_000);
+
   it('stops on a full disk without counting the cell, and resumes to every row once', async () => {
     const outDir = join(tmp, 'disk-full');
     // The device takes the first cell's rows and a few bytes more, then nothing.
@@ -224,6 +253,19 @@ describe('sweep', () => {
     await expect(mergeRuns([a, other], join(tmp, 'mixed-merge'), ['merge'])).rejects.toThrow(
       new RegExp(`^merge: the shards were run from different commits \\(.*, ${'f'.repeat(40)}\\); check the inputs, or pass --force`),
     );
+  });
+
+  it('merge warns about a torn last line it ignores and refuses a repeated row (issues 26.6, 28.6)', async () => {
+    const [a, b] = [join(tmp, 'shard1'), join(tmp, 'shard2')];
+    const torn = join(tmp, 'shard2-torn');
+    cpSync(b, torn, { recursive: true });
+    const raw = readFileSync(join(torn, 'raw.csv'), 'utf8');
+    writeFileSync(join(torn, 'raw.csv'), `${raw}${raw.split('\n')[1].slice(0, 10)}`);
+    const warnings: string[] = [];
+    await mergeRuns([a, torn], join(tmp, 'torn-merge'), ['merge'], { warn: (l) => warnings.push(l) });
+    expect(warnings).toEqual([`warning: ${join(torn, 'raw.csv')}: ignored a torn last line (10 bytes, an interrupted write); its cell counts as missing`]);
+    writeFileSync(join(torn, 'raw.csv'), `${raw}${raw.split('\n')[1]}\n`);
+    await expect(mergeRuns([a, torn], join(tmp, 'repeat-merge'), ['merge'])).rejects.toThrow(/raw\.csv:\d+: repeats the row of line 2/);
   });
 });
 

@@ -11,7 +11,7 @@
  * seconds to minutes and censored at their limits, so the sharing of memory bandwidth between
  * parallel solves is small against what they measure.
  */
-import { readdirSync, type writeSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, type writeSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../lib/errors.ts';
@@ -21,7 +21,7 @@ import { PLANS_DIR, rowsPerCell, type CellJob } from './cell.ts';
 import { RAW_COLUMNS } from './columns.ts';
 import { expandGrid, inShard, type Cell, type ResolvedGrid, type Shard } from './grid.ts';
 import { runCellIsolated } from './isolated-cell.ts';
-import { configDifference, environment, readManifest, writeManifest, type Manifest } from './manifest.ts';
+import { configDifference, environment, manifestPath, readManifest, writeManifest, type Manifest } from './manifest.ts';
 import { Progress, type ProgressSink } from './progress.ts';
 import { encodeRow, RawCsvAppender, readRawCsv, writeRawCsv, type StoredRow } from './raw-csv.ts';
 import { LOCK_FILE, lockRunDir, type RunLock } from './run-lock.ts';
@@ -62,11 +62,35 @@ export async function runSweep(opts: SweepOptions): Promise<SweepOutcome> {
 
   // One writer per run directory: taken before anything is read, so what is read stays true.
   const lock = opts.resume ? lockRunDir(existingRunDir(opts.outDir), opts.commandLine) : lockNewRunDir(opts.outDir, opts.commandLine);
+  const stopOnSignal = onStopSignals(opts.outDir);
   try {
     return await runLocked(opts, cells, mine, jobs);
   } finally {
+    stopOnSignal.remove();
     lock.release();
   }
+}
+
+/** Signals a sweep ends on cleanly; exit codes are 128 + the signal's number, as the shell reports them. */
+export const STOP_SIGNALS = { SIGINT: 130, SIGHUP: 129, SIGTERM: 143 } as const;
+
+/**
+ * SIGTERM (what Slurm sends at a time limit), SIGINT (Ctrl-C) and SIGHUP end a sweep cleanly: the
+ * cells in flight are abandoned (their solver processes killed by isolate.ts's exit hook), every
+ * row already in raw.csv is whole and kept, the lock is released (its exit hook), and one line says
+ * how to continue. Without a handler Node would exit with no message and leave the lock.
+ */
+function onStopSignals(outDir: string): { remove(): void } {
+  const handlers = Object.keys(STOP_SIGNALS).map((signal) => {
+    const handler = () => {
+      const dir = /[\u0000-\u001f\u007f-\u009f]/.test(outDir) ? JSON.stringify(outDir) : outDir;
+      process.stderr.write(`alloc-bench: stopped by ${signal}; the finished cells are kept in ${dir} — continue with --resume ${dir}\n`);
+      process.exit(STOP_SIGNALS[signal as keyof typeof STOP_SIGNALS]);
+    };
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
+  return { remove: () => handlers.forEach(([signal, handler]) => process.off(signal, handler)) };
 }
 
 async function runLocked(opts: SweepOptions, cells: Cell[], mine: Cell[], jobs: number): Promise<SweepOutcome> {
@@ -76,7 +100,9 @@ async function runLocked(opts: SweepOptions, cells: Cell[], mine: Cell[], jobs: 
   const now = new Date().toISOString();
   let manifest: Manifest;
   let kept: StoredRow[];
-  if (opts.resume) {
+  // A run directory without a manifest (the disk filled up while the first one was written) is
+  // resumed as a new run: nothing of it was kept.
+  if (opts.resume && existsSync(manifestPath(opts.outDir))) {
     manifest = readManifest(opts.outDir);
     const differs = configDifference(manifest.config, config) ?? (sameShard(manifest.shard, opts.shard) ? null : `shard: ${shardText(manifest.shard)} vs ${shardText(opts.shard)}`);
     if (differs) {
@@ -110,10 +136,11 @@ async function runLocked(opts: SweepOptions, cells: Cell[], mine: Cell[], jobs: 
       finished_at: null,
     };
   }
-  // The raw file restarts from exactly the complete cells: a partial last line and the rows of a
-  // cell cut short are dropped here, before anything is appended.
-  writeRawCsv(rawPath, columns, kept);
+  // The manifest first, so that a directory holding anything can be resumed. The raw file restarts
+  // from exactly the complete cells: a partial last line and the rows of a cell cut short are
+  // dropped here, before anything is appended.
   writeManifest(opts.outDir, manifest);
+  writeRawCsv(rawPath, columns, kept);
 
   const done = new Set(kept.map((r) => r.cell_key));
   const todo = mine.filter((c) => !done.has(c.key));
@@ -147,8 +174,17 @@ async function runLocked(opts: SweepOptions, cells: Cell[], mine: Cell[], jobs: 
 
 /** The directory of a run to resume: it must exist and be one (the lock goes inside it). */
 function existingRunDir(dir: string): string {
+  if (isDirectory(dir) && readdirSync(dir).every((name) => name === LOCK_FILE)) return dir; // see runLocked
   readManifest(dir);
   return dir;
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /** Creates (or accepts an empty) run directory and locks it; anything else in it is refused. */

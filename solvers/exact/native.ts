@@ -12,6 +12,7 @@ import { relativeGap, secondsLeft, valuesByName, type Backend, type BackendResul
 import { glpkFigures, glpkStatus, parseGlpkLog, type GlpkSolutionState } from './glpk-log.ts';
 import { toLpText } from './lp-format.ts';
 import { modelSize, type MilpModel } from './model.ts';
+import { MAX_TIMER_MS } from '../../lib/isolate.ts';
 
 /** Debian package that provides each binary, for the "not installed" message. */
 export const NATIVE_PACKAGES = { glpsol: 'glpk-utils', cbc: 'coinor-cbc' } as const;
@@ -67,7 +68,7 @@ const INTERRUPT_GRACE_MS = 5000;
 function run(binary: string, args: string[], cwd: string, interruptAt?: number): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = interruptAt === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), Math.max(0, interruptAt - Date.now()));
+    const timer = interruptAt === undefined ? undefined : setTimeout(() => child.kill('SIGINT'), Math.min(MAX_TIMER_MS, Math.max(0, interruptAt - Date.now())));
     child.on('close', () => clearTimeout(timer));
     const chunks: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => chunks.push(b));

@@ -8,7 +8,7 @@ import { yieldToEventLoop } from '../../lib/yield.ts';
 import type { Instance } from '../problem/types.ts';
 import type { OptionSpec, SolveOptions, SolveResult, Solver } from '../solver.ts';
 import { backendOptions } from './backend.ts';
-import { runIsolated } from '../../lib/isolate.ts';
+import { MAX_TIME_LIMIT_S, runIsolated } from '../../lib/isolate.ts';
 import { NATIVE_PACKAGES, onPath } from './native.ts';
 import { REDUCE_WARM_DEFAULT, type BackendRef, type ExactReply, type ExactRequest, type WarmFacts } from './run-exact.ts';
 import type { ReducedFacts } from './reduced-path.ts';
@@ -24,7 +24,7 @@ export function hardLimitS(timeLimitS: number): number {
 }
 
 const COMMON_OPTIONS: Record<string, OptionSpec> = {
-  time_limit_s: { type: 'number', default: 60, min: 0.001, description: 'Wall-clock limit, seconds; the solve is killed at the limit plus a grace period' },
+  time_limit_s: { type: 'number', default: 60, min: 0.001, max: MAX_TIME_LIMIT_S, description: `Wall-clock limit, seconds (at most ${MAX_TIME_LIMIT_S}, 7 days); the solve is killed at the limit plus a grace period` },
   gap: { type: 'number', default: 1e-4, min: 0, max: 1, description: 'Relative MIP gap at which the solve counts as optimal' },
 };
 const seedOption = (min: number, description: string): OptionSpec => ({ type: 'integer', default: min, min, max: 2147483647, description });

@@ -11,15 +11,22 @@ describe('instance schema', () => {
   });
 
   const broken: [string, (x: any) => void, RegExp][] = [
-    ['a negative rate', (x) => { x.types[0].rate_per_h = -1; }, /types\[0\]\.rate_per_h: expected a number ≥ 0, got -1/],
-    ['a string where a number belongs', (x) => { x.models[1].params_b = '70'; }, /models\[1\]\.params_b: expected a number > 0, got "70"/],
+    ['a negative rate', (x) => { x.types[0].rate_per_h = -1; }, /types\[0\]\.rate_per_h: expected a number ≥ 0 and ≤ 1000000000, got -1/],
+    ['a string where a number belongs', (x) => { x.models[1].params_b = '70'; }, /models\[1\]\.params_b: expected a number > 0 and ≤ 100000, got "70"/],
     ['a missing field', (x) => { delete x.system.budget_usd; }, /system\.budget_usd: required field is missing/],
     ['an unknown field', (x) => { x.system.budget = 3; }, /system\.budget: unknown field/],
     ['a bad SLO mode', (x) => { x.system.slo_mode = 'mean'; }, /system\.slo_mode: expected one of "average", "per-route", got "mean"/],
-    ['a fractional layer count', (x) => { x.models[0].layers = 3.5; }, /models\[0\]\.layers: expected an integer ≥ 1, got 3.5/],
+    ['a fractional layer count', (x) => { x.models[0].layers = 3.5; }, /models\[0\]\.layers: expected an integer ≥ 1 and ≤ 10000, got 3.5/],
     ['sizes that disagree with the lists', (x) => { x.meta.sizes.J = 3; }, /meta\.sizes\.J: is 3 but models has 2 entries/],
     ['a tier on a GPU that does not exist', (x) => { x.tiers[1].gpu = 4; }, /tiers\[1\]\.gpu: expected an index below 1, got 4/],
     ['duplicate names', (x) => { x.tiers[1].name = x.tiers[0].name; }, /tiers\[1\]\.name: duplicate name/],
+    // Issues 26.6 and 28: 1e308 gave "$Infinity … feasible yes" and LP files with Infinity.
+    ['a rate of 1e308', (x) => { x.types[0].rate_per_h = 1e308; }, /types\[0\]\.rate_per_h: expected a number ≥ 0 and ≤ 1000000000, got 1e\+308/],
+    ['a token count of 1e308', (x) => { x.types[0].input_tokens = 1e308; }, /types\[0\]\.input_tokens: expected an integer ≥ 0 and ≤ 10000000, got 1e\+308/],
+    ['a GPU price of 1e300', (x) => { x.gpus[0].price_usd_per_gpu_h = 1e300; }, /gpus\[0\]\.price_usd_per_gpu_h: expected a number ≥ 0 and ≤ 10000/],
+    ['an error SLO above 1', (x) => { x.types[0].error_slo = 2; }, /types\[0\]\.error_slo: expected a number > 0 and ≤ 1, got 2/],
+    // Issue 28: inspect on 700k types overflowed the stack in a spread.
+    ['700,000 types', (x) => { x.meta.sizes.I = 700_000; }, /meta\.sizes\.I: expected an integer ≥ 1 and ≤ 10000, got 700000/],
     ['the wrong schema tag', (x) => { x.schema = 'v0'; }, /schema: expected "llm-alloc-bench\/instance@1"/],
   ];
   for (const [what, mutate, message] of broken) {
@@ -60,6 +67,15 @@ describe('loading files', () => {
     expect(() => loadInstance(join(dir, 'none.json'))).toThrow(/none\.json: cannot read file \(ENOENT\)/);
     writeFileSync(join(dir, 'bad.json'), '{"schema": ');
     expect(() => loadInstance(join(dir, 'bad.json'))).toThrow(/bad\.json: not valid JSON/);
+  });
+  it('refuses an instance nested 100,000 deep, duplicate keys and __proto__ keys (issues 26, 28)', () => {
+    writeFileSync(join(dir, 'deep.json'), `{"schema": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`);
+    expect(() => loadInstance(join(dir, 'deep.json'))).toThrow(/deep\.json: nested deeper than 64 levels at schema/);
+    const text = JSON.stringify(tinyInstance());
+    writeFileSync(join(dir, 'dup.json'), text.replace('"rate_per_h":3600', '"rate_per_h":3600,"rate_per_h":1'));
+    expect(() => loadInstance(join(dir, 'dup.json'))).toThrow(/dup\.json: types\[0\]\.rate_per_h: key given twice/);
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(tinyPlan()).replace('{', '{"__proto__": {"x": 1},'));
+    expect(() => loadPlan(join(dir, 'p.json'), tinyInstance())).toThrow(/p\.json: __proto__: the key "__proto__" is not allowed/);
   });
   it('round-trips an instance and a plan', () => {
     writeFileSync(join(dir, 'i.json'), JSON.stringify(tinyInstance()));

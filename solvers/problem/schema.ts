@@ -4,10 +4,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../lib/errors.ts';
+import { parseJson } from '../../lib/json.ts';
 import { firstSchemaError, type Schema } from './json-schema.ts';
 import type { Instance, Plan } from './types.ts';
 
 // Numbers are non-negative unless a field says otherwise (an exclusive minimum replaces the default).
+// Physical quantities also have a plausible maximum, orders of magnitude above anything real or
+// generated (docs/model.md, "Plausible ranges"), so that a typo such as a rate of 1e308 is refused
+// instead of giving costs of $Infinity reported as feasible and LP files glpsol rejects.
+const HOURS_PER_YEAR = 8784;
+/** Most types, models or tiers of an instance: 10× what the generator builds (generators/sizes.ts). */
+const MAX_LIST = 10_000;
 const num = (description: string, extra: Partial<Schema> = {}): Schema =>
   'exclusiveMinimum' in extra ? { type: 'number', description, ...extra } : { type: 'number', description, minimum: 0, ...extra };
 const int = (description: string, extra: Partial<Schema> = {}): Schema => ({ type: 'integer', description, minimum: 0, ...extra });
@@ -26,68 +33,68 @@ export const INSTANCE_SCHEMA: Schema = obj({
   meta: obj({
     id: str,
     seed: int('instance seed'),
-    sizes: obj({ I: int('query types', { minimum: 1 }), J: int('models', { minimum: 1 }), K: int('tiers', { minimum: 1 }) }),
+    sizes: obj({ I: int('query types', { minimum: 1, maximum: MAX_LIST }), J: int('models', { minimum: 1, maximum: MAX_LIST }), K: int('tiers', { minimum: 1, maximum: MAX_LIST }) }),
     scenario: { type: 'string', enum: ['S1', 'S2', 'S3', 'S4', 'S5'] },
-    demand_scale: num('multiplier of trace rates', { exclusiveMinimum: 0 }),
-    budget_factor: num('δ / (ΔT·B_ref)'),
+    demand_scale: num('multiplier of trace rates', { exclusiveMinimum: 0, maximum: 1e6 }),
+    budget_factor: num('δ / (ΔT·B_ref)', { maximum: 1e6 }),
     profile: str,
     generator: str,
-    reference_cost_usd_per_h: num('B_ref'),
-    fluid_rental_usd_per_h: num('B_fluid'),
+    reference_cost_usd_per_h: num('B_ref', { maximum: 1e12 }),
+    fluid_rental_usd_per_h: num('B_fluid', { maximum: 1e12 }),
     unservable_types: list(str),
   }),
   constants: obj({
     eta_pre: num('prefill efficiency', { exclusiveMinimum: 0, maximum: 1 }),
     eta_bw: num('bandwidth efficiency', { exclusiveMinimum: 0, maximum: 1 }),
-    tp_allreduce_s: num('TP all-reduce s per layer'),
-    pp_hop_s: num('PP hop s'),
+    tp_allreduce_s: num('TP all-reduce s per layer', { maximum: 10 }),
+    pp_hop_s: num('PP hop s', { maximum: 10 }),
     u_mfu: num('sustained utilisation', { exclusiveMinimum: 0, maximum: 1 }),
     r_mem: num('memory reserve', { maximum: 0.99 }),
-    tau_ret_h: num('token retention hours'),
+    tau_ret_h: num('token retention hours', { maximum: HOURS_PER_YEAR }),
   }),
   parallelism: obj({
-    tp_degrees: list(int('TP degree', { minimum: 1 }), 1),
-    pp_depths: list(int('PP depth', { minimum: 1 }), 1),
+    tp_degrees: list(int('TP degree', { minimum: 1, maximum: 1024 }), 1),
+    pp_depths: list(int('PP depth', { minimum: 1, maximum: 1024 }), 1),
   }),
   system: obj({
     slo_mode: { type: 'string', enum: ['average', 'per-route'] },
-    horizon_h: num('ΔT', { exclusiveMinimum: 0 }),
-    budget_usd: num('δ'),
-    storage_capacity_gb: num('S'),
-    storage_price_usd_per_gb_h: num('p_s'),
+    horizon_h: num('ΔT', { exclusiveMinimum: 0, maximum: HOURS_PER_YEAR }),
+    budget_usd: num('δ', { maximum: 1e12 }),
+    storage_capacity_gb: num('S', { maximum: 1e9 }),
+    storage_price_usd_per_gb_h: num('p_s', { maximum: 1e3 }),
   }),
   types: list(
     obj({
       name: str,
-      input_tokens: int('h'),
-      output_tokens: int('f'),
-      rate_per_h: num('λ'),
-      delay_slo_s: num('Δ', { exclusiveMinimum: 0 }),
-      error_slo: num('ε', { exclusiveMinimum: 0 }),
-      base_error: num('e0'),
-      delay_penalty_usd_per_req_s: num('ρ'),
-      unmet_penalty_usd_per_req: num('φ'),
-      storage_gb_per_token: num('θ'),
+      input_tokens: int('h', { maximum: 1e7 }),
+      output_tokens: int('f', { maximum: 1e7 }),
+      rate_per_h: num('λ', { maximum: 1e9 }),
+      delay_slo_s: num('Δ', { exclusiveMinimum: 0, maximum: 1e6 }),
+      error_slo: num('ε', { exclusiveMinimum: 0, maximum: 1 }),
+      base_error: num('e0', { maximum: 1 }),
+      delay_penalty_usd_per_req_s: num('ρ', { maximum: 1e3 }),
+      unmet_penalty_usd_per_req: num('φ', { maximum: 1e6 }),
+      storage_gb_per_token: num('θ', { maximum: 1 }),
     }),
     1,
   ),
   models: list(
     obj({
       name: str,
-      params_b: num('P', { exclusiveMinimum: 0 }),
-      layers: int('L', { minimum: 1 }),
-      kv_bytes_per_token: num('β'),
-      capability: num('q', { exclusiveMinimum: 0 }),
+      params_b: num('P', { exclusiveMinimum: 0, maximum: 1e5 }),
+      layers: int('L', { minimum: 1, maximum: 1e4 }),
+      kv_bytes_per_token: num('β', { maximum: 1e9 }),
+      capability: num('q', { exclusiveMinimum: 0, maximum: 1e6 }),
     }),
     1,
   ),
   gpus: list(
     obj({
       name: str,
-      memory_gb: num('C', { exclusiveMinimum: 0 }),
-      bandwidth_gb_s: num('W', { exclusiveMinimum: 0 }),
-      price_usd_per_gpu_h: num('p'),
-      pool_gpus: int('A'),
+      memory_gb: num('C', { exclusiveMinimum: 0, maximum: 1e5 }),
+      bandwidth_gb_s: num('W', { exclusiveMinimum: 0, maximum: 1e6 }),
+      price_usd_per_gpu_h: num('p', { maximum: 1e4 }),
+      pool_gpus: int('A', { maximum: 1e6 }),
     }),
     1,
   ),
@@ -96,9 +103,9 @@ export const INSTANCE_SCHEMA: Schema = obj({
       name: str,
       gpu: int('index into gpus'),
       precision: { type: 'string', enum: ['FP16', 'INT8', 'INT4'] },
-      tflops: num('F', { exclusiveMinimum: 0 }),
-      bytes_per_param: num('b', { exclusiveMinimum: 0 }),
-      error_factor: num('π', { exclusiveMinimum: 0 }),
+      tflops: num('F', { exclusiveMinimum: 0, maximum: 1e6 }),
+      bytes_per_param: num('b', { exclusiveMinimum: 0, maximum: 16 }),
+      error_factor: num('π', { exclusiveMinimum: 0, maximum: 100 }),
     }),
     1,
   ),
@@ -111,7 +118,7 @@ export const PLAN_SCHEMA: Schema = obj({
   instance_id: str,
   solver: str,
   stored_models: list(int('model index')),
-  deployments: list(obj({ ...configKey, replicas: int('replicas r_c') })),
+  deployments: list(obj({ ...configKey, replicas: int('replicas r_c', { maximum: 1e6 }) })),
   routes: list(obj({ i: int('type index'), ...configKey, share: num('x_ic', { maximum: 1 }) })),
   unmet: list(num('u_i', { maximum: 1 })),
 });
@@ -198,9 +205,5 @@ function readJson(path: string): unknown {
   } catch (err) {
     throw new InputError(`${path}: cannot read file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new InputError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+  return parseJson(text, path);
 }

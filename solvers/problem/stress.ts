@@ -30,6 +30,9 @@ import type { Instance, Plan } from './types.ts';
 import { stream } from '../../lib/random.ts';
 
 export const DEFAULT_SCENARIOS = 200;
+/** Most stage-2 scenarios S of one stress test: its draws and per-scenario statistics are held in
+ * memory (2·S draws per route), so S is bounded; 50× the default, 200× the quick presets' 50. */
+export const MAX_SCENARIOS = 10_000;
 
 /** A plan's positive-share routes in flat arrays, with every nominal coefficient the engine needs. */
 export interface CompiledPlan {
@@ -332,7 +335,7 @@ const TERM_KEYS = ['rental_usd', 'model_storage_usd', 'token_storage_usd', 'dela
 export function checkStressOptions(opts: StressOptions): Required<StressOptions> {
   const { inflation, scenarios = DEFAULT_SCENARIOS, seed } = opts;
   if (!Number.isFinite(inflation) || inflation < 1) throw new InputError(`inflation κ must be ≥ 1 (a number such as 1.5); got ${inflation}`);
-  if (!Number.isSafeInteger(scenarios) || scenarios < 1) throw new InputError(`scenarios must be a positive integer; got ${scenarios}`);
+  if (!Number.isSafeInteger(scenarios) || scenarios < 1 || scenarios > MAX_SCENARIOS) throw new InputError(`scenarios must be an integer from 1 to ${MAX_SCENARIOS}; got ${scenarios}`);
   if (!Number.isSafeInteger(seed) || seed < 0) throw new InputError(`seed must be a non-negative integer; got ${seed}`);
   return { inflation, scenarios, seed };
 }
@@ -343,7 +346,10 @@ export function checkStressOptions(opts: StressOptions): Required<StressOptions>
  * plan, at every κ and whatever S is (common random numbers: paired comparisons across solvers
  * and κ), and only the plan's routes are drawn.
  */
-export function stressTest(inst: Instance, plan: Plan, options: StressOptions): StressResult {
+/** A stress test of more scenarios than this reports its progress every this many. */
+export const PROGRESS_EVERY_SCENARIOS = 1000;
+
+export function stressTest(inst: Instance, plan: Plan, options: StressOptions, onProgress?: (done: number, total: number) => void): StressResult {
   const { inflation, scenarios: S, seed } = checkStressOptions(options);
   const cp = compilePlan(inst, plan);
   const n = cp.routes.length;
@@ -380,6 +386,7 @@ export function stressTest(inst: Instance, plan: Plan, options: StressOptions): 
     droppedRate[s] = share(out.dropped_per_h);
     shedRate[s] = share(out.shed_per_h);
     if (out.violating_per_h > 0) violating++;
+    if (onProgress && S > PROGRESS_EVERY_SCENARIOS && ((s + 1) % PROGRESS_EVERY_SCENARIOS === 0 || s + 1 === S)) onProgress(s + 1, S);
   }
   return {
     inflation,

@@ -30,6 +30,22 @@ describe('alloc-bench bound', () => {
     expect(r.best_usd).toBe(Math.max(r.per_type_usd, r.lp_usd, 1));
   });
 
+  it('refuses a time limit or MILP bound that is not a number in range, with exit 2 and one line (issue 28)', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--lp-time-limit', '-1'], /--lp-time-limit expects seconds from 0 to 604800; got "-1"/],
+      [['--lp-time-limit', 'abc'], /--lp-time-limit expects seconds from 0 to 604800; got "abc"/],
+      [['--lp-time-limit', '3000000'], /--lp-time-limit expects seconds from 0 to 604800; got "3000000"/],
+      [['--milp-bound', 'NaN'], /--milp-bound expects a finite number of \$; got "NaN"/],
+      [['--milp-bound', '1e400'], /--milp-bound expects a finite number of \$; got "1e400"/],
+    ];
+    const outs = await Promise.all(cases.map(([args]) => run(...args)));
+    outs.forEach((out, n) => {
+      expect(out.status, out.stderr).toBe(2);
+      expect(out.stderr).toMatch(cases[n][1]);
+      expect(out.stderr.trim().split('\n')).toHaveLength(1);
+    });
+  });
+
   it('skips the LP with --lp-time-limit 0 and says so in the table', async () => {
     const out = await run('--lp-time-limit', '0');
     expect(out.status, out.stderr).toBe(0);

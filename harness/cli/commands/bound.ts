@@ -1,12 +1,14 @@
 // `alloc-bench bound`: lower bounds on an instance's optimum at any size (solvers/exact/bound.ts).
 import type { Argv, CommandModule } from 'yargs';
+import { InputError } from '../../../lib/errors.ts';
+import { MAX_TIME_LIMIT_S } from '../../../lib/isolate.ts';
 import { lowerBounds } from '../../../solvers/exact/bound.ts';
 import { loadInstance } from '../../../solvers/problem/schema.ts';
 
 interface Args {
   instance: string;
-  'lp-time-limit': number;
-  'milp-bound'?: number;
+  'lp-time-limit': string;
+  'milp-bound'?: string;
   json: boolean;
 }
 
@@ -18,11 +20,19 @@ export const boundCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .positional('instance', { type: 'string', demandOption: true, describe: 'instance JSON' })
-      .option('lp-time-limit', { type: 'number', default: 60, describe: 'seconds for the LP relaxation, by column generation over layouts (0: skip it); stopped early it is still a bound, below the LP' })
-      .option('milp-bound', { type: 'number', describe: 'a proven MILP bound, $ (e.g. an exact run\'s bound_usd)' })
+      .option('lp-time-limit', { type: 'string', default: '60', describe: `seconds for the LP relaxation by column generation over layouts, 0 to ${MAX_TIME_LIMIT_S} (0: skip it); stopped early it is still a bound, below the LP` })
+      .option('milp-bound', { type: 'string', describe: 'a proven MILP bound, a finite number of $ (e.g. an exact run\'s bound_usd)' })
       .option('json', { type: 'boolean', default: false, describe: 'print the figures as JSON' }) as Argv<Args>,
   handler: async (args) => {
-    const r = await lowerBounds(loadInstance(args.instance), args['lp-time-limit'], args['milp-bound']);
+    const lpLimit = Number(args['lp-time-limit']);
+    if (args['lp-time-limit'].trim() === '' || !(lpLimit >= 0 && lpLimit <= MAX_TIME_LIMIT_S)) {
+      throw new InputError(`--lp-time-limit expects seconds from 0 to ${MAX_TIME_LIMIT_S}; got ${JSON.stringify(args['lp-time-limit'])}`);
+    }
+    const milp = args['milp-bound'] === undefined ? undefined : Number(args['milp-bound']);
+    if (milp !== undefined && (args['milp-bound']!.trim() === '' || !Number.isFinite(milp))) {
+      throw new InputError(`--milp-bound expects a finite number of $; got ${JSON.stringify(args['milp-bound'])}`);
+    }
+    const r = await lowerBounds(loadInstance(args.instance), lpLimit, milp);
     if (args.json) {
       process.stdout.write(`${JSON.stringify(r)}\n`);
       return;

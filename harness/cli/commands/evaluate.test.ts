@@ -48,6 +48,19 @@ describe('alloc-bench evaluate --inflation', () => {
     );
   });
 
+  it('refuses more stage-2 scenarios than the documented bound (issue 26.1: 1e9 ran on without output)', async () => {
+    const out = await run('--inflation', '1.5', '--scenarios', '1e9');
+    expect(out.status).toBe(2);
+    expect(out.stderr).toBe('alloc-bench: scenarios must be an integer from 1 to 10000; got 1000000000\n');
+  });
+
+  it('reports the progress of a long stage-2 run on stderr, keeping stdout the result (issue 26.1)', async () => {
+    const out = await run('--inflation', '1.5', '--scenarios', '2500', '--json');
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stderr).toBe('stage 2: 1000/2500 scenarios\nstage 2: 2000/2500 scenarios\nstage 2: 2500/2500 scenarios\n');
+    expect(JSON.parse(out.stdout).stage2.scenarios).toBe(2500);
+  });
+
   it('rejects κ < 1 with exit code 2 and one line saying why', async () => {
     const out = await run('--inflation', '0.5');
     expect(out.status).toBe(2);

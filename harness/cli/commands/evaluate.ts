@@ -4,7 +4,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { evaluate } from '../../../solvers/problem/evaluator.ts';
 import { InputError } from '../../../lib/errors.ts';
 import { loadInstance, loadPlan } from '../../../solvers/problem/schema.ts';
-import { checkStressOptions, DEFAULT_SCENARIOS, stressTest, type Stat, type StressResult } from '../../../solvers/problem/stress.ts';
+import { checkStressOptions, DEFAULT_SCENARIOS, MAX_SCENARIOS, PROGRESS_EVERY_SCENARIOS, stressTest, type Stat, type StressResult } from '../../../solvers/problem/stress.ts';
 import { formatEvaluation, usd } from '../format.ts';
 
 interface Args {
@@ -25,7 +25,7 @@ export const evaluateCommand: CommandModule<object, Args> = {
       .positional('plan', { type: 'string', demandOption: true, describe: 'plan JSON' })
       .option('json', { type: 'boolean', default: false, describe: 'print the full evaluation as JSON' })
       .option('inflation', { type: 'string', describe: 'Stage-2 inflation κ ≥ 1: delays and errors × U(1, κ) per route and scenario' })
-      .option('scenarios', { type: 'string', implies: 'inflation', defaultDescription: String(DEFAULT_SCENARIOS), describe: 'Stage-2 scenarios S' })
+      .option('scenarios', { type: 'string', implies: 'inflation', defaultDescription: String(DEFAULT_SCENARIOS), describe: `Stage-2 scenarios S, at most ${MAX_SCENARIOS}; above ${PROGRESS_EVERY_SCENARIOS}, progress goes to stderr` })
       .option('seed', { type: 'string', implies: 'inflation', defaultDescription: '1', describe: 'Stage-2 sampler seed' }) as Argv<Args>,
   // Async so that an InputError reaches the CLI's one-line error report (a sync throw escapes it).
   handler: async (args) => {
@@ -44,7 +44,8 @@ export const evaluateCommand: CommandModule<object, Args> = {
       scenarios: number(args.scenarios ?? String(DEFAULT_SCENARIOS), '--scenarios'),
       seed: number(args.seed ?? '1', '--seed'),
     });
-    const stage2 = stressTest(inst, plan, options);
+    // Long runs say how far they are, on stderr (stdout holds the result).
+    const stage2 = stressTest(inst, plan, options, (done, total) => process.stderr.write(`stage 2: ${done}/${total} scenarios\n`));
     process.stdout.write(
       args.json
         ? `${JSON.stringify({ nominal, stage2 }, null, 2)}\n`

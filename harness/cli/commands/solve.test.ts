@@ -66,7 +66,7 @@ describe('alloc-bench solve', () => {
   });
 
   it('rejects a bad time limit, solver or headroom with exit code 2 and one line', async () => {
-    for (const args of [['--solver', 'glpk', '--time-limit', 'soon'], ['--solver', 'no-such-solver'], ['--solver', 'highs:colour=red'], ['--solver', 'agh', '--headroom', '-1'], ['--solver', 'agh', '--headroom', 'lots']]) {
+    for (const args of [['--solver', 'glpk', '--time-limit', 'soon'], ['--solver', 'highs', '--time-limit', '3000000'], ['--solver', 'no-such-solver'], ['--solver', 'highs:colour=red'], ['--solver', 'agh', '--headroom', '-1'], ['--solver', 'agh', '--headroom', 'lots']]) {
       const out = await cli('solve', instPath, ...args);
       expect(out.status).toBe(2);
       expect(out.stderr.trim().split('\n')).toHaveLength(1);

@@ -1,5 +1,6 @@
 // `alloc-bench sweep`: an ad-hoc solve grid from flags and/or a JSON config (harness/sweep/grid.ts).
 import type { Argv, CommandModule } from 'yargs';
+import { gridOfRun } from '../../sweep/manifest.ts';
 import { readGridFile, resolveGrid, splitSolverList, type GridInput } from '../../sweep/grid.ts';
 import { runFromArgs, withRunDirOptions, type RunDirArgs } from '../run-flags.ts';
 import { numberOrText } from '../flag-values.ts';
@@ -19,7 +20,7 @@ interface Args extends RunDirArgs {
 
 export const sweepCommand: CommandModule<object, Args> = {
   command: 'sweep',
-  describe: 'Run a grid of sizes × seeds × scenarios × SLO modes × solvers × headrooms (× inflations) from flags or --config grid.json',
+  describe: 'Run a grid of sizes × seeds × scenarios × SLO modes × solvers × headrooms (× inflations) from flags or --config grid.json; --resume DIR alone continues a run with the grid its manifest recorded',
   builder: (y) =>
     withRunDirOptions(
       y
@@ -35,6 +36,13 @@ export const sweepCommand: CommandModule<object, Args> = {
         .option('stage2-seed', { type: 'string', describe: 'Stage-2 sampler seed (default 1)' }),
     ) as Argv<Args>,
   handler: async (args) => {
+    const gridFlags = [args.config, args.sizes, args.seeds, args.scenarios, args['slo-modes'], args.solvers, args.headrooms, args.inflations, args['stage2-scenarios'], args['stage2-seed']];
+    if (args.resume !== undefined && gridFlags.every((f) => f === undefined)) {
+      // `sweep --resume DIR` alone: the grid the run recorded.
+      const grid = gridOfRun(args.resume);
+      await runFromArgs(args, grid, { name: grid.config.experiment });
+      return;
+    }
     const input: GridInput = args.config ? readGridFile(args.config) : {};
     const list = (text: string) => text.split(',').map((t) => t.trim()).filter(Boolean);
     if (args.sizes) input.sizes = args.sizes;

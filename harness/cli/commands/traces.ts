@@ -2,6 +2,7 @@
 // generation reads, and fetch the official CSVs.
 import type { Argv, CommandModule } from 'yargs';
 import { writeFileAtomic } from '../../../lib/files.ts';
+import { printable } from '../errors.ts';
 import { DATASETS, DEFAULT_TRACE_DIR, downloadTraces } from '../../../traces/download.ts';
 import type { Dataset } from '../../../traces/download.ts';
 import { calibrate } from '../../../traces/profile.ts';
@@ -39,7 +40,8 @@ const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       }) as Argv<CalibrateArgs>,
   handler: async (args) => {
     // With no --out the JSON owns stdout, so the human summary goes to stderr.
-    const say = (s: string) => (args.out ? process.stdout : process.stderr).write(`${s}\n`);
+    // File names and quoted rows may hold terminal escapes: made visible, as in error lines.
+    const say = (s: string) => (args.out ? process.stdout : process.stderr).write(`${printable(s)}\n`);
     const bundle = await calibrate(args.csv, {
       skipBadRows: args['skip-bad-rows'],
       allowUnordered: args['allow-unordered'],
