@@ -64,7 +64,7 @@ describe('expected failures: exit 2 and one line', { timeout: 60_000 }, () => {
 
   it('a negative size is judged by --size, not read as a flag', async () => {
     await expectOneLine(['generate', '--size', '-1,2,3'], /^alloc-bench: --size expects three positive integers I,J,K such as 6,6,10; got "-1,2,3"\n$/);
-    await expectOneLine(['sweep', '--sizes', '6x6x10', '--out', join(tmp, 'bad-sizes')], /^alloc-bench: --sizes expects three positive integers I,J,K such as 6,6,10; got "6x6x10"\n$/);
+    await expectOneLine(['sweep', '--sizes', '6x6x10', '--out', join(tmp, 'bad-sizes')], /^alloc-bench: grid: sizes: expects three positive integers I,J,K such as 6,6,10; got "6x6x10"\n$/);
   });
 
   it('a size beyond what the generator builds', async () => {
