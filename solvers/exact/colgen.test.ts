@@ -102,6 +102,26 @@ describe('highs:reduce', () => {
   });
 });
 
+describe('the reduced path when its last MILP fails', () => {
+  it('returns the best plan so far with the bound so far, and says why', async () => {
+    const { solveReduced } = await import('./reduced-path.ts');
+    const inst = corpus[2].inst;
+    const { solver, options } = parseSolverSpec('agh-lns');
+    const start = (await solver.solve(inst, options)).plan!;
+    let calls = 0;
+    // The support MILP runs; the MILP over the kept layouts dies as an out-of-memory abort would.
+    const failing: typeof solveWithHighs = async (model, opts) => (++calls === 1 ? solveWithHighs(model, opts) : { status: 'error', message: 'out of memory (test)' });
+    const { model, result, facts } = await solveReduced(inst, start, backendOptions(60, 1e-4), failing);
+    expect(calls).toBe(2);
+    expect(result.status).toBe('time_limit_feasible');
+    expect(result.message).toMatch(/gave no plan \(out of memory \(test\)\): the best plan so far is returned/);
+    const cost = evaluate(inst, decodePlan(inst, model, result.values!, 'highs')).cost_usd;
+    expect(cost).toBeCloseTo(Math.min(facts.support_milp_usd ?? Infinity, evaluate(inst, start).cost_usd), 6);
+    expect(result.bound).toBeCloseTo(facts.lp_bound_usd, 3);
+    expect(result.bound!).toBeLessThanOrEqual(cost);
+  });
+});
+
 describe('countModel', () => {
   it('counts exactly what buildModel builds, reduced or not, restricted or not', () => {
     for (const { inst } of corpus.slice(0, 4)) {

@@ -15,7 +15,7 @@
  */
 import { evaluate } from '../problem/evaluator.ts';
 import type { Instance, Plan } from '../problem/types.ts';
-import { relativeGap, type BackendOptions, type BackendResult } from './backend.ts';
+import { relativeGap, type Backend, type BackendOptions, type BackendResult } from './backend.ts';
 import { columnGeneration, LayoutPricer, layoutsWithin } from './colgen.ts';
 import { decodePlan, encodePlan } from './decode.ts';
 import { solveWithHighs } from './highs.ts';
@@ -46,7 +46,7 @@ export interface ReducedOutcome {
 }
 
 /** Steps 2–5 from a feasible start plan; `opts.deadline_ms` bounds the whole. */
-export async function solveReduced(inst: Instance, start: Plan, opts: BackendOptions): Promise<ReducedOutcome> {
+export async function solveReduced(inst: Instance, start: Plan, opts: BackendOptions, backend: Backend = solveWithHighs): Promise<ReducedOutcome> {
   const label = 'highs';
   const pricer = new LayoutPricer(inst);
   const standIn = buildModel(inst, { only: new Set() }).standIn;
@@ -65,7 +65,7 @@ export async function solveReduced(inst: Instance, start: Plan, opts: BackendOpt
   // Step 3: the MILP over the LP's support — a plan, not a bound (it sees only those layouts).
   // At (50,50,50), seed 1: 34 layouts of 12,593, solved to its optimum in 27 s, 2.6% below agh-lns.
   const restricted = buildModel(inst, { only: new Set([...cg.support, ...pricer.layoutsOf(start, standIn)]) });
-  const r = await solveWithHighs(restricted, {
+  const r = await backend(restricted, {
     ...opts,
     deadline_ms: t1 + RESTRICTED_SHARE * (opts.deadline_ms - t1),
     start: encodePlan(inst, restricted, best),
@@ -84,7 +84,14 @@ export async function solveReduced(inst: Instance, start: Plan, opts: BackendOpt
   const keep = layoutsWithin(pricer, whole, bestCost * (1 + CEILING_MARGIN));
   for (const c of pricer.layoutsOf(best, standIn)) keep.add(c);
   const model = buildModel(inst, { only: keep });
-  const result = await solveWithHighs(model, { ...opts, start: encodePlan(inst, model, best) });
+  const bestValues = encodePlan(inst, model, best);
+  let result = await backend(model, { ...opts, start: bestValues });
+  // The last MILP may fail without a plan (out of memory before its first checkpoint, at
+  // (50,50,50) with 8,400 layouts kept): the best plan so far stands, with the bound so far.
+  if (!result.values && Number.isFinite(bestCost)) {
+    const objective = model.cols.reduce((sum, col, n) => sum + col.cost * bestValues[n], 0);
+    result = { status: 'time_limit_feasible', values: bestValues, objective, message: `the MILP over the kept layouts gave no plan (${result.message ?? result.status}): the best plan so far is returned` };
+  }
   result.bound = Math.max(result.bound ?? -Infinity, cg.bound, whole.bound);
   if (result.objective !== undefined) result.gap = relativeGap(result.objective, result.bound);
   return {
