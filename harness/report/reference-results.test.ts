@@ -91,3 +91,30 @@ describe('runtime figures (issue 27: start --help, run.sh and README disagreed)'
     expect(readFileSync(join(ROOT, 'REPRODUCE.md'), 'utf8')).not.toMatch(/min in the run committed|s in the run committed/);
   });
 });
+
+describe('the committed best-known table', () => {
+  it('holds every E1 instance, each plan re-scored by the evaluator at its cost, each bound below it, proven exactly where the gap closes', async () => {
+    const { BEST_KNOWN_PATH, PROVEN_GAP, readBestKnown } = await import('./best-known.ts');
+    const { generateInstance } = await import('../../generators/instance.ts');
+    const { evaluate } = await import('../../solvers/problem/evaluator.ts');
+    const { parsePlan } = await import('../../solvers/problem/schema.ts');
+    const { DEFAULT_PROFILE_PATH, loadProfileBundle } = await import('../../traces/profile.ts');
+    const entries = [...readBestKnown(BEST_KNOWN_PATH).values()];
+    const e1 = readManifest(join(REFERENCE, 'e1'));
+    const ids = new Set(readFileSync(join(REFERENCE, 'e1', 'raw.csv'), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => l.split(',')[3]));
+    expect(new Set(entries.filter((e) => e.profile_sha256 === e1.config.profile_sha256).map((e) => e.instance_id))).toEqual(ids);
+    const profile = loadProfileBundle(DEFAULT_PROFILE_PATH);
+    for (const e of entries) {
+      const inst = generateInstance({
+        sizes: { I: e.size_i, J: e.size_j, K: e.size_k }, seed: e.seed, scenario: e.scenario as 'S1', sloMode: e.slo_mode as 'average',
+        profile, profileName: 'azure-2023', demandScale: e.demand_scale,
+      });
+      expect(inst.meta.id).toBe(e.instance_id);
+      const ev = evaluate(inst, parsePlan(JSON.parse(readFileSync(join(REFERENCE, e.plan), 'utf8')), inst, e.plan));
+      expect(ev.feasible, e.instance_id).toBe(true);
+      expect(Math.abs(ev.cost_usd - e.best_cost_usd), e.instance_id).toBeLessThanOrEqual(1e-6 * e.best_cost_usd);
+      expect(e.best_bound_usd, e.instance_id).toBeLessThanOrEqual(e.best_cost_usd * (1 + 1e-6));
+      expect(e.proven, e.instance_id).toBe(e.gap <= PROVEN_GAP);
+    }
+  }, 120_000);
+});
