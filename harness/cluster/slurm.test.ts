@@ -31,7 +31,6 @@ const EXACT_TASK = 0;
 
 const unavailable = clusterUnavailable();
 const skip = unavailable !== null && process.env.CI !== 'true';
-if (skip) console.warn(`slurm.test.ts: skipping the Slurm cluster test (${unavailable})`);
 
 const exec = promisify(execFile);
 let tmp: string;

@@ -104,7 +104,11 @@ export function runCandidates(dir: string): Candidate[] {
   const commit = manifest.environment.git_commit ?? 'unknown';
   const { rows } = readRawCsv(join(dir, 'raw.csv'), RAW_COLUMNS.solve);
   const byInstance = new Map<string, StoredRow[]>();
-  for (const r of rows) byInstance.set(r.instance_id, [...(byInstance.get(r.instance_id) ?? []), r]);
+  for (const r of rows) {
+    const list = byInstance.get(r.instance_id);
+    if (list) list.push(r);
+    else byInstance.set(r.instance_id, [r]);
+  }
   const out: Candidate[] = [];
   for (const [instance_id, list] of byInstance) {
     const first = list[0];

@@ -97,7 +97,7 @@ export async function lpBoundByColumns(inst: Instance, timeLimitS: number): Prom
   const pricer = new LayoutPricer(inst);
   const { solver, options } = parseWarmSpec('agh-lns');
   const { plan } = await solver.solve(inst, options);
-  const start = plan ? pricer.layoutsOf(plan, buildModel(inst, { only: new Set() }).standIn) : [];
+  const start = plan ? pricer.layoutsOf(plan) : [];
   const cg = await columnGeneration(pricer, { start, deadline_ms });
   return { bound: cg.bound, converged: cg.converged };
 }

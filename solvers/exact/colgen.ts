@@ -23,7 +23,7 @@ import { derive, type Derived } from '../problem/derived.ts';
 import { simplex } from '../problem/routing-lp.ts';
 import type { Instance, Plan } from '../problem/types.ts';
 import { solveLpWithDuals } from './highs.ts';
-import { buildModel, modelScope, relaxed, type MilpModel, type ModelScope } from './model.ts';
+import { buildModel, coefficients, modelScope, relaxed, type Coefficients, type MilpModel, type ModelScope } from './model.ts';
 
 /** Duals of the global rows (≤ rows clamped to ≤ 0); a row the master lacks has dual 0. */
 export interface GlobalDuals {
@@ -68,12 +68,12 @@ export class LayoutPricer {
   readonly scope: ModelScope;
   /** The layouts the full model has columns for. */
   readonly layouts: Layout[];
-  private readonly H: number;
+  private readonly k: Coefficients;
 
   constructor(readonly inst: Instance) {
     this.d = derive(inst);
     this.scope = modelScope(inst);
-    this.H = inst.system.horizon_h;
+    this.k = coefficients(inst);
     const { I, configs } = this.d;
     this.layouts = [];
     for (const cfg of configs) {
@@ -97,17 +97,16 @@ export class LayoutPricer {
       const n = at < 0 ? 0 : Number(row.name.slice(at + 1));
       // Minimisation: a ≤ row's dual is ≤ 0; HiGHS may leave tolerance-sized values of either sign.
       const v = row.sense === '=' ? rowDual[r] : Math.min(0, rowDual[r]);
-      const global: Record<string, () => void> = {
-        demand: () => (y.demand[n] = v),
-        sd: () => (y.delaySlo[n] = v),
-        se: () => (y.errorSlo[n] = v),
-        pool: () => (y.pool[n] = v),
-        layout: () => (y.layout[n] = v),
-        storage: () => (y.storage = v),
-        budget: () => (y.budget = v),
-      };
-      if (!(kind in global)) return;
-      global[kind]();
+      switch (kind) {
+        case 'demand': y.demand[n] = v; break;
+        case 'sd': y.delaySlo[n] = v; break;
+        case 'se': y.errorSlo[n] = v; break;
+        case 'pool': y.pool[n] = v; break;
+        case 'layout': y.layout[n] = v; break;
+        case 'storage': y.storage = v; break;
+        case 'budget': y.budget = v; break;
+        default: return; // a layout's local row
+      }
       y.constant += v * row.rhs;
     });
     return y;
@@ -118,30 +117,26 @@ export class LayoutPricer {
    * own block): a Lagrangian bound at least as strong as the LP's at the same duals.
    */
   price(y: GlobalDuals, integer = false): Pricing {
-    const { d, inst, H } = this;
+    const { d, inst, k } = this;
     const { I, J, configs } = d;
-    const C = configs.length;
     const avg = inst.system.slo_mode === 'average';
     let bound = y.constant;
-    for (let i = 0; i < I; i++) bound += Math.min(0, H * d.unmet_penalty_usd_per_h[i] - y.demand[i]);
-    const modelTerm = Float64Array.from({ length: J }, (_, j) =>
-      H * d.model_storage_usd_per_h[j] - y.storage * d.model_storage_gb[j] - y.budget * H * d.model_storage_usd_per_h[j]);
-    const v = new Float64Array(C);
+    for (let i = 0; i < I; i++) bound += Math.min(0, k.unmet(i) - y.demand[i]);
+    const modelTerm = Float64Array.from({ length: J }, (_, j) => k.stored(j) - y.storage * d.model_storage_gb[j] - y.budget * k.stored(j));
+    const v = new Float64Array(configs.length);
     const reduced: number[] = [];
     for (const lay of this.layouts) {
       const cfg = configs[lay.c];
       reduced.length = 0;
       for (const i of lay.routes) {
-        const at = i * C + lay.c;
-        const t = inst.types[i];
-        let rc = H * (d.token_storage_usd_per_h[i] + d.delay_penalty_usd_per_h[at]) - y.demand[i] - y.budget * H * d.token_storage_usd_per_h[i];
+        let rc = k.route(i, lay.c) - y.demand[i] - y.budget * k.routeBudget(i);
         if (avg) {
-          rc -= y.delaySlo[i] * ((d.delay_s[at] - t.delay_slo_s) / t.delay_slo_s);
-          rc -= y.errorSlo[i] * ((d.errorOf(i, lay.c) - t.error_slo) / t.error_slo);
+          rc -= y.delaySlo[i] * k.delaySlo(i, lay.c);
+          rc -= y.errorSlo[i] * k.errorSlo(i, lay.c);
         }
         reduced.push(rc);
       }
-      const dr = H * cfg.price_usd_per_h - y.pool[cfg.gpu] * cfg.gpus - y.budget * H * cfg.price_usd_per_h;
+      const dr = k.replica(lay.c) - y.pool[cfg.gpu] * cfg.gpus - y.budget * k.replica(lay.c);
       const dw = -y.layout[cfg.pair];
       v[lay.c] = integer ? this.layoutValueWhole(lay, reduced, dr, dw) : this.layoutValue(lay, reduced, dr, dw);
       modelTerm[cfg.j] += Math.min(0, v[lay.c]);
@@ -228,13 +223,14 @@ export class LayoutPricer {
   }
 
   /** Layouts a plan uses (dominated ones as their stand-ins). */
-  layoutsOf(plan: Plan, standIn: Int32Array): number[] {
-    return [...new Set(plan.deployments.map((dep) => this.d.configIndex(dep)).filter((c) => c >= 0).map((c) => standIn[c]))];
+  layoutsOf(plan: Plan): number[] {
+    return [...new Set(plan.deployments.map((dep) => this.d.configIndex(dep)).filter((c) => c >= 0).map((c) => this.scope.standIn[c]))];
   }
 
   /** Per type, the `k` layouts whose cheapest single replica serves it at the least cost. */
   seedLayouts(k: number): number[] {
-    const { d, H } = this;
+    const { d } = this;
+    const H = this.inst.system.horizon_h;
     const C = d.configs.length;
     const byType: { c: number; cost: number }[][] = Array.from({ length: d.I }, () => []);
     for (const lay of this.layouts) {

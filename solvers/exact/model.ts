@@ -145,6 +145,41 @@ export function tightening(inst: Instance, open: (i: number, c: number) => boole
   return { replicas, dominatedBy, layoutNeedsReplica };
 }
 
+/**
+ * The MILP's objective and budget coefficients, $ over the horizon, and its relative SLO-row
+ * coefficients: the one place the builder and column generation's pricing take them from.
+ */
+export interface Coefficients {
+  /** x_ic's cost: token storage and delay penalty. */
+  route(i: number, c: number): number;
+  /** x_ic's budget coefficient: its token storage. */
+  routeBudget(i: number): number;
+  /** x_ic's coefficients in the average-mode SLO rows, (D − Δ)/Δ and (e − ε)/ε. */
+  delaySlo(i: number, c: number): number;
+  errorSlo(i: number, c: number): number;
+  /** r_c's cost and budget coefficient: rental. */
+  replica(c: number): number;
+  /** s_j's cost and budget coefficient: model storage. */
+  stored(j: number): number;
+  /** u_i's cost: the unmet-demand penalty. */
+  unmet(i: number): number;
+}
+
+export function coefficients(inst: Instance): Coefficients {
+  const d = derive(inst);
+  const C = d.configs.length;
+  const H = inst.system.horizon_h;
+  return {
+    route: (i, c) => H * (d.token_storage_usd_per_h[i] + d.delay_penalty_usd_per_h[i * C + c]),
+    routeBudget: (i) => H * d.token_storage_usd_per_h[i],
+    delaySlo: (i, c) => (d.delay_s[i * C + c] - inst.types[i].delay_slo_s) / inst.types[i].delay_slo_s,
+    errorSlo: (i, c) => (d.errorOf(i, c) - inst.types[i].error_slo) / inst.types[i].error_slo,
+    replica: (c) => H * d.configs[c].price_usd_per_h,
+    stored: (j) => H * d.model_storage_usd_per_h[j],
+    unmet: (i) => H * d.unmet_penalty_usd_per_h[i],
+  };
+}
+
 /** Which columns the model may have: the reductions and tightening of `buildModel`, in one place. */
 export interface ModelScope {
   /** x_ic may be non-zero at all (finite coefficients; per-route mode: SLO-feasible). */
@@ -154,10 +189,23 @@ export interface ModelScope {
   /** R̄_c, tightened when `tighten` is on. */
   replicaBound(c: number): number;
   tight?: Tightening;
+  /** Per configuration, the layout whose columns stand for it: itself, or the one dominating it. */
+  standIn: Int32Array;
 }
+
+/** Scopes by instance and tightening: column generation builds a model per round of one instance. */
+const scopes = new WeakMap<Instance, Map<boolean, ModelScope>>();
 
 export function modelScope(inst: Instance, opts: BuildOptions = {}): ModelScope {
   const tighten = opts.tighten ?? opts.reduce ?? true;
+  let byTighten = scopes.get(inst);
+  if (!byTighten) scopes.set(inst, (byTighten = new Map()));
+  let scope = byTighten.get(tighten);
+  if (!scope) byTighten.set(tighten, (scope = computeScope(inst, tighten)));
+  return scope;
+}
+
+function computeScope(inst: Instance, tighten: boolean): ModelScope {
   const d = derive(inst);
   const { configs } = d;
   const C = configs.length;
@@ -181,7 +229,12 @@ export function modelScope(inst: Instance, opts: BuildOptions = {}): ModelScope 
   const replicaBound = (c: number) => tight?.replicas[c] ?? configs[c].max_replicas;
   // A dominated layout is dropped only when its dominator is itself kept (deployable with R̄ ≥ 1).
   const routeUsable = (i: number, c: number) => deployOpen(i, c) && replicaBound(c) >= 1 && !(tight && tight.dominatedBy[c] >= 0);
-  return { routeOpen, routeUsable, replicaBound, tight };
+  const standIn = Int32Array.from(configs, (cfg) => {
+    let c = cfg.index;
+    while (tight && tight.dominatedBy[c] >= 0) c = tight.dominatedBy[c];
+    return c;
+  });
+  return { routeOpen, routeUsable, replicaBound, tight, standIn };
 }
 
 export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
@@ -202,9 +255,9 @@ function emitModel(inst: Instance, opts: BuildOptions, count?: ModelSize): MilpM
   const { I, J, configs } = d;
   const C = configs.length;
   const sys = inst.system;
-  const H = sys.horizon_h;
   const perRoute = sys.slo_mode === 'per-route';
-  const { routeOpen, routeUsable, replicaBound, tight } = modelScope(inst, opts);
+  const { routeOpen, routeUsable, replicaBound, tight, standIn } = modelScope(inst, opts);
+  const k = coefficients(inst);
   // A restricted model (column generation, reduced-cost fixing) keeps only the listed layouts.
   const kept = (c: number) => !opts.only || opts.only.has(c);
 
@@ -238,9 +291,7 @@ function emitModel(inst: Instance, opts: BuildOptions, count?: ModelSize): MilpM
   for (let i = 0; i < I; i++) {
     for (let c = 0; c < C; c++) {
       if (reduce && !(routeUsable(i, c) && kept(c))) continue;
-      const at = i * C + c;
-      const cost = H * (d.token_storage_usd_per_h[i] + d.delay_penalty_usd_per_h[at]);
-      vars.x[at] = addCol(`x_${i}_${c}`, 'continuous', 0, routeOpen(i, c) ? 1 : 0, cost);
+      vars.x[i * C + c] = addCol(`x_${i}_${c}`, 'continuous', 0, routeOpen(i, c) ? 1 : 0, k.route(i, c));
     }
   }
   const used = (c: number) => {
@@ -249,14 +300,14 @@ function emitModel(inst: Instance, opts: BuildOptions, count?: ModelSize): MilpM
   };
   for (let c = 0; c < C; c++) {
     if (reduce && !used(c)) continue;
-    vars.r[c] = addCol(`r_${c}`, 'integer', 0, replicaBound(c), H * configs[c].price_usd_per_h);
+    vars.r[c] = addCol(`r_${c}`, 'integer', 0, replicaBound(c), k.replica(c));
     vars.w[c] = addCol(`w_${c}`, 'binary', 0, 1, 0);
   }
   for (let j = 0; j < J; j++) {
     if (reduce && !configs.some((cfg) => cfg.j === j && vars.w[cfg.index] >= 0)) continue;
-    vars.s[j] = addCol(`s_${j}`, 'binary', 0, 1, H * d.model_storage_usd_per_h[j]);
+    vars.s[j] = addCol(`s_${j}`, 'binary', 0, 1, k.stored(j));
   }
-  for (let i = 0; i < I; i++) vars.u[i] = addCol(`u_${i}`, 'continuous', 0, 1, H * d.unmet_penalty_usd_per_h[i]);
+  for (let i = 0; i < I; i++) vars.u[i] = addCol(`u_${i}`, 'continuous', 0, 1, k.unmet(i));
 
   // 1. Demand.
   for (let i = 0; i < I; i++) {
@@ -304,21 +355,20 @@ function emitModel(inst: Instance, opts: BuildOptions, count?: ModelSize): MilpM
   addRow('storage', '<=', sys.storage_capacity_gb, Array.from({ length: J }, (_, j): [number, number] => [vars.s[j], d.model_storage_gb[j]]));
   // 8. Budget, $ over the horizon.
   const budget: [number, number][] = [];
-  for (let c = 0; c < C; c++) budget.push([vars.r[c], H * configs[c].price_usd_per_h]);
-  for (let j = 0; j < J; j++) budget.push([vars.s[j], H * d.model_storage_usd_per_h[j]]);
-  for (let i = 0; i < I; i++) for (let c = 0; c < C; c++) budget.push([vars.x[i * C + c], H * d.token_storage_usd_per_h[i]]);
+  for (let c = 0; c < C; c++) budget.push([vars.r[c], k.replica(c)]);
+  for (let j = 0; j < J; j++) budget.push([vars.s[j], k.stored(j)]);
+  for (let i = 0; i < I; i++) for (let c = 0; c < C; c++) budget.push([vars.x[i * C + c], k.routeBudget(i)]);
   addRow('budget', '<=', sys.budget_usd, budget);
   // 9. SLOs: average mode rows in relative units; per-route mode is in the columns' existence.
   if (!perRoute) {
     for (let i = 0; i < I; i++) {
-      const t = inst.types[i];
       const delay: [number, number][] = [];
       const error: [number, number][] = [];
       for (let c = 0; c < C; c++) {
         const x = vars.x[i * C + c];
         if (x < 0) continue;
-        delay.push([x, (d.delay_s[i * C + c] - t.delay_slo_s) / t.delay_slo_s]);
-        error.push([x, (d.errorOf(i, c) - t.error_slo) / t.error_slo]);
+        delay.push([x, k.delaySlo(i, c)]);
+        error.push([x, k.errorSlo(i, c)]);
       }
       // With no positive coefficient the row holds for every x ≥ 0.
       if (!reduce || delay.some(([, a]) => a > 0)) addRow(`sd_${i}`, '<=', 0, delay);
@@ -326,11 +376,6 @@ function emitModel(inst: Instance, opts: BuildOptions, count?: ModelSize): MilpM
     }
   }
 
-  const standIn = Int32Array.from(configs, (cfg) => {
-    let c = cfg.index;
-    while (tight && tight.dominatedBy[c] >= 0) c = tight.dominatedBy[c];
-    return c;
-  });
   return { name: inst.meta.id, cols, rows, vars, key: variableKey(inst, vars), standIn };
 }
 

@@ -90,7 +90,6 @@ describe.each([
   ['cbc', cbcSolver],
 ])('native %s on the exported LP', (binary, solver) => {
   const installed = onPath(binary);
-  if (!installed) console.warn(`native ${binary} cross-check SKIPPED: ${binary} is not on PATH (apt-get install ${binary === 'cbc' ? 'coinor-cbc' : 'glpk-utils'})`);
   it.skipIf(!installed)('reaches the same optimum as highs on (6,6,10) per-route', async () => {
     const inst = baseInstance;
     // the LP file the binary reads carries the key of variable names as comments

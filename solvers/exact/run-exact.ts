@@ -4,10 +4,10 @@
  */
 import type { Instance, Plan } from '../problem/types.ts';
 import type { ModelSize } from '../solver.ts';
-import type { Backend, BackendOptions, ExactStatus } from './backend.ts';
+import type { Backend, BackendOptions, BackendResult, ExactStatus } from './backend.ts';
 import { evaluate } from '../problem/evaluator.ts';
 import { decodePlan, encodePlan } from './decode.ts';
-import { buildModel, countModel, modelSize } from './model.ts';
+import { buildModel, countModel, modelSize, type MilpModel } from './model.ts';
 import { parseWarmSpec } from './warm-spec.ts';
 import type { ReducedFacts } from './reduced-path.ts';
 
@@ -71,16 +71,8 @@ export async function solveExact(req: ExactRequest): Promise<ExactReply> {
   const warm = req.warm ? await warmStart(req.instance, req.warm) : undefined;
   const options = warm ? { ...req.options, start: encodePlan(req.instance, model, warm.plan) } : req.options;
   const tw = performance.now();
-  const { values, ...res } = await backend(model, options);
-  const t2 = performance.now();
-  return {
-    ...res,
-    plan: values ? decodePlan(req.instance, model, values, req.label) : null,
-    model_size: { before, after: modelSize(model) },
-    build_s: (t1 - t0) / 1000,
-    solve_s: (t2 - tw) / 1000,
-    ...(warm ? { warm: warm.facts } : {}),
-  };
+  const result = await backend(model, options);
+  return reply(req, model, result, before, (t1 - t0) / 1000, (performance.now() - tw) / 1000, warm && { warm: warm.facts });
 }
 
 /** The reduced path (reduced-path.ts): HiGHS only, always from a heuristic's plan. */
@@ -88,16 +80,25 @@ async function solveExactReduced(req: ExactRequest, before: ModelSize, t0: numbe
   const { solveReduced } = await import('./reduced-path.ts');
   const warm = await warmStart(req.instance, req.warm || REDUCE_WARM_DEFAULT);
   const tw = performance.now();
-  const { model, result, facts } = await solveReduced(req.instance, warm.plan, req.options);
+  const start = { plan: warm.plan, cost_usd: warm.facts.warm_cost_usd, feasible: warm.facts.warm_feasible };
+  const { model, result, facts } = await solveReduced(req.instance, start, req.options);
+  const build_s = (tw - t0) / 1000 - warm.facts.warm_s;
+  return reply(req, model, result, before, build_s, (performance.now() - tw) / 1000, { warm: warm.facts, reduced: facts });
+}
+
+/** The child's answer: the back-end's result with its plan decoded and the model's sizes. */
+function reply(
+  req: ExactRequest, model: MilpModel, result: BackendResult, before: ModelSize, build_s: number, solve_s: number,
+  extra: Pick<ExactReply, 'warm' | 'reduced'> = {},
+): ExactReply {
   const { values, ...res } = result;
   return {
     ...res,
     plan: values ? decodePlan(req.instance, model, values, req.label) : null,
     model_size: { before, after: modelSize(model) },
-    build_s: (tw - t0) / 1000 - warm.facts.warm_s,
-    solve_s: (performance.now() - tw) / 1000,
-    warm: warm.facts,
-    reduced: facts,
+    build_s,
+    solve_s,
+    ...extra,
   };
 }
 
