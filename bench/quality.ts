@@ -4,14 +4,17 @@
  *
  *   npx tsx bench/quality.ts [--seeds 1-20] [--sizes 6,6,10 8,8,10]
  *     [--scenarios S1,S3] [--modes average,per-route] [--solvers gh,agh,agh-lns]
- *     [--time-limit 120] [--cache FILE] [--json]
+ *     [--time-limit 120] [--exact highs] [--cache FILE] [--json] [--table]
  *
  * `--seeds` takes a range `a-b`, a list `1,4,7` or a count `n` (= 1-n). `--sizes` takes one or
  * more `I,J,K`. `--cache FILE` keeps the exact results in a JSON object mapping
  * `"<instance id>@<time limit s>"` to `{ status, cost, secs, instance_sha256 }`, with
  * instance_sha256 the sha256 hex of `JSON.stringify(instance)`; an entry whose hash differs from
  * the instance's (the generator changed) is ignored and recomputed. The file is read at start and
- * rewritten after every new exact solve.
+ * rewritten after every new exact solve. `--exact SPEC` names the exact solver (default `highs`;
+ * `highs:reduce` from (12,12,12) up); a spec other than `highs` is part of the cache key. Each
+ * entry also keeps the exact plan, so that a miss can be classified by what binds in the optimum
+ * (bench/binding.ts). `--table` prints the breakdown per size × scenario × mode.
  *
  * Gap = (heuristic − optimum) / optimum, marked `*` where the exact solve did not prove
  * optimality (then it is against the incumbent and may be negative) and `n/a` without an exact
@@ -28,6 +31,8 @@ import { InputError } from '../lib/errors.ts';
 import type { Instance, ScenarioId, SloMode } from '../solvers/problem/types.ts';
 import { listSolvers, parseSolverSpec, splitSolverList } from '../solvers/registry.ts';
 import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../traces/profile.ts';
+import { bindings, type Binding } from './binding.ts';
+import type { Plan } from '../solvers/problem/types.ts';
 
 export interface HeuristicResult {
   solver: string;
@@ -51,6 +56,8 @@ export interface QualityRow {
   exact_s: number | null;
   exact_unmet_rate: number | null;
   proven: boolean;
+  /** What binds in the exact plan (null without one). */
+  exact_binds: Binding[] | null;
   heuristics: HeuristicResult[];
 }
 
@@ -59,6 +66,7 @@ export interface ExactResult {
   cost: number | null;
   secs: number | null;
   instance_sha256: string;
+  plan?: Plan;
 }
 
 export interface QualityOptions {
@@ -69,6 +77,8 @@ export interface QualityOptions {
   /** Solver specs to measure against the optimum. */
   solvers: string[];
   timeLimitS: number;
+  /** Exact solver spec for the optima. */
+  exact: string;
   /** JSON file caching exact results (format above). */
   cache?: string;
 }
@@ -80,6 +90,7 @@ export const DEFAULTS: QualityOptions = {
   modes: ['average', 'per-route'],
   solvers: ['gh', 'agh', 'agh-lns'],
   timeLimitS: 120,
+  exact: 'highs',
 };
 
 export const instanceSha256 = (inst: Instance): string => createHash('sha256').update(JSON.stringify(inst)).digest('hex');
@@ -90,7 +101,7 @@ async function run(inst: Instance, spec: string, extra: Record<string, number> =
   const r = await solver.solve(inst, options);
   const secs = (performance.now() - t0) / 1000;
   const ev = r.plan ? evaluate(inst, r.plan) : null;
-  return { status: r.status, ev, secs, capHit: r.diagnostics?.time_cap_hit === true };
+  return { status: r.status, plan: r.plan, ev, secs, capHit: r.diagnostics?.time_cap_hit === true };
 }
 
 function readCache(path: string | undefined): Record<string, ExactResult> {
@@ -99,13 +110,13 @@ function readCache(path: string | undefined): Record<string, ExactResult> {
 
 /** The exact result for an instance: from the cache when its hash matches, else solved (and cached). */
 async function exactResult(inst: Instance, opts: QualityOptions, cache: Record<string, ExactResult>): Promise<ExactResult & { unmet: number | null }> {
-  const key = `${inst.meta.id}@${opts.timeLimitS}`;
+  const key = opts.exact === 'highs' ? `${inst.meta.id}@${opts.timeLimitS}` : `${inst.meta.id}@${opts.exact}@${opts.timeLimitS}`;
   const sha = instanceSha256(inst);
   const hit = cache[key];
-  if (hit && hit.instance_sha256 === sha) return { ...hit, unmet: null };
-  if (!listSolvers().some((s) => s.name === 'highs')) return { status: 'not registered', cost: null, secs: null, instance_sha256: sha, unmet: null };
-  const r = await run(inst, 'highs', { time_limit_s: opts.timeLimitS });
-  const exact: ExactResult = { status: r.status, cost: r.ev?.cost_usd ?? null, secs: r.secs, instance_sha256: sha };
+  if (hit && hit.instance_sha256 === sha) return { ...hit, unmet: hit.plan ? evaluate(inst, hit.plan).unmet_rate : null };
+  if (!listSolvers().some((s) => s.name === opts.exact.split(':')[0])) return { status: 'not registered', cost: null, secs: null, instance_sha256: sha, unmet: null };
+  const r = await run(inst, opts.exact, { time_limit_s: opts.timeLimitS });
+  const exact: ExactResult = { status: r.status, cost: r.ev?.cost_usd ?? null, secs: r.secs, instance_sha256: sha, ...(r.plan ? { plan: r.plan } : {}) };
   cache[key] = exact;
   if (opts.cache) writeFileSync(opts.cache, JSON.stringify({ ...readCache(opts.cache), [key]: exact }, null, 1));
   return { ...exact, unmet: r.ev?.unmet_rate ?? null };
@@ -133,7 +144,7 @@ export async function qualityRows(opts: QualityOptions, onRow?: (r: QualityRow) 
           const row: QualityRow = {
             instance: inst.meta.id, sizes, scenario, mode, seed,
             exact_status: exact.status, exact_cost_usd: exact.cost, exact_s: exact.secs, exact_unmet_rate: exact.unmet,
-            proven: exact.status === 'optimal', heuristics,
+            proven: exact.status === 'optimal', exact_binds: exact.plan ? bindings(inst, exact.plan) : null, heuristics,
           };
           rows.push(row);
           onRow?.(row);
@@ -183,7 +194,7 @@ export function summary(rows: QualityRow[]): string {
       const gaps = proven.map((r) => r.heuristics.find((h) => h.solver === name)!.gap!);
       const within = (x: number) => gaps.filter((v) => v <= x + 1e-12).length;
       const secs = hs.map((h) => h.secs);
-      lines.push(`  ${name.padEnd(10)} within 1%: ${within(0.01)}/${gaps.length}, within 5%: ${within(0.05)}/${gaps.length}, ` +
+      lines.push(`  ${name.padEnd(10)} within 1%: ${within(0.01)}/${gaps.length}, within 2%: ${within(0.02)}/${gaps.length}, within 5%: ${within(0.05)}/${gaps.length}, ` +
         (gaps.length ? `gap mean ${pct(gaps.reduce((a, b) => a + b, 0) / gaps.length)} max ${pct(Math.max(...gaps))}, ` : '') +
         `unmet mean ${pct(hs.reduce((a, h) => a + h.unmet_rate, 0) / hs.length)} max ${pct(Math.max(...hs.map((h) => h.unmet_rate)))}, ` +
         `time median ${median(secs).toFixed(2)} s max ${Math.max(...secs).toFixed(2)} s, time cap hit ${hs.filter((h) => h.time_cap_hit).length}/${hs.length}`);
@@ -192,6 +203,33 @@ export function summary(rows: QualityRow[]): string {
   const unproven = rows.filter((r) => !r.proven).length;
   if (unproven) lines.push(`${unproven} instance(s) without a proven optimum are left out of the gap figures (gaps marked *).`);
   return lines.join('\n');
+}
+
+/**
+ * Markdown table for one solver: per size × scenario × mode, instances with a proven optimum,
+ * within 1% / 2% / 5%, mean and max gap, median and max seconds; then every miss above `missAt`
+ * with what binds in the optimum.
+ */
+export function breakdown(rows: QualityRow[], solver: string, missAt = 0.02): string {
+  const out = ['| size | scenario | mode | proven | within 1% | within 2% | within 5% | mean gap | max gap | median s | max s |', '|---|---|---|---|---|---|---|---|---|---|---|'];
+  const groups = new Map<string, QualityRow[]>();
+  for (const r of rows) {
+    const key = `(${r.sizes.I},${r.sizes.J},${r.sizes.K}) | ${r.scenario} | ${r.mode}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const misses: string[] = [];
+  for (const [key, sel] of groups) {
+    const hs = sel.map((r) => r.heuristics.find((h) => h.solver === solver)!);
+    const gaps = sel.filter((r) => r.proven).map((r) => r.heuristics.find((h) => h.solver === solver)!.gap!);
+    const within = (x: number) => gaps.filter((v) => v <= x + 1e-12).length;
+    const secs = hs.map((h) => h.secs);
+    out.push(`| ${key} | ${gaps.length}/${sel.length} | ${within(0.01)} | ${within(0.02)} | ${within(0.05)} | ${gaps.length ? pct(gaps.reduce((a, b) => a + b, 0) / gaps.length) : 'n/a'} | ${gaps.length ? pct(Math.max(...gaps)) : 'n/a'} | ${median(secs).toFixed(2)} | ${Math.max(...secs).toFixed(2)} |`);
+    for (const r of sel) {
+      const h = r.heuristics.find((x) => x.solver === solver)!;
+      if (h.gap !== null && h.gap > missAt) misses.push(`- ${key.replaceAll(' | ', ' ')} seed ${r.seed}: ${pct(h.gap, r.proven)} (unmet ${pct(h.unmet_rate)} vs ${pct(r.exact_unmet_rate)}; binds in the optimum: ${r.exact_binds?.join(', ') || (r.exact_binds ? 'nothing' : 'n/a')})`);
+    }
+  }
+  return [...out, '', misses.length ? `Above ${pct(missAt)}:` : `None above ${pct(missAt)}.`, ...misses].join('\n');
 }
 
 /** `1-20`, `1,4,7` or a count `5` (= 1-5). */
@@ -224,6 +262,8 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
       sizes: { type: 'string', multiple: true },
       'time-limit': { type: 'string', default: String(DEFAULTS.timeLimitS) },
       json: { type: 'boolean', default: false },
+      table: { type: 'boolean', default: false },
+      exact: { type: 'string', default: DEFAULTS.exact },
       cache: { type: 'string' },
       scenarios: { type: 'string' },
       modes: { type: 'string' },
@@ -237,6 +277,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     modes: (values.modes?.split(',') as SloMode[] | undefined) ?? DEFAULTS.modes,
     solvers: values.solvers ? splitSolverList(values.solvers) : DEFAULTS.solvers,
     timeLimitS: Number(values['time-limit']),
+    exact: values.exact!,
     cache: values.cache,
   };
   const json = values.json === true;
@@ -245,6 +286,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     if (!json) console.log(header(opts.solvers));
     const rows = await qualityRows(opts, json ? undefined : (r) => console.log(formatRow(r)));
     console.log(json ? JSON.stringify(rows, null, 2) : `\n${summary(rows)}`);
+    if (values.table) for (const spec of opts.solvers) console.log(`\n${spec}\n${breakdown(rows, spec)}`);
   } catch (err) {
     if (!(err instanceof InputError)) throw err;
     console.error(`quality: ${err.message}`);

@@ -25,6 +25,7 @@ import { AGH_FAMILY, AGH_OPTIONS, aghResult, multiStart, newSearch, startsOf, ty
 import { mechanismsOf } from './ablations.ts';
 import { namedOrders } from './greedy/orders.ts';
 import { deploymentStarts, redeployStep } from './lns/redeploy.ts';
+import { insertionStep } from './lns/insert.ts';
 import { LNS_PASSES } from './lns/passes.ts';
 import { ruinAndRecreate, type RuinStats } from './lns/ruin.ts';
 import type { PlanState } from './greedy/state.ts';
@@ -45,6 +46,7 @@ export const aghLns: Solver = {
     redeploy_lps: { type: 'integer', default: -1, min: -1, max: 1_000_000, description: 'routing LPs per re-deploy step on the final plan (0: no re-deploy; −1: scaled with the instance size)' },
     deploy_starts: { type: 'integer', default: -1, min: -1, max: 10_000, description: 'deployment starts: one-replica plans descended by re-deploy steps (−1: 8 up to (10,10,10), else 0; needs redeploy_lps > 0)' },
     deploy_polish: { type: 'integer', default: 4, min: 0, max: 100, description: 'cheapest deployment starts finished by the re-deploy steps and local search' },
+    insert: { type: 'boolean', default: true, description: 'targeted insertion: a new deployment for a type left unmet, paid for by up to two reductions elsewhere, then re-deploy steps (needs redeploy_lps > 0)' },
     polish_starts: { type: 'integer', default: 3, min: 1, max: 100, description: 'local search runs from this many of the cheapest distinct starts' },
   },
   async solve(inst: Instance, options: SolveOptions): Promise<SolveResult> {
@@ -128,7 +130,18 @@ export const aghLns: Solver = {
       await yieldToEventLoop();
     }
 
+    // Targeted insertions (lns/insert.ts) on the cheapest plan, each followed by the local search.
+    let insertions = 0;
+    if (options.insert !== false) {
+      for (let round = 0; round < maxIterations && lpCap > 0 && !search.timedOut && insertionStep(best.state, search, lpCap, memo); round++) {
+        insertions++;
+        localSearch(best.state, search, maxIterations, stats, LNS_PASSES);
+        await yieldToEventLoop();
+      }
+    }
+
     return aghResult('agh-lns', inst, t0, best, run, stats, search, {
+      insertions,
       relayouts: stats.moves.relayouts ?? 0,
       pair_mixes: stats.moves.pairMixes ?? 0,
       redeploys,

@@ -27,7 +27,7 @@ export interface Change {
   r: number;
 }
 
-interface Priced {
+export interface Priced {
   total: number;
   deps: FixedDeployment[];
   x: Float64Array;
@@ -36,7 +36,7 @@ interface Priced {
 /** Deployments by pair. */
 export type Deployments = Map<number, Change>;
 
-function deploymentsOf(s: PlanState): Deployments {
+export function deploymentsOf(s: PlanState): Deployments {
   const cur: Deployments = new Map();
   for (let p = 0; p < s.P; p++) if (s.layout[p] >= 0) cur.set(p, { p, c: s.layout[p], r: s.replicas[p] });
   return cur;
@@ -46,7 +46,7 @@ function deploymentsOf(s: PlanState): Deployments {
  * The single changes of `cur`: drop a pair, ±1 replica, another layout, a new pair with one
  * replica; `finer` adds, for another layout, one replica more or fewer than the GPUs it replaces.
  */
-function singleChanges(s: PlanState, cur: Deployments, finer: boolean): Change[] {
+export function singleChanges(s: PlanState, cur: Deployments, finer: boolean): Change[] {
   const { configs, pairConfigs } = s.pre.d;
   const options: Change[] = [];
   for (let p = 0; p < s.P; p++) {
@@ -76,7 +76,7 @@ function singleChanges(s: PlanState, cur: Deployments, finer: boolean): Change[]
   return options;
 }
 
-function withChanges(cur: Deployments, changes: Change[]): Deployments {
+export function withChanges(cur: Deployments, changes: Change[]): Deployments {
   const deps = new Map(cur);
   for (const ch of changes) {
     if (ch.r === 0) deps.delete(ch.p);
@@ -89,7 +89,7 @@ function withChanges(cur: Deployments, changes: Change[]): Deployments {
  * Fixed cost ($ over the horizon) of a deployment set, or null when it breaks the budget, a pool
  * or the storage on its own.
  */
-function fixedCost(s: PlanState, deps: Deployments): number | null {
+export function fixedCost(s: PlanState, deps: Deployments): number | null {
   const pre = s.pre;
   const d = pre.d;
   const { configs } = d;
@@ -248,7 +248,7 @@ export function lowerBound(s: PlanState, deps: Deployments, budgetLeft: number, 
 }
 
 /** Routes a deployment set with the routing LP: its total cost and routes. */
-function routed(s: PlanState, deps: Deployments, fixed: number): Priced {
+export function routed(s: PlanState, deps: Deployments, fixed: number): Priced {
   const list = [...deps.values()].map((ch) => ({ c: ch.c, replicas: ch.r }));
   const lp = routingLp(s.inst, list, s.inst.system.budget_usd - fixed);
   return { total: fixed + lp.cost, deps: list, x: lp.x };
@@ -339,7 +339,7 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number, { fin
 }
 
 /** A deployment set's memo key: its (layout, replicas) in layout order. */
-function keyOf(deps: Deployments): string {
+export function keyOf(deps: Deployments): string {
   return [...deps.values()]
     .sort((a, b) => a.c - b.c)
     .map((ch) => `${ch.c}x${ch.r}`)
@@ -356,7 +356,7 @@ function apply(s: PlanState, undo: PlanState, best: Priced, before: number): boo
 }
 
 /** Replaces the plan in `s` by a priced deployment set's routes (replicas shrink to the loads). */
-function load(s: PlanState, priced: Priced): void {
+export function load(s: PlanState, priced: Priced): void {
   const { C } = s.pre;
   const { configs } = s.pre.d;
   s.reset();
