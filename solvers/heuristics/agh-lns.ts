@@ -14,7 +14,9 @@
  * - re-deploy (lns/redeploy.ts): on the cheapest result, deployment changes each priced exactly by
  *   re-solving all routing with the routing LP (skipped where a cheap lower bound on that LP shows
  *   the change cannot improve); and up to (10,10,10), deployment starts (one-replica
- *   plans grown by re-deploy steps), the cheapest few finished the same way.
+ *   plans grown by re-deploy steps), the cheapest few finished the same way;
+ * - targeted insertion (lns/insert.ts): on the cheapest plan, a new deployment for a type paying
+ *   large unmet or delay penalties, paid for by up to two reductions elsewhere, then re-deploy steps.
  * Effort is bounded by step counts scaled with I·J·K; the time budget is a safety cap only.
  * See README.md.
  */
@@ -46,7 +48,7 @@ export const aghLns: Solver = {
     redeploy_lps: { type: 'integer', default: -1, min: -1, max: 1_000_000, description: 'routing LPs per re-deploy step on the final plan (0: no re-deploy; −1: scaled with the instance size)' },
     deploy_starts: { type: 'integer', default: -1, min: -1, max: 10_000, description: 'deployment starts: one-replica plans descended by re-deploy steps (−1: 8 up to (10,10,10), else 0; needs redeploy_lps > 0)' },
     deploy_polish: { type: 'integer', default: 4, min: 0, max: 100, description: 'cheapest deployment starts finished by the re-deploy steps and local search' },
-    insert: { type: 'boolean', default: true, description: 'targeted insertion: a new deployment for a type left unmet, paid for by up to two reductions elsewhere, then re-deploy steps (needs redeploy_lps > 0)' },
+    insert: { type: 'boolean', default: true, description: 'targeted insertion: a new deployment (or, average mode, a mixed pair) for a type paying large unmet or delay penalties, paid for by up to two reductions elsewhere, then re-deploy steps (needs redeploy_lps > 0)' },
     polish_starts: { type: 'integer', default: 3, min: 1, max: 100, description: 'local search runs from this many of the cheapest distinct starts' },
   },
   async solve(inst: Instance, options: SolveOptions): Promise<SolveResult> {
