@@ -174,13 +174,15 @@ function ruinStepsFor(inst: Instance, option: number): number {
 }
 
 /**
- * Routing LPs per re-deploy step: the option, or by default scaled down with the state size
- * (3,000 at base size, 1,000 at (10,10,10), 334 at (12,12,12), 15 at (20,20,20), none from
- * (30,30,30)): an LP and the neighbourhood grow with the instance, and the bench targets must hold.
+ * Routing LPs per re-deploy step: the option, or by default 3,000 up to SMALL_STATE and above it
+ * scaled down with the state size (334 at (12,12,12), 15 at (20,20,20), none from (30,30,30)): an
+ * LP and the neighbourhood grow with the instance, and the bench targets must hold. At (10,10,10)
+ * the scaled count (1,000) missed three-deployment moves: on tuning seeds 301–302 3,000 took 16 of
+ * 20 to 19 of 20 within 2% of the optimum, for twice the time (solvers/heuristics/README.md).
  */
 function redeployLpsFor(inst: Instance, option: number): number {
   if (option >= 0) return option;
-  return Math.min(3000, Math.floor(1e9 / stateSize(inst) ** 2));
+  return stateSize(inst) <= SMALL_STATE ? 3000 : Math.min(3000, Math.floor(1e9 / stateSize(inst) ** 2));
 }
 
 /**
