@@ -15,6 +15,7 @@ import { bestKnownCommand } from './commands/best-known.ts';
 import { benchCommand } from './commands/bench.ts';
 import { runCommand } from './commands/run.ts';
 import { sweepCommand } from './commands/sweep.ts';
+import { compareCommand } from './commands/compare.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { reportCommand } from './commands/report.ts';
 import { notebooksCommand } from './commands/notebooks.ts';
@@ -34,6 +35,7 @@ const commands: CommandModule<any, any>[] = [
   benchCommand,
   runCommand,
   sweepCommand,
+  compareCommand,
   mergeCommand,
   reportCommand,
   notebooksCommand,

@@ -460,6 +460,8 @@ const SCALING = ['e1', 'sweep'];
  */
 export const PROFILE_EXPERIMENTS: readonly string[] = [...SCALING, 'compare'];
 export const PROFILE_CHARTS = ['profile-time', 'profile-cost'] as const;
+/** The charts only a comparison has (harness/compare/charts.ts). */
+export const COMPARE_CHARTS = ['anytime', 'primal-integral'] as const;
 const SYMLOG_NOTE = 'y axis: symmetric log scale (linear near 0), so small and huge values both show.';
 
 function line(def: Omit<ChartDef, 'layers'>, chart: LineChart): ChartDef {
@@ -561,7 +563,10 @@ const STOPPED_DAY_NOTE = 'Ringed: days whose plan came from a solve stopped at i
 /** The charts the summary rows of a run support, in the order of docs/experiments.md. */
 /** Every chart file stem a run of `kind` with these experiments can have: the files a report may replace or remove. */
 export function chartFiles(kind: CellKind, experiments: readonly string[]): Set<string> {
-  const profiles = (e: string) => (kind === 'solve' && PROFILE_EXPERIMENTS.includes(e) ? PROFILE_CHARTS.map((name) => `${e}-${name}`) : []);
+  const profiles = (e: string) => (kind !== 'solve' ? [] : [
+    ...(PROFILE_EXPERIMENTS.includes(e) ? PROFILE_CHARTS.map((name) => `${e}-${name}`) : []),
+    ...(e === 'compare' ? COMPARE_CHARTS.map((name) => `${e}-${name}`) : []),
+  ]);
   return new Set(experiments.flatMap((e) => [...CHARTS.filter((d) => d.kind === kind && d.experiments.includes(e)).map((d) => `${e}-${d.name}`), ...profiles(e)]));
 }
 

@@ -14,6 +14,8 @@ import { reportHtml } from './report-html.ts';
 import { decodeRow, summarise, type Row } from './summary.ts';
 import { knownLookup } from './best-known.ts';
 import { profileCharts } from './profile-charts.ts';
+import { comparisonCharts } from '../compare/charts.ts';
+import { isComparison, scoreComparison, writeComparison } from '../compare/report.ts';
 
 export interface ReportFiles {
   summary: string;
@@ -42,12 +44,16 @@ export async function renderReport(runDir: string, warn: (line: string) => void 
   // Never through a `charts` symlink: everything a report writes stays inside the run directory.
   const chartsDir = makeSubdir(runDir, 'charts');
   const profiles = kind === 'solve' ? profileCharts(raw, summary, known) : [];
-  const charts = await writeCharts(chartsDir, [...chartsFor(kind, summary), ...profiles]);
+  // A comparison (`alloc-bench compare`) also gets its anytime and primal-integral charts and compare.html.
+  const comparison = isComparison(manifest) ? scoreComparison(runDir, manifest, raw, known) : null;
+  const compared = comparison ? comparisonCharts(comparison.comparison, summary) : [];
+  const charts = await writeCharts(chartsDir, [...chartsFor(kind, summary), ...profiles, ...compared]);
   const experiments = [manifest.config.experiment, ...summary.map((r) => String(r.experiment))];
   removeStaleCharts(chartsDir, chartFiles(kind, experiments), new Set(charts.map((c) => c.file)));
 
   const htmlPath = join(runDir, 'report.html');
   writeFileAtomic(htmlPath, reportHtml({ manifest, kind, raw, summary, charts }));
+  if (comparison) writeComparison(runDir, manifest, comparison, charts);
   return { summary: summaryPath, charts: charts.map((c) => join(chartsDir, `${c.file}.svg`)), html: htmlPath, rows: summary, rendered: charts };
 }
 
