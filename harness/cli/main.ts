@@ -16,6 +16,7 @@ import { benchCommand } from './commands/bench.ts';
 import { runCommand } from './commands/run.ts';
 import { sweepCommand } from './commands/sweep.ts';
 import { compareCommand } from './commands/compare.ts';
+import { newSolverCommand } from './commands/new-solver.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { reportCommand } from './commands/report.ts';
 import { notebooksCommand } from './commands/notebooks.ts';
@@ -27,6 +28,7 @@ const commands: CommandModule<any, any>[] = [
   generateCommand,
   inspectCommand,
   solversCommand,
+  newSolverCommand,
   solveCommand,
   evaluateCommand,
   exportLpCommand,
