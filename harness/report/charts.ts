@@ -132,7 +132,7 @@ const PERCENT = { axis: { format: '.0%' } };
 const LOG = { scale: { type: 'log' } };
 
 /** 1, 2 and 5 times each power of ten from `lo` to `hi` (both powers of ten), or only the powers when `powersOnly`. */
-function decadeTicks(lo: number, hi: number, powersOnly: boolean): number[] {
+export function decadeTicks(lo: number, hi: number, powersOnly: boolean): number[] {
   const ticks: number[] = [];
   for (let p = lo; p <= hi * 1.0001; p *= 10) {
     const t = Number(p.toPrecision(6));

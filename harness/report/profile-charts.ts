@@ -3,7 +3,7 @@
  * to the best-known cost, a step line per solver in its fixed colour (chart-style.ts). Drawn from
  * the raw rows, since a profile needs every instance, not the group means of summary.csv.
  */
-import { assemble, n, PROFILE_CHARTS, PROFILE_EXPERIMENTS, q, type Chart, type Layer } from './charts.ts';
+import { assemble, decadeTicks, n, PROFILE_CHARTS, PROFILE_EXPERIMENTS, q, type Chart, type Layer } from './charts.ts';
 import { seriesColors, seriesName } from './chart-style.ts';
 import { instanceResults, performanceRatios, profilePoints, type InstanceResult, type ProfileMeasure } from './profiles.ts';
 import type { KnownLookup, Row } from './summary.ts';
@@ -22,6 +22,16 @@ const TEXT: Record<ProfileMeasure, { title: string; x: string; note: string }> =
 };
 
 const READING = 'Higher is better: the value at τ = 1 is how often the solver is the best, the right end how often it has a feasible plan at all; a curve above another everywhere dominates it.';
+
+/**
+ * Ticks of a τ axis spanning a decade or more: 1, 2 and 5 of each decade, or only the powers of ten
+ * beyond two decades (vega's own labels run together there: "1,0002,000"); vega's default below.
+ */
+function tauTicks(tauMax: number): { values?: number[] } {
+  if (tauMax < 10) return {};
+  const decades = Math.ceil(Math.log10(tauMax));
+  return { values: decadeTicks(1, 10 ** decades, decades > 2).filter((t) => t <= tauMax) };
+}
 
 /**
  * Solvers run on only some instances (E1 runs the exact solvers at the sizes they can solve): they
@@ -51,7 +61,7 @@ export function profileCharts(raw: readonly Row[], summary: readonly Row[], know
       const tauMax = Math.max(1.1, ...finite) * 1.1;
       const values = profilePoints(ratios, tauMax) as unknown as Row[];
       const colors = { domain: solvers, range: solvers.map((s) => palette.get(s) ?? '#888') };
-      const x = q('tau', TEXT[measure].x, { scale: { type: 'log', domain: [1, tauMax], nice: false }, axis: { format: ',~g' } });
+      const x = q('tau', TEXT[measure].x, { scale: { type: 'log', domain: [1, tauMax], nice: false }, axis: { format: ',~g', ...tauTicks(tauMax) } });
       const y = q('share', `Share of the ${instances} instances`, { scale: { domain: [0, 1] }, axis: { format: '.0%' } });
       const color = n('solver', 'Solver', { sort: null, scale: colors });
       const layers: Layer[] = [{ mark: { type: 'line', interpolate: 'step-after', strokeWidth: 2, clip: true }, encoding: { x, y, color } }];
