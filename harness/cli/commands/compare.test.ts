@@ -67,6 +67,23 @@ describe('alloc-bench compare', () => {
     expect(existsSync(join(out, 'compare.html'))).toBe(true);
   }, 120_000);
 
+  it('shards and merges like any sweep: the merged run has every shard\'s trajectory files and its comparison', async () => {
+    const shards = [1, 2].map((i) => join(tmp, `shard${i}`));
+    for (const [n, dir] of shards.entries()) {
+      const r = await runCli(['compare', 'agh-lns', '--against', 'gh', '--set', 'tiny', '--shard', `${n + 1}/2`, '--out', dir, '--jobs', '1']);
+      expect(r.status, r.stderr).toBe(0);
+    }
+    const merged = join(tmp, 'merged');
+    const m = await runCli(['merge', ...shards, '--out', merged]);
+    expect(m.status, m.stderr).toBe(0);
+    // agh-lns records a trajectory on each of the 4 instances; gh none
+    const files = shards.flatMap((d) => readdirSync(join(d, 'trajectories')).map((f) => [d, f]));
+    expect(files).toHaveLength(4);
+    expect(readdirSync(join(merged, 'trajectories')).sort()).toEqual(files.map(([, f]) => f).sort());
+    for (const [d, f] of files) expect(readFileSync(join(merged, 'trajectories', f), 'utf8')).toBe(readFileSync(join(d, 'trajectories', f), 'utf8'));
+    expect(csv(join(merged, 'compare-wtl.csv'))[0]).toMatchObject({ solver: 'agh-lns', against: 'gh', instances: '4' });
+  }, 120_000);
+
   it('refuses an unknown set and a bad solver with one line (exit 2)', async () => {
     const bad = await runCli(['compare', 'nope', '--set', 'tiny', '--out', join(tmp, 'bad')]);
     expect(bad.status).toBe(2);
