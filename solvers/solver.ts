@@ -4,6 +4,7 @@
  * the evaluator (`solvers/problem/evaluator.ts`) scores every plan.
  */
 import type { Instance, Plan } from './problem/types.ts';
+import type { TrajectoryPoint } from './trajectory.ts';
 
 /**
  * Outcome taxonomy. Exact solvers: optimal / time_limit_feasible / time_limit_no_solution /
@@ -56,6 +57,8 @@ export interface SolveResult {
   /** Human-readable reason for `error` and other non-plan outcomes. */
   message?: string;
   model_size?: { before: ModelSize; after: ModelSize };
+  /** Anytime data (trajectory.ts): incumbent and bound over the solve's time, when the solver records them. */
+  trajectory?: TrajectoryPoint[];
   diagnostics?: Record<string, unknown>;
 }
 

@@ -15,6 +15,8 @@ import { bestKnownCommand } from './commands/best-known.ts';
 import { benchCommand } from './commands/bench.ts';
 import { runCommand } from './commands/run.ts';
 import { sweepCommand } from './commands/sweep.ts';
+import { compareCommand } from './commands/compare.ts';
+import { newSolverCommand } from './commands/new-solver.ts';
 import { mergeCommand } from './commands/merge.ts';
 import { reportCommand } from './commands/report.ts';
 import { notebooksCommand } from './commands/notebooks.ts';
@@ -26,6 +28,7 @@ const commands: CommandModule<any, any>[] = [
   generateCommand,
   inspectCommand,
   solversCommand,
+  newSolverCommand,
   solveCommand,
   evaluateCommand,
   exportLpCommand,
@@ -34,6 +37,7 @@ const commands: CommandModule<any, any>[] = [
   benchCommand,
   runCommand,
   sweepCommand,
+  compareCommand,
   mergeCommand,
   reportCommand,
   notebooksCommand,

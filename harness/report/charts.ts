@@ -123,16 +123,16 @@ function byFamily(values: Row[]): Row[] {
 
 // ─── spec builders ──────────────────────────────────────────────────────────────────────────
 
-type Encoding = Record<string, unknown>;
-type Layer = { mark: unknown; encoding: Encoding; transform?: unknown[] };
+export type Encoding = Record<string, unknown>;
+export type Layer = { mark: unknown; encoding: Encoding; transform?: unknown[] };
 
-const q = (field: string, title: string | null, extra: Encoding = {}) => ({ field, type: 'quantitative', title, ...extra });
-const n = (field: string, title: string, extra: Encoding = {}) => ({ field, type: 'nominal', title, ...extra });
+export const q = (field: string, title: string | null, extra: Encoding = {}) => ({ field, type: 'quantitative', title, ...extra });
+export const n = (field: string, title: string, extra: Encoding = {}) => ({ field, type: 'nominal', title, ...extra });
 const PERCENT = { axis: { format: '.0%' } };
 const LOG = { scale: { type: 'log' } };
 
 /** 1, 2 and 5 times each power of ten from `lo` to `hi` (both powers of ten), or only the powers when `powersOnly`. */
-function decadeTicks(lo: number, hi: number, powersOnly: boolean): number[] {
+export function decadeTicks(lo: number, hi: number, powersOnly: boolean): number[] {
   const ticks: number[] = [];
   for (let p = lo; p <= hi * 1.0001; p *= 10) {
     const t = Number(p.toPrecision(6));
@@ -208,7 +208,7 @@ interface Context {
  * `columns`: a column of panels per value of this field (E2's scenarios), each with its own y
  * scale, and a row per panel label; otherwise the panels wrap three to a row and share their scales.
  */
-function assemble(title: string, subtitle: string[], values: Row[], panelled: boolean, layers: Layer[], size: { width: unknown; height: unknown }, columns?: string): TopLevelSpec {
+export function assemble(title: string, subtitle: string[], values: Row[], panelled: boolean, layers: Layer[], size: { width: unknown; height: unknown }, columns?: string): TopLevelSpec {
   const body = { ...size, layer: layers };
   const facet = (field: string) => ({ field, type: 'nominal', title: null, sort: null });
   // Panels share their scales (vega-lite's default for facets): bars and lines compare across them.
@@ -453,6 +453,15 @@ const SOLVER = { field: 'solver', title: 'Solver' };
 const SIZE_X = { field: 'size', title: 'Instance size I×J×K', ordinal: true, slant: true };
 const KAPPA_X = { field: 'kappa', title: 'Inflation κ' };
 const SCALING = ['e1', 'sweep'];
+
+/**
+ * The performance-profile charts (profile-charts.ts): drawn from the raw rows, one per measure, for
+ * the experiments that compare solvers across instances — E1, ad-hoc sweeps and `alloc-bench compare`.
+ */
+export const PROFILE_EXPERIMENTS: readonly string[] = [...SCALING, 'compare'];
+export const PROFILE_CHARTS = ['profile-time', 'profile-cost'] as const;
+/** The charts only a comparison has (harness/compare/charts.ts). */
+export const COMPARE_CHARTS = ['anytime', 'primal-integral'] as const;
 const SYMLOG_NOTE = 'y axis: symmetric log scale (linear near 0), so small and huge values both show.';
 
 function line(def: Omit<ChartDef, 'layers'>, chart: LineChart): ChartDef {
@@ -554,7 +563,11 @@ const STOPPED_DAY_NOTE = 'Ringed: days whose plan came from a solve stopped at i
 /** The charts the summary rows of a run support, in the order of docs/experiments.md. */
 /** Every chart file stem a run of `kind` with these experiments can have: the files a report may replace or remove. */
 export function chartFiles(kind: CellKind, experiments: readonly string[]): Set<string> {
-  return new Set(experiments.flatMap((e) => CHARTS.filter((d) => d.kind === kind && d.experiments.includes(e)).map((d) => `${e}-${d.name}`)));
+  const profiles = (e: string) => (kind !== 'solve' ? [] : [
+    ...(PROFILE_EXPERIMENTS.includes(e) ? PROFILE_CHARTS.map((name) => `${e}-${name}`) : []),
+    ...(e === 'compare' ? COMPARE_CHARTS.map((name) => `${e}-${name}`) : []),
+  ]);
+  return new Set(experiments.flatMap((e) => [...CHARTS.filter((d) => d.kind === kind && d.experiments.includes(e)).map((d) => `${e}-${d.name}`), ...profiles(e)]));
 }
 
 export function chartsFor(kind: CellKind, summary: readonly Row[]): Chart[] {

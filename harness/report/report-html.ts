@@ -20,7 +20,7 @@ export interface ExperimentText {
 
 const COST_TERMS = COST_TERM_NAMES('');
 /** The figures E1 is about first (time, speedup, gap), the status counts after them. */
-const SCALING_COLUMNS = ['rows', 'solve_time_s', 'solve_time_median_s', 'speedup_geomean', 'speedup_median', 'gap_mean', 'gap_max', 'gap_bound_max', 'feasible_share', 'cost_usd', 'optimal_count', 'time_limit_feasible_count', 'time_limit_no_solution_count', 'time_cap_hit_count', 'error_count'];
+const SCALING_COLUMNS = ['rows', 'solve_time_s', 'solve_time_median_s', 'solve_time_sgm10_s', 'solve_time_sgm1_s', 'speedup_geomean', 'speedup_median', 'gap_mean', 'gap_max', 'gap_bound_max', 'feasible_share', 'cost_usd', 'optimal_count', 'time_limit_feasible_count', 'time_limit_no_solution_count', 'time_cap_hit_count', 'error_count'];
 const STAGE2_COLUMNS = ['realised_cost_mean_usd', 'realised_cost_p5_usd', 'realised_cost_p95_usd', 'violation_rate_mean', 'violation_rate_p5', 'violation_rate_p95', 'unmet_rate', 'dropped_rate_mean', 'shed_rate_mean', 'violation_any_share'];
 
 const EXPERIMENTS: Record<string, ExperimentText> = {
@@ -43,6 +43,11 @@ const EXPERIMENTS: Record<string, ExperimentText> = {
     title: 'E4 — Stress test: inflation up to 1.5×',
     claim: 'The cost-minimal exact plan degrades sharply with inflation; AGH keeps violations controlled and cost stable — it "degrades gracefully through its provisioned headroom" (v2).',
     columns: ['rows', 'cost_usd', ...STAGE2_COLUMNS],
+  },
+  compare: {
+    title: 'Comparison (alloc-bench compare; compare.html has win/tie/loss, gaps and a card per instance)',
+    claim: null,
+    columns: SCALING_COLUMNS,
   },
   e5: {
     title: 'E5 — Rolling horizon under demand volatility',
@@ -98,7 +103,7 @@ function cell(r: Row, name: string): string {
 }
 
 /** `keyed`: the first column names the row and stays in view when the table scrolls sideways. */
-function table(headers: { name: string; title?: string }[], rows: string[][], keyed = false): string {
+export function table(headers: { name: string; title?: string }[], rows: string[][], keyed = false): string {
   const th = headers.map((h) => `<th${h.title ? ` title="${esc(h.title)}"` : ''}>${esc(h.name)}</th>`).join('');
   const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
   return `<div class="scroll"><table${keyed ? ' class="keyed"' : ''}><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
@@ -172,7 +177,7 @@ function statusCounts(raw: readonly Row[]): string {
 }
 
 /** Inline SVG: the HTML parser puts <svg> in the SVG namespace, so the xmlns declarations go. */
-function figure(c: RenderedChart): string {
+export function figure(c: RenderedChart): string {
   const svg = c.svg.replace(/\s+xmlns(:\w+)?="[^"]*"/g, '').replace('<svg', `<svg role="img" aria-label="${esc(c.title)}"`);
   const reading = c.reading ? `<p class="reading">${esc(c.reading)}</p>` : '';
   return `<figure class="chart" id="chart-${esc(c.file)}">${svg}<figcaption>${esc(c.title)} — charts/${esc(c.file)}.svg, .png, .vl.json</figcaption>${reading}</figure>`;
@@ -192,7 +197,7 @@ export function provenanceItems(m: Manifest): [string, string][] {
   ];
 }
 
-function provenance(m: Manifest): string {
+export function provenance(m: Manifest): string {
   return `<dl class="meta">${provenanceItems(m).map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`;
 }
 
@@ -204,7 +209,7 @@ function columnDocs(kind: CellKind): string {
   return `<section id="columns"><h2>Columns</h2><p>${esc(ENCODING_NOTE.replace(/[`*]/g, ''))}</p>${sections.join('\n')}</section>`;
 }
 
-const CSS = `
+export const CSS = `
 body{font-family:"DejaVu Sans",Verdana,sans-serif;margin:2em auto;max-width:1200px;padding:0 1em;color:#222;line-height:1.4}
 h1{font-size:1.5em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
 dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{font-weight:bold}dd{margin:0;word-break:break-word}

@@ -39,7 +39,7 @@ describe('renderReport', () => {
   it('writes summary.csv, every chart and a self-contained report.html', { timeout: 60_000 }, async () => {
     const dir = run('e1', 'solve', e1Rows());
     const out = await renderReport(dir);
-    expect(chartStems(dir)).toEqual(['e1-gap', 'e1-runtime', 'e1-speedup']);
+    expect(chartStems(dir)).toEqual(['e1-gap', 'e1-profile-cost', 'e1-profile-time', 'e1-runtime', 'e1-speedup']);
 
     const records: Record<string, string>[] = parse(readFileSync(out.summary, 'utf8'), { columns: true });
     expect(Object.keys(records[0])).toEqual(SUMMARY_COLUMNS.solve.map((c) => c.name));
@@ -81,7 +81,7 @@ describe('renderReport', () => {
     const heuristicsOnly = e1Rows().filter((r) => r.solver_kind === 'heuristic');
     writeRawCsv(join(dir, 'raw.csv'), RAW_COLUMNS.solve, heuristicsOnly.map((r) => encodeRow(r, RAW_COLUMNS.solve)));
     await renderReport(dir);
-    expect(chartStems(dir)).toEqual(['e1-runtime']);
+    expect(chartStems(dir)).toEqual(['e1-profile-cost', 'e1-profile-time', 'e1-runtime']);
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).not.toContain('e1-speedup');
   });
 
@@ -150,7 +150,10 @@ const charts = [...document.querySelectorAll('figure.chart')].map((f) => {
   const series = [...svg.querySelectorAll('.role-legend')].filter((l) => /titled '(Solver|Policy)'/.test(l.getAttribute('aria-label')));
   for (const sym of series.flatMap((l) => [...l.querySelectorAll('.role-legend-symbol')])) {
     const label = sym.parentElement.querySelector('.role-legend-label text');
-    if (label) legend[label.textContent] = sym.querySelector('path').getAttribute('fill');
+    // A point symbol is filled; a line's (the performance profiles) is only stroked.
+    const path = sym.querySelector('path');
+    const fill = path.getAttribute('fill');
+    if (label) legend[label.textContent] = fill && fill !== 'transparent' && fill !== 'none' ? fill : path.getAttribute('stroke');
   }
   const paths = [...svg.querySelectorAll('.role-mark path')];
   const strokes = [...new Set(paths.map((p) => p.getAttribute('stroke') || p.getAttribute('fill')))];
@@ -256,6 +259,12 @@ describe.skipIf(!chromium)('report.html in headless Chromium', () => {
       expect(gap.legend[solver], solver).toBe(runtime.legend[solver]);
       expect(new Set(Object.values(runtime.legend)).size).toBe(Object.keys(runtime.legend).length);
       for (const c of [runtime, gap]) expect(c.strokes, `${c.id} draws ${solver}`).toContain(runtime.legend[solver]);
+      // the performance profiles (issue 25) keep each solver's colour
+      for (const id of ['chart-e1-profile-time', 'chart-e1-profile-cost']) {
+        const profile = layout.charts.find((c) => c.id === id)!;
+        expect(profile.legend[solver], `${id}: ${solver}`).toBe(runtime.legend[solver]);
+        expect(profile.strokes, `${id} draws ${solver}`).toContain(runtime.legend[solver]);
+      }
     }
     await new Promise((r) => setImmediate(r));
 

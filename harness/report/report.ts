@@ -13,6 +13,9 @@ import { encodeRow, readRawCsv, refuseDuplicateRows, writeRawCsv } from '../swee
 import { reportHtml } from './report-html.ts';
 import { decodeRow, summarise, type Row } from './summary.ts';
 import { knownLookup } from './best-known.ts';
+import { profileCharts } from './profile-charts.ts';
+import { comparisonCharts } from '../compare/charts.ts';
+import { isComparison, scoreComparison, writeComparison } from '../compare/report.ts';
 
 export interface ReportFiles {
   summary: string;
@@ -33,18 +36,24 @@ export async function renderReport(runDir: string, warn: (line: string) => void 
   refuseDuplicateRows(rawPath, rawFile.rows);
   const raw = rawFile.rows.map((r) => decodeRow(r, RAW_COLUMNS[kind]));
   // Gaps are measured against the best-known table too (proven optima, better bounds).
-  const summary = summarise(kind, raw, knownLookup(manifest.config.profile_sha256));
+  const known = knownLookup(manifest.config.profile_sha256);
+  const summary = summarise(kind, raw, known);
   const summaryPath = join(runDir, 'summary.csv');
   writeRawCsv(summaryPath, SUMMARY_COLUMNS[kind], summary.map((r) => encodeRow(r, SUMMARY_COLUMNS[kind])));
 
   // Never through a `charts` symlink: everything a report writes stays inside the run directory.
   const chartsDir = makeSubdir(runDir, 'charts');
-  const charts = await writeCharts(chartsDir, chartsFor(kind, summary));
+  const profiles = kind === 'solve' ? profileCharts(raw, summary, known) : [];
+  // A comparison (`alloc-bench compare`) also gets its anytime and primal-integral charts and compare.html.
+  const comparison = isComparison(manifest) ? scoreComparison(runDir, manifest, raw, known) : null;
+  const compared = comparison ? comparisonCharts(comparison.comparison, summary) : [];
+  const charts = await writeCharts(chartsDir, [...chartsFor(kind, summary), ...profiles, ...compared]);
   const experiments = [manifest.config.experiment, ...summary.map((r) => String(r.experiment))];
   removeStaleCharts(chartsDir, chartFiles(kind, experiments), new Set(charts.map((c) => c.file)));
 
   const htmlPath = join(runDir, 'report.html');
   writeFileAtomic(htmlPath, reportHtml({ manifest, kind, raw, summary, charts }));
+  if (comparison) writeComparison(runDir, manifest, comparison, charts);
   return { summary: summaryPath, charts: charts.map((c) => join(chartsDir, `${c.file}.svg`)), html: htmlPath, rows: summary, rendered: charts };
 }
 

@@ -43,6 +43,17 @@ describe('summary of solve rows (E1 fixture, computed by hand)', () => {
     expect(find(summary, { size_i: 6, solver_label: 'glpk' })).toMatchObject({ solve_time_s: 5, solve_time_median_s: 5, solve_time_censored: false, optimal_count: 2 });
   });
 
+  it('shifted geometric means of the times (shift 10 s and 1 s), a failure charged at its time limit', () => {
+    // glpk at 6: times 2 and 8 → √((2 + 10)(8 + 10)) − 10 = √216 − 10; √((2 + 1)(8 + 1)) − 1 = √27 − 1
+    const glpk6 = find(summary, { size_i: 6, solver_label: 'glpk' });
+    expect(glpk6.solve_time_sgm10_s).toBeCloseTo(Math.sqrt(216) - 10, 9);
+    expect(glpk6.solve_time_sgm1_s).toBeCloseTo(Math.sqrt(27) - 1, 9);
+    // glpk at 20: 30 s (time limit, a plan) and no plan → charged the 30 s limit: SGM 30 at any shift
+    expect(find(summary, { size_i: 20, solver_label: 'glpk' }).solve_time_sgm10_s).toBeCloseTo(30, 9);
+    // gh at 6: 0.1 and 0.2 → √(1.1 · 1.2) − 1
+    expect(find(summary, { size_i: 6, solver_label: 'gh' }).solve_time_sgm1_s).toBeCloseTo(Math.sqrt(1.1 * 1.2) - 1, 9);
+  });
+
   it('gap against a proven optimum is averaged; against only a bound it is an upper bound, kept apart', () => {
     const gh6 = find(summary, { size_i: 6, solver_label: 'gh' });
     // (110 − 100) / 100 = 0.10, (230 − 200) / 200 = 0.15

@@ -14,6 +14,7 @@ import {
   type Statistic,
 } from '../sweep/columns.ts';
 import type { StoredRow } from '../sweep/raw-csv.ts';
+import { chargedTimes, SGM_SHIFTS_S, shiftedGeometricMean, type TimedRun } from './sgm.ts';
 
 export type Value = string | number | boolean | null;
 /** A CSV row decoded by its column types; an empty field is null. */
@@ -246,6 +247,20 @@ function familyCounts(rows: readonly Row[]): string {
     .join(';');
 }
 
+/** A raw row as a run to charge for its time (sgm.ts): failed when it errored or has no plan. */
+export function timedRun(r: Row): TimedRun {
+  return { time_s: num(r.solve_time_s), failed: r.status === 'error' || r.has_plan !== true, time_limit_s: num(r.time_limit_s) };
+}
+
+/** The SGM columns of a group (every row, failures charged at their time limit). */
+function sgmColumns(rows: readonly Row[]): Row {
+  const times = chargedTimes(rows.map(timedRun));
+  return {
+    solve_time_sgm10_s: times && shiftedGeometricMean(times, SGM_SHIFTS_S.exact),
+    solve_time_sgm1_s: times && shiftedGeometricMean(times, SGM_SHIFTS_S.heuristic),
+  };
+}
+
 function summariseSolveGroup(rows: Row[], refs: Map<string, ExactReference>): Row {
   const speedups = rows.map((r) => speedupOf(r, refs.get(instanceKey(r)))).filter((s): s is Speedup => s !== null);
   const gaps = rows.map((r) => gapOf(r, refs.get(instanceKey(r)))).filter((g): g is Gap => g !== null);
@@ -257,6 +272,7 @@ function summariseSolveGroup(rows: Row[], refs: Map<string, ExactReference>): Ro
     rows: rows.length,
     ...Object.fromEntries(SOLVE_STATUSES.map((s) => [`${s}_count`, rows.filter((r) => r.status === s).length])),
     time_cap_hit_count: rows.filter((r) => r.time_cap_hit === true).length,
+    ...sgmColumns(rows),
     solve_time_censored: rows.filter(isTimed).some(isCensored),
     speedup_pairs: speedups.length,
     speedup_geomean: geomean(ratios),

@@ -14,6 +14,7 @@ import { withHeadroom } from '../../solvers/problem/headroom.ts';
 import type { Instance } from '../../solvers/problem/types.ts';
 import { parseSolverSpec } from '../../solvers/registry.ts';
 import type { SolveResult, SolveStatus } from '../../solvers/solver.ts';
+import type { TrajectoryFile, TrajectoryPoint } from '../../solvers/trajectory.ts';
 import { stressTest } from '../../solvers/problem/stress.ts';
 import { loadProfileBundle, type ProfileBundle } from '../../traces/profile.ts';
 import { sha256Hex } from './cell-key.ts';
@@ -30,10 +31,18 @@ export interface CellJob {
   cell: Cell;
   /** Where a solve cell writes its plan, as `<cell key>.json` (the run's plans/). */
   planDir?: string;
+  /** Where a solve cell writes its solver's trajectory, when it records one, as `<cell key>.json` (the run's trajectories/). */
+  trajectoryDir?: string;
 }
 
 /** The run directory's folder of plans, one `<cell key>.json` per solve cell that has one. */
 export const PLANS_DIR = 'plans';
+
+/** The run directory's folder of anytime data (solvers/trajectory.ts), one `<cell key>.json` per solve cell whose solver recorded one. */
+export const TRAJECTORIES_DIR = 'trajectories';
+
+/** The per-cell folders of a solve run, which `merge` copies for the cells it keeps. */
+export const CELL_FILE_DIRS = [PLANS_DIR, TRAJECTORIES_DIR] as const;
 
 /** How solve times are taken (columns.ts `timing_method`). */
 const TIMING_METHOD = { heuristic: 'warm_worker', exact: 'isolated_exact' } as const;
@@ -148,6 +157,7 @@ async function solveRows(job: CellJob, config: SolveCellConfig, instance: Instan
   }
   // The plan itself, so that a row's cost can be checked and a best-known table can cite it.
   if (result.plan && job.planDir) writeFileAtomic(join(job.planDir, `${job.cell.key}.json`), `${JSON.stringify(result.plan)}\n`);
+  if (result.trajectory?.length && job.trajectoryDir) writeTrajectory(job, config, result.trajectory);
   const planned: RawRow = { ...baseRow(job), ...planColumns(instance, result), solve_time_s };
   // A heuristic has no bound of its own: its row carries the relaxation bound of the instance it
   // solved, so that the summary has a gap (an upper bound) at sizes no exact solver reaches. Not timed.
@@ -167,6 +177,19 @@ function boundOf(planning: Instance): number {
   const key = sha256Hex(JSON.stringify(planning));
   if (lastBound?.key !== key) lastBound = { key, bound: perTypeBound(planning) };
   return lastBound.bound;
+}
+
+/** trajectories/<cell key>.json (docs/compare.md, "Trajectory files"). */
+function writeTrajectory(job: CellJob, config: SolveCellConfig, points: TrajectoryPoint[]): void {
+  const i = config.instance;
+  const file: TrajectoryFile = {
+    schema: 'llm-alloc-bench/trajectory@1',
+    cell_key: job.cell.key,
+    instance_id: instanceId(i.sizes, i.seed, i.scenario, i.slo_mode, i.demand_scale),
+    solver_label: config.solver.label,
+    points,
+  };
+  writeFileAtomic(join(job.trajectoryDir!, `${job.cell.key}.json`), `${JSON.stringify(file)}\n`);
 }
 
 function planColumns(instance: Instance, r: SolveResult): RawRow {

@@ -10,8 +10,11 @@
  *   `shed_rate_mean` were not recorded: empty (unknown).
  * - rolling rows: `violation_rate` already counted unmet, dropped and shed demand; `dropped_rate`
  *   and `shed_rate` were not recorded: empty.
+ *
+ * A solve run's summary.csv rendered before the SGM columns (issue 25) is read with them empty, so
+ * `alloc-bench notebooks` still reads a committed run until `alloc-bench report` re-renders it.
  */
-import { RAW_COLUMNS, type CellKind, type ColumnDef, type StoredRow } from './columns.ts';
+import { RAW_COLUMNS, SUMMARY_COLUMNS, type CellKind, type ColumnDef, type StoredRow } from './columns.ts';
 
 const ADDED: Record<CellKind, readonly string[]> = {
   solve: ['headroom', 'dropped_rate_mean', 'shed_rate_mean'],
@@ -45,8 +48,16 @@ const UPGRADES: Record<CellKind, (row: StoredRow) => StoredRow> = {
   rolling: (row) => ({ ...row, dropped_rate: '', shed_rate: '' }),
 };
 
-/** The pre-Revision-2 format of a kind of raw.csv, found by its current columns; undefined for other column lists. */
+const SUMMARY_ADDED = ['solve_time_sgm10_s', 'solve_time_sgm1_s'];
+
+/** The pre-Revision-2 format of a kind of raw.csv (or the pre-SGM solve summary.csv), found by its current columns; undefined for other column lists. */
 export function legacyFormat(columns: readonly ColumnDef[]): LegacyFormat | undefined {
+  if (columns === SUMMARY_COLUMNS.solve) {
+    return {
+      header: columns.map((c) => c.name).filter((n) => !SUMMARY_ADDED.includes(n)),
+      upgrade: (row) => ({ ...row, ...Object.fromEntries(SUMMARY_ADDED.map((n) => [n, ''])) }),
+    };
+  }
   const kind = (Object.keys(RAW_COLUMNS) as CellKind[]).find((k) => RAW_COLUMNS[k] === columns);
   if (!kind) return undefined;
   return { header: columns.map((c) => c.name).filter((n) => !ADDED[kind].includes(n)), upgrade: UPGRADES[kind] };

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../../lib/errors.ts';
 import { makeDirs, makeSubdir, writeFileAtomic } from '../../lib/files.ts';
-import { PLANS_DIR } from './cell.ts';
+import { CELL_FILE_DIRS } from './cell.ts';
 import { RAW_COLUMNS } from './columns.ts';
 import { expandGrid } from './grid.ts';
 import { configDifference, environment, readManifest, writeManifest, type Manifest } from './manifest.ts';
@@ -51,21 +51,21 @@ export async function mergeRuns(dirs: string[], outDir: string, commandLine: str
       finished_at: new Date().toISOString(),
     };
     writeRawCsv(join(outDir, 'raw.csv'), RAW_COLUMNS[base.config.kind], rows);
-    copyPlans(dirs, outDir, new Set(rows.map((r) => r.cell_key)));
+    for (const sub of CELL_FILE_DIRS) copyCellFiles(dirs, outDir, sub, new Set(rows.map((r) => r.cell_key)));
     writeManifest(outDir, manifest);
     return manifest;
   });
 }
 
-/** The shards' plans of the merged cells (runs made before plans were kept have none). */
-function copyPlans(dirs: string[], outDir: string, keys: Set<string>): void {
+/** The shards' per-cell files (plans/, trajectories/) of the merged cells; runs made before a folder existed have none. */
+function copyCellFiles(dirs: string[], outDir: string, sub: string, keys: Set<string>): void {
   let target: string | undefined;
   for (const dir of dirs) {
-    const from = join(dir, PLANS_DIR);
+    const from = join(dir, sub);
     if (!existsSync(from)) continue;
     for (const name of readdirSync(from)) {
       if (!keys.has(name.replace(/\.json$/, ''))) continue;
-      target ??= makeSubdir(outDir, PLANS_DIR);
+      target ??= makeSubdir(outDir, sub);
       writeFileAtomic(join(target, name), readFileSync(join(from, name)));
     }
   }

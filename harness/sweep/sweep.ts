@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { InputError } from '../../lib/errors.ts';
 import { makeDirs, makeSubdir } from '../../lib/files.ts';
 import { parseSolverSpec } from '../../solvers/registry.ts';
-import { PLANS_DIR, rowsPerCell, type CellJob } from './cell.ts';
+import { PLANS_DIR, rowsPerCell, TRAJECTORIES_DIR, type CellJob } from './cell.ts';
 import { RAW_COLUMNS } from './columns.ts';
 import { expandGrid, inShard, type Cell, type ResolvedGrid, type Shard } from './grid.ts';
 import { runCellIsolated } from './isolated-cell.ts';
@@ -147,10 +147,11 @@ async function runLocked(opts: SweepOptions, cells: Cell[], mine: Cell[], jobs: 
   const progress = new Progress(mine.length, mine.length - todo.length, opts.progress);
   const appender = new RawCsvAppender(rawPath, columns, opts.write);
   const planDir = config.kind === 'solve' ? makeSubdir(opts.outDir, PLANS_DIR) : undefined;
+  const trajectoryDir = config.kind === 'solve' ? makeSubdir(opts.outDir, TRAJECTORIES_DIR) : undefined;
   const runOne = async (cell: Cell) => {
     const label = describeCell(cell);
     progress.start(label);
-    const job: CellJob = { experiment: config.experiment, profilePath, cell, planDir };
+    const job: CellJob = { experiment: config.experiment, profilePath, cell, planDir, trajectoryDir };
     const rows = (await runCellIsolated(job, (steps) => progress.steps(label, steps))).map((r) => encodeRow(r, columns));
     appender.append(rows);
     manifest.cells_done++;

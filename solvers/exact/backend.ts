@@ -5,6 +5,7 @@
  */
 import type { SolveStatus } from '../solver.ts';
 import type { MilpModel } from './model.ts';
+import type { TrajectoryPoint } from '../trajectory.ts';
 
 export interface BackendOptions {
   /** `Date.now()` by which the solve should end: the user's limit counted from the solve's start. */
@@ -32,6 +33,8 @@ export interface BackendResult {
   message?: string;
   /** Objective of the first incumbent, when the back-end reports it (to check a start was taken). */
   first_incumbent?: number;
+  /** Incumbent and bound over the back-end's own time (seconds from its start), when it reports them. */
+  trajectory?: TrajectoryPoint[];
 }
 
 /** Options for a solve that starts now and may take `timeLimitS` seconds. */

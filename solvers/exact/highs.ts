@@ -7,6 +7,7 @@
 import highsModule, { type Highs, type ModelData, type Model as HighsModel } from 'highs';
 import { secondsLeft, type Backend, type BackendOptions, type BackendResult } from './backend.ts';
 import { modelSize, type MilpModel } from './model.ts';
+import { TrajectoryRecorder } from '../trajectory.ts';
 
 // The package's types describe its CommonJS build (loader at `.default`); under ESM Node loads
 // the .mjs build, whose default export is the loader itself.
@@ -123,11 +124,20 @@ function runModel(highs: Highs, m: HighsModel, model: MilpModel, opts: BackendOp
   let first: number | undefined;
   let guardedAt: number | undefined;
   const guard = opts.heap_guard_bytes ?? HEAP_GUARD_BYTES;
+  // Anytime data (solvers/trajectory.ts): each new incumbent and each rise of the dual bound, at HiGHS's running time.
+  const trajectory = new TrajectoryRecorder();
+  const observe = (data: { running_time?: number; objective_function_value?: number; mip_dual_bound?: number }, incumbent: boolean) => {
+    const t = data.running_time;
+    if (incumbent && data.objective_function_value !== undefined) trajectory.incumbentAt(data.objective_function_value, t);
+    if (data.mip_dual_bound !== undefined) trajectory.boundAt(data.mip_dual_bound, t);
+  };
   m.run({
     [highs.constants.callbackType.mipImprovingSolution](event) {
       first ??= event.data.objective_function_value;
+      observe(event.data, true);
     },
     [highs.constants.callbackType.mipInterrupt](event) {
+      observe(event.data, false);
       if (highs.memoryBytes < guard) return;
       guardedAt = highs.memoryBytes;
       event.interrupt();
@@ -135,7 +145,9 @@ function runModel(highs: Highs, m: HighsModel, model: MilpModel, opts: BackendOp
   });
   const status = m.getModelStatus();
   const hasSolution = m.info.get('primal_solution_status') === highs.constants.solutionStatus.feasible;
-  const result: BackendResult = { status: 'error', ...(first !== undefined ? { first_incumbent: first } : {}) };
+  const result: BackendResult = {
+    status: 'error', ...(first !== undefined ? { first_incumbent: first } : {}), ...(trajectory.points.length ? { trajectory: trajectory.points } : {}),
+  };
   if (status === S.optimal) result.status = 'optimal';
   else if (status === S.infeasible) result.status = 'infeasible';
   else if (status === S.timeLimit || (status === S.interrupted && guardedAt !== undefined)) {

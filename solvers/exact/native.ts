@@ -9,6 +9,7 @@ import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { relativeGap, secondsLeft, valuesByName, type Backend, type BackendResult } from './backend.ts';
+import { TrajectoryRecorder, type TrajectoryPoint } from '../trajectory.ts';
 import { glpkFigures, glpkStatus, parseGlpkLog, type GlpkSolutionState } from './glpk-log.ts';
 import { toLpText } from './lp-format.ts';
 import { modelSize, type MilpModel } from './model.ts';
@@ -168,6 +169,24 @@ export function cbcStart(model: MilpModel, values: Float64Array): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Anytime data from cbc's log (solvers/trajectory.ts): `Integer solution of X … (T seconds)` is a
+ * new incumbent, `… best possible B (T seconds)` the bound at T; T is cbc's elapsed time. Lines
+ * without a time are skipped.
+ */
+export function cbcTrajectory(log: string): TrajectoryPoint[] {
+  const rec = new TrajectoryRecorder();
+  for (const line of log.split('\n')) {
+    const t = /\((\d+(?:\.\d+)?) seconds\)/.exec(line)?.[1];
+    if (t === undefined) continue;
+    const incumbent = /Integer solution of (\S+)/.exec(line)?.[1];
+    if (incumbent !== undefined) rec.incumbentAt(Number(incumbent), Number(t));
+    const bound = /best possible (\S+)/.exec(line)?.[1];
+    if (bound !== undefined) rec.boundAt(Number(bound.replace(/,$/, '')), Number(t));
+  }
+  return rec.points;
+}
+
 /** `atLimit`: cbc ran until its own time limit (or past it). */
 export function readCbc(model: MilpModel, log: string, solution: string, atLimit = false): BackendResult {
   const first = solution.split('\n', 1)[0];
@@ -177,7 +196,8 @@ export function readCbc(model: MilpModel, log: string, solution: string, atLimit
   // (The cost on the MIPStart line can be of the preprocessed model: 368 for a start of $1190 at
   // (20,20,20), whose first "Integer solution" was 1185.)
   const firstFound = /Integer solution of (\S+)/.exec(log) ?? /MIPStart provided solution with cost (\S+)/.exec(log);
-  const result: BackendResult = { status: 'error', ...(firstFound ? { first_incumbent: Number(firstFound[1]) } : {}) };
+  const trajectory = cbcTrajectory(log);
+  const result: BackendResult = { status: 'error', ...(firstFound ? { first_incumbent: Number(firstFound[1]) } : {}), ...(trajectory.length ? { trajectory } : {}) };
   // Trap (docs/exact.md): on a time-out without an integer solution the file carries the LP
   // relaxation's value; that is no plan.
   if (/no integer solution/.test(first)) result.status = 'time_limit_no_solution';

@@ -56,6 +56,7 @@ export interface ExactReply {
   build_s: number;
   solve_s: number;
   first_incumbent?: number;
+  trajectory?: BackendResult['trajectory'];
   warm?: WarmFacts;
   reduced?: ReducedFacts;
 }
@@ -72,7 +73,7 @@ export async function solveExact(req: ExactRequest): Promise<ExactReply> {
   const options = warm ? { ...req.options, start: encodePlan(req.instance, model, warm.plan) } : req.options;
   const tw = performance.now();
   const result = await backend(model, options);
-  return reply(req, model, result, before, (t1 - t0) / 1000, (performance.now() - tw) / 1000, warm && { warm: warm.facts });
+  return reply(req, model, shifted(result, (tw - t0) / 1000), before, (t1 - t0) / 1000, (performance.now() - tw) / 1000, warm && { warm: warm.facts });
 }
 
 /** The reduced path (reduced-path.ts): HiGHS only, always from a heuristic's plan. */
@@ -83,7 +84,15 @@ async function solveExactReduced(req: ExactRequest, before: ModelSize, t0: numbe
   const start = { plan: warm.plan, cost_usd: warm.facts.warm_cost_usd, feasible: warm.facts.warm_feasible };
   const { model, result, facts } = await solveReduced(req.instance, start, req.options);
   const build_s = (tw - t0) / 1000 - warm.facts.warm_s;
-  return reply(req, model, result, before, build_s, (performance.now() - tw) / 1000, { warm: warm.facts, reduced: facts });
+  return reply(req, model, shifted(result, (tw - t0) / 1000), before, build_s, (performance.now() - tw) / 1000, { warm: warm.facts, reduced: facts });
+}
+
+/**
+ * The back-end's trajectory on the solve's clock: its times count from the back-end's start, so
+ * the model build (and a warm start's heuristic) before it are added.
+ */
+function shifted(result: BackendResult, offsetS: number): BackendResult {
+  return result.trajectory ? { ...result, trajectory: result.trajectory.map((p) => ({ ...p, t_s: p.t_s + offsetS })) } : result;
 }
 
 /** The child's answer: the back-end's result with its plan decoded and the model's sizes. */

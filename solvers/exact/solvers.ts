@@ -115,6 +115,7 @@ export function exactSolver(spec: ExactSolverSpec): Solver {
         gap: r.gap,
         message: [r.message, r.warm && warmNote(r.warm, r.first_incumbent), r.reduced && reducedNote(r.reduced)].filter(Boolean).join('; ') || undefined,
         model_size: r.model_size,
+        ...(r.trajectory ? { trajectory: r.trajectory } : {}),
         diagnostics: {
           build_s: r.build_s, solve_s: r.solve_s, ...r.warm, ...r.reduced,
           ...(r.first_incumbent !== undefined ? { first_incumbent_usd: r.first_incumbent } : {}),

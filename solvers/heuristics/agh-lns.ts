@@ -33,6 +33,7 @@ import { ruinAndRecreate, type RuinStats } from './lns/ruin.ts';
 import type { PlanState } from './greedy/state.ts';
 import seedrandom from 'seedrandom';
 import { yieldToEventLoop } from '../../lib/yield.ts';
+import { TrajectoryRecorder } from '../trajectory.ts';
 
 export const aghLns: Solver = {
   ...AGH_FAMILY,
@@ -56,6 +57,9 @@ export const aghLns: Solver = {
     // synchronous work at larger sizes, and callers' timers and pipes must not wait for all of it.
     await yieldToEventLoop();
     const t0 = performance.now();
+    // Anytime data (solvers/trajectory.ts): the best plan's cost each time it improves. Recording only reads.
+    const trajectory = new TrajectoryRecorder(t0);
+    const record = () => trajectory.incumbentAt(best.state.cost());
     const mech = mechanismsOf(options);
     // noM1/noM3 remove a guard; the moves that price plans by the routing LP or mix delays would
     // check the removed family again, so an ablated run goes without them (docs/heuristics.md, "Ablations").
@@ -75,10 +79,12 @@ export const aghLns: Solver = {
     const maxIterations = Number(options.max_iterations ?? 50);
     const stats = newStats();
     let best = elite[0];
+    record();
     for (const e of elite) {
       if (search.timedOut) break;
       localSearch(e.state, search, maxIterations, stats, LNS_PASSES);
       if (e.state.hourlyCost() < best.state.hourlyCost()) best = e;
+      record();
       await yieldToEventLoop();
     }
 
@@ -99,6 +105,7 @@ export const aghLns: Solver = {
         if (e.state.hourlyCost() >= before - 1e-9 * Math.max(1, before)) break;
       }
       if (e.state.hourlyCost() < best.state.hourlyCost()) best = e;
+      record();
     }
     // Re-deploy steps (lns/redeploy.ts) on the cheapest result, each followed by the local search.
     // First the plain neighbourhood, then the one with finer layouts: widening it from the start
@@ -124,11 +131,13 @@ export const aghLns: Solver = {
         for (let round = 0; round < maxIterations && lpCap > 0 && !search.timedOut && redeployStep(f.state, search, lpCap, { finer, memo }); round++) {
           redeploys++;
           if (own) localSearch(f.state, search, maxIterations, stats, LNS_PASSES);
+          if (own) record();
           await yieldToEventLoop();
         }
       }
       if (!own) localSearch(f.state, search, maxIterations, stats, LNS_PASSES);
       if (f.state.hourlyCost() < best.state.hourlyCost() * (1 - 1e-9)) best = f;
+      record();
       await yieldToEventLoop();
     }
 
@@ -138,11 +147,13 @@ export const aghLns: Solver = {
       for (let round = 0; round < maxIterations && lpCap > 0 && !search.timedOut && insertionStep(best.state, search, lpCap, memo); round++) {
         insertions++;
         localSearch(best.state, search, maxIterations, stats, LNS_PASSES);
+        record();
         await yieldToEventLoop();
       }
     }
 
-    return aghResult('agh-lns', inst, t0, best, run, stats, search, {
+    record();
+    const result = aghResult('agh-lns', inst, t0, best, run, stats, search, {
       insertions,
       relayouts: stats.moves.relayouts ?? 0,
       pair_mixes: stats.moves.pairMixes ?? 0,
@@ -152,6 +163,7 @@ export const aghLns: Solver = {
       ruin_accepted: ruinStats.accepted,
       ruin_improved: ruinStats.improved,
     });
+    return { ...result, trajectory: trajectory.points };
   },
 };
 
