@@ -6,7 +6,24 @@
  * throughput need at λ=3600/h on n1 m1 = 0.577 replicas (load-bound: KV needs 0.05).
  */
 import { tinyInstance } from './problem-fixtures.ts';
-import type { Instance, QueryType, SloMode } from '../solvers/problem/types.ts';
+import type { Instance, Plan, QueryType, SloMode } from '../solvers/problem/types.ts';
+import { ALL_MECHANISMS } from '../solvers/heuristics/greedy/construct.ts';
+import type { Search } from '../solvers/heuristics/greedy/relocate.ts';
+import { PlanState } from '../solvers/heuristics/greedy/state.ts';
+
+/** Loads a plan into a heuristic state through the state's own bookkeeping. */
+export function stateOf(inst: Instance, plan: Plan): PlanState {
+  const s = new PlanState(inst);
+  const d = s.pre.d;
+  for (const r of plan.routes) {
+    const c = d.configIndex(r);
+    s.addShare(r.i, d.configs[c].pair, c, r.share);
+  }
+  return s;
+}
+
+/** An unbounded search (no clock) over all mechanisms, for calling one move directly. */
+export const searchFor = (s: PlanState): Search => ({ mech: ALL_MECHANISMS, undo: new PlanState(s.inst), deadline: Infinity, timedOut: false });
 
 /** Only Llama-3.1-8B on RTX-4090/FP16, with the given types (fields override the tiny Code type). */
 export function oneModelOneTier(types: Partial<QueryType>[], mode: SloMode = 'per-route'): Instance {

@@ -1,30 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { generateInstance } from '../../../generators/instance.ts';
 import { evaluate } from '../../problem/evaluator.ts';
-import type { Plan, ScenarioId, SloMode } from '../../problem/types.ts';
+import type { ScenarioId, SloMode } from '../../problem/types.ts';
 import type { Sizes } from '../../../generators/sizes.ts';
 import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../../traces/profile.ts';
 import { listSolvers, parseSolverSpec } from '../../registry.ts';
 import { aghLns } from '../agh-lns.ts';
 import { insertionStep } from './insert.ts';
-import { ALL_MECHANISMS } from '../greedy/construct.ts';
-import type { Search } from '../greedy/relocate.ts';
-import { PlanState } from '../greedy/state.ts';
+import { searchFor, stateOf } from '../../../testing/heuristic-fixtures.ts';
 
 const profile = loadProfileBundle(DEFAULT_PROFILE_PATH);
 const hasHighs = listSolvers().some((s) => s.name === 'highs');
 
-function stateOf(inst: ReturnType<typeof generateInstance>, plan: Plan): PlanState {
-  const s = new PlanState(inst);
-  const d = s.pre.d;
-  for (const r of plan.routes) {
-    const c = d.configIndex(r);
-    s.addShare(r.i, d.configs[c].pair, c, r.share);
-  }
-  return s;
-}
-
-const searchFor = (s: PlanState): Search => ({ mech: ALL_MECHANISMS, undo: new PlanState(s.inst), deadline: Infinity, timedOut: false });
 
 const instance = (sizes: Sizes, scenario: ScenarioId, sloMode: SloMode, seed: number) =>
   generateInstance({ sizes, seed, scenario, sloMode, profile, profileName: 'default' });

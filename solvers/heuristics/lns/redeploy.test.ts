@@ -6,25 +6,12 @@ import { routingLp } from '../../problem/routing-lp.ts';
 import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../../traces/profile.ts';
 import { aghLns } from '../agh-lns.ts';
 import { deploymentStarts, lowerBound, redeployStep, type Deployments } from './redeploy.ts';
-import { ALL_MECHANISMS } from '../greedy/construct.ts';
-import type { Search } from '../greedy/relocate.ts';
+import { searchFor, stateOf } from '../../../testing/heuristic-fixtures.ts';
 import { PlanState } from '../greedy/state.ts';
 import seedrandom from 'seedrandom';
 
 const profile = loadProfileBundle(DEFAULT_PROFILE_PATH);
 
-/** Loads a plan into a heuristic state through the state's own bookkeeping. */
-function stateOf(inst: ReturnType<typeof generateInstance>, plan: NonNullable<Awaited<ReturnType<typeof aghLns.solve>>['plan']>): PlanState {
-  const s = new PlanState(inst);
-  const d = s.pre.d;
-  for (const r of plan.routes) {
-    const c = d.configIndex(r);
-    s.addShare(r.i, d.configs[c].pair, c, r.share);
-  }
-  return s;
-}
-
-const searchFor = (s: PlanState): Search => ({ mech: ALL_MECHANISMS, undo: new PlanState(s.inst), deadline: Infinity, timedOut: false });
 
 describe('re-deploy move', () => {
   // S3 average seed 1: without the move agh-lns ends 18% above where it ends with it ($305.02 vs $258.67).
