@@ -5,7 +5,7 @@ import { evaluate } from '../../problem/evaluator.ts';
 import { routingLp } from '../../problem/routing-lp.ts';
 import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../../traces/profile.ts';
 import { aghLns } from '../agh-lns.ts';
-import { deploymentStarts, lowerBound, redeployStep, type Deployments } from './redeploy.ts';
+import { deploymentStarts, fixedCost, load, lowerBound, redeployStep, routed, type Deployments } from './redeploy.ts';
 import { searchFor, stateOf } from '../../../testing/heuristic-fixtures.ts';
 import { PlanState } from '../greedy/state.ts';
 import seedrandom from 'seedrandom';
@@ -86,6 +86,41 @@ describe('memo of routing-LP totals', () => {
       for (const j of models) fixed += H * d.model_storage_usd_per_h[j];
       expect(total).toBeCloseTo(fixed + routingLp(inst, deps, inst.system.budget_usd - fixed).cost, 6);
     }
+  });
+});
+
+describe('bounds beside the LP cap', () => {
+  // (8,8,10) S5 per-route seed 803, budget-bound: from the plan agh-lns used to end with (79% above
+  // the optimum), the step's lower bounds settled 3,000 neighbours and, counted as LPs, used up
+  // the cap before any pair that leads to the optimum; two re-tiers (drop a pair, add one of the
+  // same model on another tier) reach it.
+  const inst = generateInstance({ sizes: { I: 8, J: 8, K: 10 }, seed: 803, scenario: 'S5', sloMode: 'per-route', profile, profileName: 'default' });
+  const depsOf = (s: PlanState, layouts: [number, number, number, number, number][]): Deployments => {
+    const d = s.pre.d;
+    const deps: Deployments = new Map();
+    for (const [j, k, n, m, r] of layouts) {
+      const c = d.configIndex({ j, k, n, m });
+      deps.set(d.configs[c].pair, { p: d.configs[c].pair, c, r });
+    }
+    return deps;
+  };
+  const routedState = (layouts: [number, number, number, number, number][]) => {
+    const s = new PlanState(inst);
+    const deps = depsOf(s, layouts);
+    load(s, routed(s, deps, fixedCost(s, deps)!));
+    return s;
+  };
+
+  it('do not use up the step: the steps reach the plan two re-tiers away', () => {
+    const s = routedState([[5, 5, 8, 1, 2], [6, 5, 2, 1, 1], [7, 4, 4, 1, 1], [7, 5, 1, 1, 1]]);
+    const target = routedState([[5, 5, 8, 1, 2], [6, 4, 1, 1, 1], [7, 1, 1, 1, 1], [7, 4, 4, 1, 1]]).cost();
+    const start = s.cost();
+    expect(target).toBeLessThan(0.6 * start);
+    const memo = new Map<string, number>();
+    for (const finer of [false, true]) for (let n = 0; n < 20 && redeployStep(s, searchFor(s), 3000, { finer, memo }); n++);
+    expect(s.cost()).toBeLessThanOrEqual(target * (1 + 1e-9));
+    const ev = evaluate(inst, s.toPlan('test'));
+    expect(ev.feasible, ev.violated_families.join(';')).toBe(true);
   });
 });
 

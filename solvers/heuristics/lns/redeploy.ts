@@ -268,8 +268,17 @@ export interface StepOptions {
 }
 
 /**
+ * Lower bounds a re-deploy step may compute per routing LP it may solve. The bounds settle most
+ * neighbours; while they counted against the LP cap, a step on a budget-bound plan could spend
+ * all 3,000 on bounds and solve no LP, and the pairs that reach the optimum of (8,8,10) S5
+ * per-route seed 803 (then 79% above it) and S4 per-route seed 803 (12%) came after them.
+ */
+const BOUNDS_PER_LP = 3;
+
+/**
  * One step: the best improving neighbour is applied to `s`. At most `maxLps` routing LPs are
- * solved. Returns whether the plan improved.
+ * solved (or found in the memo) and BOUNDS_PER_LP·maxLps lower bounds computed. Returns whether
+ * the plan improved.
  */
 export function redeployStep(s: PlanState, search: Search, maxLps: number, { finer = false, pairs = true, memo }: StepOptions = {}): boolean {
   if (performance.now() > search.deadline) search.timedOut = true;
@@ -282,6 +291,8 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number, { fin
   // Assigned inside `price`; the cast keeps TypeScript from narrowing it to null for good.
   let best = null as { deps: Deployments; fixed: number; total: number } | null;
   let lps = 0;
+  let bounds = 0;
+  const spent = () => lps >= maxLps || bounds >= BOUNDS_PER_LP * maxLps;
   /**
    * Prices a neighbour: its total cost (a lower bound when pruned against the best so far), or
    * null when it breaks the budget, a pool or the storage.
@@ -292,11 +303,12 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number, { fin
     if (fixed === null) return null;
     const bar = best ? best.total : before * (1 - IMPROVE_EPS);
     if (fixed >= bar) return fixed;
-    lps++;
-    // A lower bound at the bar settles a neighbour without its LP (it still counts against
-    // maxLps); a single change settled so ranks by its bound below.
+    bounds++;
+    // A lower bound at the bar settles a neighbour without its LP; a single change settled so
+    // ranks by its bound below.
     const bound = fixed + lowerBound(s, deps, s.inst.system.budget_usd - fixed, bar - fixed);
     if (bound >= bar) return bound;
+    lps++;
     const key = memo ? keyOf(deps) : '';
     let total = memo?.get(key);
     if (total === undefined) {
@@ -309,7 +321,7 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number, { fin
 
   const score = new Map<Change, number | null>();
   for (const o of options) {
-    if (lps >= maxLps) break;
+    if (spent()) break;
     score.set(o, price([o]));
   }
   if (!best && pairs) {
@@ -327,7 +339,7 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number, { fin
     const grow = options.filter((o) => delta(o) > 0 && score.has(o)).sort(byRank);
     outer: for (let sum = 0; sum <= grow.length + shrink.length - 2; sum++) {
       for (let a = Math.max(0, sum - shrink.length + 1); a <= Math.min(sum, grow.length - 1); a++) {
-        if (lps >= maxLps) break outer;
+        if (spent()) break outer;
         const g = grow[a];
         const h = shrink[sum - a];
         if (h.p !== g.p) price([g, h]);
