@@ -272,6 +272,8 @@ export interface StepOptions {
  * neighbours; while they counted against the LP cap, a step on a budget-bound plan could spend
  * all 3,000 on bounds and solve no LP, and the pairs that reach the optimum of (8,8,10) S5
  * per-route seed 803 (then 79% above it) and S4 per-route seed 803 (12%) came after them.
+ * With 2 or 1.5 one of those or S4 average seed 301 at (8,8,10)/(10,10,10) is missed again. The
+ * price is time, mostly at (10,10,10) (solvers/heuristics/README.md, "Bounds beside the LP cap").
  */
 const BOUNDS_PER_LP = 3;
 
