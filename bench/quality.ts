@@ -253,35 +253,65 @@ export function parseSizes(items: string[]): Sizes[] {
   });
 }
 
+/** Printed by `--help` and after a bad option. */
+const USAGE = `Usage: npx tsx bench/quality.ts [options]
+
+Heuristics against the exact optimum, every plan scored by the evaluator.
+
+  --seeds a-b | a,b,c | n   seeds (default 5 = 1-5)
+  --sizes I,J,K [I,J,K ...] sizes (default 6,6,10)
+  --scenarios S1,S3         scenarios (default S1-S5)
+  --modes average,per-route SLO modes (default both)
+  --solvers gh,agh,agh-lns  heuristic specs (default gh,agh,agh-lns)
+  --time-limit S            exact solve cap in seconds (default ${DEFAULTS.timeLimitS})
+  --exact SPEC              exact solver (default ${DEFAULTS.exact}; highs:reduce from (12,12,12) up)
+  --cache FILE              JSON cache of exact results, keyed by instance id and time limit
+  --table                   breakdown per size x scenario x mode
+  --json                    rows as JSON
+  -h, --help                this text`;
+
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   // `--sizes 6,6,10 8,8,10`: the sizes after the first come as positionals.
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      seeds: { type: 'string', default: '5' },
-      sizes: { type: 'string', multiple: true },
-      'time-limit': { type: 'string', default: String(DEFAULTS.timeLimitS) },
-      json: { type: 'boolean', default: false },
-      table: { type: 'boolean', default: false },
-      exact: { type: 'string', default: DEFAULTS.exact },
-      cache: { type: 'string' },
-      scenarios: { type: 'string' },
-      modes: { type: 'string' },
-      solvers: { type: 'string' },
-    },
-  });
-  const opts: QualityOptions = {
-    seeds: parseSeeds(values.seeds!),
-    sizes: values.sizes ? parseSizes([...values.sizes, ...positionals]) : DEFAULTS.sizes,
-    scenarios: (values.scenarios?.split(',') as ScenarioId[] | undefined) ?? DEFAULTS.scenarios,
-    modes: (values.modes?.split(',') as SloMode[] | undefined) ?? DEFAULTS.modes,
-    solvers: values.solvers ? splitSolverList(values.solvers) : DEFAULTS.solvers,
-    timeLimitS: Number(values['time-limit']),
-    exact: values.exact!,
-    cache: values.cache,
-  };
-  const json = values.json === true;
+  let parsed;
   try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h', default: false },
+        seeds: { type: 'string', default: '5' },
+        sizes: { type: 'string', multiple: true },
+        'time-limit': { type: 'string', default: String(DEFAULTS.timeLimitS) },
+        json: { type: 'boolean', default: false },
+        table: { type: 'boolean', default: false },
+        exact: { type: 'string', default: DEFAULTS.exact },
+        cache: { type: 'string' },
+        scenarios: { type: 'string' },
+        modes: { type: 'string' },
+        solvers: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    // node:util's message names the unknown or malformed option.
+    console.error(`quality: ${(err as Error).message.split('. ')[0]}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  try {
+    const opts: QualityOptions = {
+      seeds: parseSeeds(values.seeds!),
+      sizes: values.sizes ? parseSizes([...values.sizes, ...positionals]) : DEFAULTS.sizes,
+      scenarios: (values.scenarios?.split(',') as ScenarioId[] | undefined) ?? DEFAULTS.scenarios,
+      modes: (values.modes?.split(',') as SloMode[] | undefined) ?? DEFAULTS.modes,
+      solvers: values.solvers ? splitSolverList(values.solvers) : DEFAULTS.solvers,
+      timeLimitS: Number(values['time-limit']),
+      exact: values.exact!,
+      cache: values.cache,
+    };
+    const json = values.json === true;
     opts.solvers.forEach((s) => parseSolverSpec(s));
     if (!json) console.log(header(opts.solvers));
     const rows = await qualityRows(opts, json ? undefined : (r) => console.log(formatRow(r)));
