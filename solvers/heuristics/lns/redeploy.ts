@@ -15,10 +15,11 @@
  * fewer than the GPUs it replaces) once the plain one stalls.
  */
 import { yieldToEventLoop } from '../../../lib/yield.ts';
-import { routingLp, simplex, type FixedDeployment } from '../../problem/routing-lp.ts';
+import { routingLp, type FixedDeployment } from '../../problem/routing-lp.ts';
 import type { Instance } from '../../problem/types.ts';
 import { IMPROVE_EPS, type Search } from '../greedy/relocate.ts';
 import { PlanState } from '../greedy/state.ts';
+import { typeLpValue } from './type-lp.ts';
 
 /** One pair's deployment in a neighbour: layout c with r replicas (r = 0: not deployed). */
 export interface Change {
@@ -86,32 +87,86 @@ export function withChanges(cur: Deployments, changes: Change[]): Deployments {
 }
 
 /**
+ * A deployment set as flat arrays — entry k is layout c[k] with r[k] replicas — in the order its
+ * Deployments map iterates. One list is reused (valid until the next call): the step builds one
+ * for every neighbour, and most are settled by their fixed cost or a bound, without a map.
+ */
+interface DeploymentList {
+  n: number;
+  c: Int32Array;
+  r: Int32Array;
+}
+
+let scratchList: DeploymentList = { n: 0, c: new Int32Array(0), r: new Int32Array(0) };
+
+/**
+ * The list of `cur` with `changes` (on distinct pairs) applied, in withChanges's order: a changed
+ * pair in its place, a dropped one left out, new pairs last.
+ */
+function listDeployments(cur: Deployments, changes: readonly Change[]): DeploymentList {
+  const size = cur.size + changes.length;
+  if (scratchList.c.length < size) {
+    const n = Math.max(size, 2 * scratchList.c.length);
+    scratchList = { n: 0, c: new Int32Array(n), r: new Int32Array(n) };
+  }
+  const list = scratchList;
+  let n = 0;
+  for (const now of cur.values()) {
+    let ch = now;
+    for (const x of changes) if (x.p === now.p) ch = x;
+    if (ch.r === 0) continue;
+    list.c[n] = ch.c;
+    list.r[n++] = ch.r;
+  }
+  for (const x of changes) {
+    if (x.r === 0 || cur.has(x.p)) continue;
+    list.c[n] = x.c;
+    list.r[n++] = x.r;
+  }
+  list.n = n;
+  return list;
+}
+
+/**
  * Fixed cost ($ over the horizon) of a deployment set, or null when it breaks the budget, a pool
  * or the storage on its own.
  */
 export function fixedCost(s: PlanState, deps: Deployments): number | null {
+  return listFixedCost(s, listDeployments(deps, []));
+}
+
+function listFixedCost(s: PlanState, list: DeploymentList): number | null {
   const pre = s.pre;
   const d = pre.d;
   const { configs } = d;
   const sys = s.inst.system;
+  if (fixedScratch.used.length < pre.G || fixedScratch.seen.length < d.J) fixedScratch = { used: new Float64Array(pre.G), seen: new Uint8Array(d.J), models: new Int32Array(d.J) };
+  const { used, seen, models } = fixedScratch;
+  used.fill(0, 0, pre.G);
+  seen.fill(0, 0, d.J);
   let fixedPerH = 0;
   let storageGb = 0;
-  const used = new Float64Array(pre.G);
-  const models = new Set<number>();
-  for (const ch of deps.values()) {
-    fixedPerH += configs[ch.c].price_usd_per_h * ch.r;
-    used[configs[ch.c].gpu] += configs[ch.c].gpus * ch.r;
-    models.add(configs[ch.c].j);
+  let nModels = 0;
+  for (let k = 0; k < list.n; k++) {
+    const cfg = configs[list.c[k]];
+    fixedPerH += cfg.price_usd_per_h * list.r[k];
+    used[cfg.gpu] += cfg.gpus * list.r[k];
+    // Each stored model once, in the order of first use (as the sum always ran).
+    if (!seen[cfg.j]) {
+      seen[cfg.j] = 1;
+      models[nModels++] = cfg.j;
+    }
   }
-  for (const j of models) {
-    fixedPerH += d.model_storage_usd_per_h[j];
-    storageGb += d.model_storage_gb[j];
+  for (let m = 0; m < nModels; m++) {
+    fixedPerH += d.model_storage_usd_per_h[models[m]];
+    storageGb += d.model_storage_gb[models[m]];
   }
   const fixed = sys.horizon_h * fixedPerH;
   if (fixed > sys.budget_usd || storageGb > sys.storage_capacity_gb) return null;
   for (let g = 0; g < pre.G; g++) if (used[g] > pre.pool[g]) return null;
   return fixed;
 }
+let fixedScratch = { used: new Float64Array(0), seen: new Uint8Array(0), models: new Int32Array(0) };
 
 /**
  * A lower bound on the routing LP's cost ($ over the horizon) for a deployment set, from a
@@ -122,7 +177,7 @@ export function fixedCost(s: PlanState, deps: Deployments): number | null {
  * dollar. A neighbour whose fixed cost plus this bound cannot beat the bar needs no LP (on
  * budget-bound instances that is most of the pair neighbourhood).
  */
-function routingLowerBound(s: PlanState, deps: Deployments, budgetLeft: number): number {
+function routingLowerBound(s: PlanState, routes: RouteTable, budgetLeft: number): number {
   const d = s.pre.d;
   const H = s.inst.system.horizon_h;
   const pieces = boundPieces;
@@ -133,7 +188,7 @@ function routingLowerBound(s: PlanState, deps: Deployments, budgetLeft: number):
     const weight = H * d.token_storage_usd_per_h[i];
     unmetAll += unmet;
     // Within a type every share weighs the same on the budget, so the cheapest routes come first.
-    fillCheapest(routesOf(s, deps, i), unmet, (cost, t) => pieces.push([(unmet - cost) / weight, unmet - cost, weight, t]));
+    fillCheapest(routes, i, unmet, (cost, t) => pieces.push([(unmet - cost) / weight, unmet - cost, weight, t]));
   }
   pieces.sort((x, y) => y[0] - x[0]);
   let budget = Math.max(0, budgetLeft);
@@ -149,34 +204,76 @@ function routingLowerBound(s: PlanState, deps: Deployments, budgetLeft: number):
 const boundPieces: [number, number, number, number][] = [];
 
 /**
- * Type i's admissible routes on a deployment set as [$/h per unit share, capacity share (what the
- * deployment could carry for type i alone), config], cheapest first (a shared scratch array).
+ * Each type's admissible routes on a deployment set, cheapest first: type i's are entries
+ * i·D … i·D + count[i] − 1 (D: the set's size) of `cost` ($/h per unit share), `cap` (capacity
+ * share: what the deployment could carry for type i alone) and `c` (config).
  */
-function routesOf(s: PlanState, deps: Deployments, i: number): [number, number, number][] {
-  const d = s.pre.d;
-  const routes = boundRoutes;
-  routes.length = 0;
-  for (const ch of deps.values()) {
-    const ic = i * s.pre.C + ch.c;
-    const per = Math.max(d.load_replicas[ic], d.kv_replicas[ic]);
-    if (!Number.isFinite(per) || (s.pre.perRoute && !d.sloFeasible(i, ch.c))) continue;
-    routes.push([d.token_storage_usd_per_h[i] + d.delay_penalty_usd_per_h[ic], ch.r / per, ch.c]);
-  }
-  return routes.sort((x, y) => x[0] - y[0]);
+interface RouteTable {
+  D: number;
+  count: Int32Array;
+  cost: Float64Array;
+  cap: Float64Array;
+  c: Int32Array;
 }
-const boundRoutes: [number, number, number][] = [];
 
 /**
- * Both lower bounds' relaxation of one type: its demand share 1 filled by `routes` (cheapest
+ * The route table of a deployment set. Both bounds read it; it is computed for every neighbour,
+ * so one table is reused (valid until the next call) and kept sorted by insertion: equal costs
+ * stay in deployment order, as with a stable sort.
+ */
+function routesByType(s: PlanState, list: DeploymentList): RouteTable {
+  const d = s.pre.d;
+  const C = s.pre.C;
+  const D = list.n;
+  const t = routeTable(s.I * D);
+  t.D = D;
+  for (let i = 0; i < s.I; i++) {
+    const base = i * D;
+    let n = 0;
+    for (let e = 0; e < D; e++) {
+      const c = list.c[e];
+      const ic = i * C + c;
+      const per = Math.max(d.load_replicas[ic], d.kv_replicas[ic]);
+      if (!Number.isFinite(per) || (s.pre.perRoute && !d.sloFeasible(i, c))) continue;
+      const cost = d.token_storage_usd_per_h[i] + d.delay_penalty_usd_per_h[ic];
+      let k = base + n;
+      for (; k > base && t.cost[k - 1] > cost; k--) {
+        t.cost[k] = t.cost[k - 1];
+        t.cap[k] = t.cap[k - 1];
+        t.c[k] = t.c[k - 1];
+      }
+      t.cost[k] = cost;
+      t.cap[k] = list.r[e] / per;
+      t.c[k] = c;
+      n++;
+    }
+    t.count[i] = n;
+  }
+  return t;
+}
+
+let boundRoutes: RouteTable = { D: 0, count: new Int32Array(0), cost: new Float64Array(0), cap: new Float64Array(0), c: new Int32Array(0) };
+function routeTable(size: number): RouteTable {
+  if (boundRoutes.cost.length < size) {
+    const n = Math.max(size, 2 * boundRoutes.cost.length);
+    boundRoutes = { D: 0, count: new Int32Array(n), cost: new Float64Array(n), cap: new Float64Array(n), c: new Int32Array(n) };
+  }
+  return boundRoutes;
+}
+
+/**
+ * Both lower bounds' relaxation of type i: its demand share 1 filled by its `routes` (cheapest
  * first) while a route costs less than leaving demand unmet, each up to its capacity. `take`
  * gets each route's cost, share and config; the share left unmet is returned.
  */
-function fillCheapest(routes: [number, number, number][], unmet: number, take: (cost: number, share: number, c: number) => void): number {
+function fillCheapest(routes: RouteTable, i: number, unmet: number, take: (cost: number, share: number, c: number) => void): number {
   let left = 1;
-  for (const [cost, cap, c] of routes) {
+  const end = i * routes.D + routes.count[i];
+  for (let k = i * routes.D; k < end; k++) {
+    const cost = routes.cost[k];
     if (cost >= unmet || left <= 0) break;
-    const share = Math.min(left, cap);
-    take(cost, share, c);
+    const share = Math.min(left, routes.cap[k]);
+    take(cost, share, routes.c[k]);
     left -= share;
   }
   return left;
@@ -189,7 +286,7 @@ function fillCheapest(routes: [number, number, number][], unmet: number, take: (
  * part is its cheapest routes filled in order when they meet its SLO means, else a tiny LP (a few
  * routes, three rows). Parts are summed until the bound reaches `enough`.
  */
-function sloLowerBound(s: PlanState, deps: Deployments, enough: number): number {
+function sloLowerBound(s: PlanState, routes: RouteTable, enough: number): number {
   const d = s.pre.d;
   const C = s.pre.C;
   const H = s.inst.system.horizon_h;
@@ -197,11 +294,10 @@ function sloLowerBound(s: PlanState, deps: Deployments, enough: number): number 
   for (let i = 0; i < s.I && bound < enough; i++) {
     const t = s.inst.types[i];
     const unmet = d.unmet_penalty_usd_per_h[i];
-    const routes = routesOf(s, deps, i);
     let perH = 0;
     let delay = 0;
     let error = 0;
-    const left = fillCheapest(routes, unmet, (cost, share, c) => {
+    const left = fillCheapest(routes, i, unmet, (cost, share, c) => {
       perH += cost * share;
       delay += (d.delay_s[i * C + c] - t.delay_slo_s) * share;
       error += (d.errorOf(i, c) - t.error_slo) * share;
@@ -214,27 +310,31 @@ function sloLowerBound(s: PlanState, deps: Deployments, enough: number): number 
   return bound;
 }
 
-/** Type i's routing LP over `routes` ([cost, capacity, config]) alone: its $/h. */
-function typeLp(s: PlanState, i: number, routes: [number, number, number][]): number {
+/** Type i's routing LP over its `routes` alone: its $/h (type-lp.ts). */
+function typeLp(s: PlanState, i: number, routes: RouteTable): number {
   const d = s.pre.d;
   const t = s.inst.types[i];
-  const n = routes.length + 1;
-  const cost = new Float64Array(n);
-  const delay = new Float64Array(n);
-  const error = new Float64Array(n);
-  const ineq = [{ a: delay, b: 0 }, { a: error, b: 0 }];
-  routes.forEach(([perH, cap, c], v) => {
-    cost[v] = perH;
+  const n = routes.count[i];
+  const { cost, delay, error, cap } = typeLpRows(n);
+  for (let v = 0; v < n; v++) {
+    const k = i * routes.D + v;
+    const c = routes.c[k];
+    cost[v] = routes.cost[k];
+    cap[v] = routes.cap[k];
     delay[v] = d.delay_s[i * s.pre.C + c] - t.delay_slo_s;
     error[v] = d.errorOf(i, c) - t.error_slo;
-    if (cap < 1) {
-      const a = new Float64Array(n);
-      a[v] = 1;
-      ineq.push({ a, b: cap });
-    }
-  });
-  cost[n - 1] = d.unmet_penalty_usd_per_h[i];
-  return simplex(cost, [new Float64Array(n).fill(1)], ineq, () => n - 1).value;
+  }
+  return typeLpValue(cost, delay, error, cap, n, d.unmet_penalty_usd_per_h[i]);
+}
+
+/** typeLp's input arrays, reused across calls. */
+let typeLpInput = { cost: new Float64Array(0), delay: new Float64Array(0), error: new Float64Array(0), cap: new Float64Array(0) };
+function typeLpRows(n: number): typeof typeLpInput {
+  if (typeLpInput.cost.length < n) {
+    const size = Math.max(n, 2 * typeLpInput.cost.length);
+    typeLpInput = { cost: new Float64Array(size), delay: new Float64Array(size), error: new Float64Array(size), cap: new Float64Array(size) };
+  }
+  return typeLpInput;
 }
 
 /**
@@ -243,8 +343,13 @@ function typeLp(s: PlanState, i: number, routes: [number, number, number][]): nu
  * average mode, and only when the first is below `enough`).
  */
 export function lowerBound(s: PlanState, deps: Deployments, budgetLeft: number, enough = Infinity): number {
-  const bound = routingLowerBound(s, deps, budgetLeft);
-  return bound >= enough || s.pre.perRoute ? bound : Math.max(bound, sloLowerBound(s, deps, enough));
+  return listLowerBound(s, listDeployments(deps, []), budgetLeft, enough);
+}
+
+function listLowerBound(s: PlanState, list: DeploymentList, budgetLeft: number, enough: number): number {
+  const routes = routesByType(s, list);
+  const bound = routingLowerBound(s, routes, budgetLeft);
+  return bound >= enough || s.pre.perRoute ? bound : Math.max(bound, sloLowerBound(s, routes, enough));
 }
 
 /** Routes a deployment set with the routing LP: its total cost and routes. */
@@ -300,17 +405,18 @@ export function redeployStep(s: PlanState, search: Search, maxLps: number, { fin
    * null when it breaks the budget, a pool or the storage.
    */
   const price = (changes: Change[]): number | null => {
-    const deps = withChanges(cur, changes);
-    const fixed = fixedCost(s, deps);
+    const list = listDeployments(cur, changes);
+    const fixed = listFixedCost(s, list);
     if (fixed === null) return null;
     const bar = best ? best.total : before * (1 - IMPROVE_EPS);
     if (fixed >= bar) return fixed;
     bounds++;
     // A lower bound at the bar settles a neighbour without its LP; a single change settled so
     // ranks by its bound below.
-    const bound = fixed + lowerBound(s, deps, s.inst.system.budget_usd - fixed, bar - fixed);
+    const bound = fixed + listLowerBound(s, list, s.inst.system.budget_usd - fixed, bar - fixed);
     if (bound >= bar) return bound;
     lps++;
+    const deps = withChanges(cur, changes);
     const key = memo ? keyOf(deps) : '';
     let total = memo?.get(key);
     if (total === undefined) {
