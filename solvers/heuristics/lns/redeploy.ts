@@ -180,28 +180,47 @@ let fixedScratch = { used: new Float64Array(0), seen: new Uint8Array(0), models:
 function routingLowerBound(s: PlanState, routes: RouteTable, budgetLeft: number): number {
   const d = s.pre.d;
   const H = s.inst.system.horizon_h;
-  const pieces = boundPieces;
-  pieces.length = 0;
+  const pieces = boundPieces(s.I * routes.D);
+  const { ratio, save, weight, share, order } = pieces;
+  let n = 0;
   let unmetAll = 0;
   for (let i = 0; i < s.I; i++) {
     const unmet = d.unmet_penalty_usd_per_h[i];
-    const weight = H * d.token_storage_usd_per_h[i];
+    const w = H * d.token_storage_usd_per_h[i];
     unmetAll += unmet;
     // Within a type every share weighs the same on the budget, so the cheapest routes come first.
-    fillCheapest(routes, i, unmet, (cost, t) => pieces.push([(unmet - cost) / weight, unmet - cost, weight, t]));
+    fillCheapest(routes, i, unmet, (cost, t) => {
+      ratio[n] = (unmet - cost) / w;
+      save[n] = unmet - cost;
+      weight[n] = w;
+      share[n] = t;
+      order[n] = n++;
+    });
   }
-  pieces.sort((x, y) => y[0] - x[0]);
+  // By penalty saved per budget dollar; equal ones (and weightless ones, ratio ∞) in fill order.
+  order.length = n;
+  order.sort((x, y) => ratio[y] - ratio[x] || x - y);
   let budget = Math.max(0, budgetLeft);
   let saved = 0;
-  for (const [, save, weight, t] of pieces) {
-    const take = weight > 0 ? Math.min(t, budget / weight) : t;
-    saved += save * take;
-    budget -= weight * take;
+  for (const k of order) {
+    const t = share[k];
+    const take = weight[k] > 0 ? Math.min(t, budget / weight[k]) : t;
+    saved += save[k] * take;
+    budget -= weight[k] * take;
     if (take < t) break;
   }
   return H * (unmetAll - saved);
 }
-const boundPieces: [number, number, number, number][] = [];
+
+/** routingLowerBound's pieces (route shares), reused across calls. */
+let pieceScratch = { ratio: new Float64Array(0), save: new Float64Array(0), weight: new Float64Array(0), share: new Float64Array(0), order: [] as number[] };
+function boundPieces(size: number): typeof pieceScratch {
+  if (pieceScratch.ratio.length < size) {
+    const n = Math.max(size, 2 * pieceScratch.ratio.length);
+    pieceScratch = { ratio: new Float64Array(n), save: new Float64Array(n), weight: new Float64Array(n), share: new Float64Array(n), order: [] };
+  }
+  return pieceScratch;
+}
 
 /**
  * Each type's admissible routes on a deployment set, cheapest first: type i's are entries
