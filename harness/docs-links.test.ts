@@ -1,6 +1,7 @@
 /**
  * A user has the repository and nothing beside it: every relative link of the user-facing docs
- * resolves to a file in the repository, and no user-facing text (docs, `--help`, the solver list)
+ * resolves to a file in the repository (and its #anchor to one of that file's headings), and no
+ * user-facing text (docs, `--help`, the solver list)
  * points outside it or to the project's internal specification.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -38,6 +39,43 @@ describe('user-facing docs', () => {
     expect(broken).toEqual([]);
   });
 
+  it('slug headings as GitHub does', () => {
+    const md = [
+      '# Heuristics (GH, AGH, AGH-LNS, cheapest)',
+      '### Bounds beside the LP cap: tuning on (8,8,10), held-out seeds 1001–1010',
+      '## `agh-lns` — this project\'s extension',
+      '```', '# not a heading', '```',
+      '## Runtimes', '## Runtimes',
+    ].join('\n');
+    expect([...headingSlugs(md)]).toEqual([
+      'heuristics-gh-agh-agh-lns-cheapest',
+      'bounds-beside-the-lp-cap-tuning-on-8810-held-out-seeds-10011010',
+      'agh-lns--this-projects-extension',
+      'runtimes',
+      'runtimes-1',
+    ]);
+  });
+
+  it("link to headings that exist: every #anchor is a slug of one of the target's headings", () => {
+    const broken: string[] = [];
+    let anchors = 0;
+    for (const doc of DOCS) {
+      const text = readFileSync(join(REPO, doc), 'utf8');
+      for (const [, target] of text.matchAll(MARKDOWN_LINK)) {
+        const hash = target.indexOf('#');
+        if (/^[a-z]+:/i.test(target) || hash < 0) continue;
+        const path = target.slice(0, hash);
+        if (path && !path.endsWith('.md')) continue;
+        const file = path ? resolve(REPO, dirname(doc), decodeURIComponent(path)) : join(REPO, doc);
+        if (!existsSync(file)) continue; // the test above reports it
+        anchors++;
+        if (!headingSlugs(readFileSync(file, 'utf8')).has(decodeURIComponent(target.slice(hash + 1)))) broken.push(`${doc}: ${target}`);
+      }
+    }
+    expect(anchors).toBeGreaterThan(5);
+    expect(broken).toEqual([]);
+  });
+
   it('do not point outside the repository or to the internal specification', () => {
     for (const doc of DOCS) {
       const lines = readFileSync(join(REPO, doc), 'utf8').split('\n');
@@ -46,6 +84,28 @@ describe('user-facing docs', () => {
     }
   });
 });
+
+/**
+ * The anchors GitHub gives a Markdown file's headings: the heading's text (link targets, code
+ * ticks and emphasis stars dropped) in lower case, without punctuation or symbols, spaces turned
+ * into hyphens; a repeated slug gets -1, -2, … Headings inside code fences do not count.
+ */
+function headingSlugs(markdown: string): Set<string> {
+  const slugs = new Set<string>();
+  const seen = new Map<string, number>();
+  let fenced = false;
+  for (const line of markdown.split('\n')) {
+    if (/^\s*```/.test(line)) fenced = !fenced;
+    const heading = fenced ? null : /^#{1,6}\s+(.*?)\s*#*\s*$/.exec(line);
+    if (!heading) continue;
+    const text = heading[1].replace(/\[([^\]]*)\]\([^)]*\)/g, '$1').replace(/[`*]/g, '');
+    const slug = text.toLowerCase().replace(/[^\p{L}\p{N}\p{M} _-]/gu, '').replace(/ /g, '-');
+    const n = seen.get(slug) ?? 0;
+    seen.set(slug, n + 1);
+    slugs.add(n === 0 ? slug : `${slug}-${n}`);
+  }
+  return slugs;
+}
 
 /** The `--help` text of a command, rendered by yargs in-process (no child process). */
 async function helpOf(command: CommandModule<object, object>): Promise<string> {
