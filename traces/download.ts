@@ -1,7 +1,7 @@
 // Fetches the official Azure LLM inference trace CSVs on request; they are third-party data
 // (CC-BY 4.0) and never committed, so a fresh checkout downloads them here.
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, readdirSync, rmSync } from 'node:fs';
+import { createWriteStream, readdirSync, rmSync, type WriteStream } from 'node:fs';
 import { rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
@@ -150,6 +150,7 @@ async function downloadFile(url: string, dest: string, file: RemoteFile, header:
   };
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const sig of signals) process.once(sig, onSignal);
+  let out: WriteStream | undefined;
   try {
     stalled();
     let res: Response;
@@ -167,7 +168,8 @@ async function downloadFile(url: string, dest: string, file: RemoteFile, header:
     const body = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
     const gunzip = file.remote.endsWith('.gz');
     try {
-      await pipeline([body, received, ...(gunzip ? [createGunzip()] : []), check, createWriteStream(tmp, { flags: 'wx' })]);
+      out = createWriteStream(tmp, { flags: 'wx' });
+      await pipeline([body, received, ...(gunzip ? [createGunzip()] : []), check, out]);
     } catch (err) {
       if (err instanceof InputError) throw fail(err.message);
       const code = (err as NodeJS.ErrnoException).code;
@@ -194,6 +196,9 @@ async function downloadFile(url: string, dest: string, file: RemoteFile, header:
     await rename(tmp, dest);
     return got;
   } catch (err) {
+    // A body that breaks off early can fail the pipeline before the file stream has opened; the
+    // stream still creates the file, so wait for it to close before removing the temporary.
+    if (out && !out.closed) await new Promise<void>((done) => out!.once('close', () => done()));
     cleanUp();
     throw err;
   } finally {
