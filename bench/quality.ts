@@ -1,10 +1,7 @@
 /**
  * Quality of the heuristics (default `gh`, `agh`, `agh-lns`) against the exact optimum (HiGHS
- * through the registry), every plan scored by the evaluator:
- *
- *   npx tsx bench/quality.ts [--seeds 1-20] [--sizes 6,6,10 8,8,10]
- *     [--scenarios S1,S3] [--modes average,per-route] [--solvers gh,agh,agh-lns]
- *     [--time-limit 120] [--exact highs] [--cache FILE] [--json] [--table]
+ * through the registry), every plan scored by the evaluator. Options: `npx tsx bench/quality.ts
+ * --help` (USAGE below).
  *
  * `--seeds` takes a range `a-b`, a list `1,4,7` or a count `n` (= 1-n). `--sizes` takes one or
  * more `I,J,K`. `--cache FILE` keeps the exact results in a JSON object mapping

@@ -1,8 +1,8 @@
 /**
  * A user has the repository and nothing beside it: every relative link of the user-facing docs
  * resolves to a file in the repository (and its #anchor to one of that file's headings), and no
- * user-facing text (docs, `--help`, the solver list)
- * points outside it or to the project's internal specification.
+ * user-facing text (docs, `--help`, the solver list) points outside it or to the project's
+ * internal specification.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -26,14 +26,11 @@ describe('user-facing docs', () => {
   it('link only to files that exist in the repository', () => {
     const broken: string[] = [];
     let links = 0;
-    for (const doc of DOCS) {
-      const text = readFileSync(join(REPO, doc), 'utf8');
-      for (const [, target] of text.matchAll(MARKDOWN_LINK)) {
-        if (/^[a-z]+:/i.test(target) || target.startsWith('#')) continue;
-        links++;
-        const file = resolve(REPO, dirname(doc), decodeURIComponent(target.replace(/#.*$/, '')));
-        if (relative(REPO, file).startsWith('..') || !existsSync(file)) broken.push(`${doc}: ${target}`);
-      }
+    for (const { doc, target, path } of relativeLinks()) {
+      if (!path) continue;
+      links++;
+      const file = resolve(REPO, dirname(doc), path);
+      if (relative(REPO, file).startsWith('..') || !existsSync(file)) broken.push(`${doc}: ${target}`);
     }
     expect(links).toBeGreaterThan(10);
     expect(broken).toEqual([]);
@@ -59,18 +56,12 @@ describe('user-facing docs', () => {
   it("link to headings that exist: every #anchor is a slug of one of the target's headings", () => {
     const broken: string[] = [];
     let anchors = 0;
-    for (const doc of DOCS) {
-      const text = readFileSync(join(REPO, doc), 'utf8');
-      for (const [, target] of text.matchAll(MARKDOWN_LINK)) {
-        const hash = target.indexOf('#');
-        if (/^[a-z]+:/i.test(target) || hash < 0) continue;
-        const path = target.slice(0, hash);
-        if (path && !path.endsWith('.md')) continue;
-        const file = path ? resolve(REPO, dirname(doc), decodeURIComponent(path)) : join(REPO, doc);
-        if (!existsSync(file)) continue; // the test above reports it
-        anchors++;
-        if (!headingSlugs(readFileSync(file, 'utf8')).has(decodeURIComponent(target.slice(hash + 1)))) broken.push(`${doc}: ${target}`);
-      }
+    for (const { doc, target, path, anchor } of relativeLinks()) {
+      if (anchor === null || (path && !path.endsWith('.md'))) continue;
+      const file = path ? resolve(REPO, dirname(doc), path) : join(REPO, doc);
+      if (!existsSync(file)) continue; // the test above reports it
+      anchors++;
+      if (!headingSlugs(readFileSync(file, 'utf8')).has(anchor)) broken.push(`${doc}: ${target}`);
     }
     expect(anchors).toBeGreaterThan(5);
     expect(broken).toEqual([]);
@@ -84,6 +75,22 @@ describe('user-facing docs', () => {
     }
   });
 });
+
+/**
+ * Every relative link of the user-facing docs (no scheme such as https:): the document, the
+ * target as written, its file path (empty for a link within the document) and its #anchor (null
+ * without one), both URL-decoded.
+ */
+function* relativeLinks(): Generator<{ doc: string; target: string; path: string; anchor: string | null }> {
+  for (const doc of DOCS) {
+    for (const [, target] of readFileSync(join(REPO, doc), 'utf8').matchAll(MARKDOWN_LINK)) {
+      if (/^[a-z]+:/i.test(target)) continue;
+      const hash = target.indexOf('#');
+      const path = decodeURIComponent(hash < 0 ? target : target.slice(0, hash));
+      yield { doc, target, path, anchor: hash < 0 ? null : decodeURIComponent(target.slice(hash + 1)) };
+    }
+  }
+}
 
 /**
  * The anchors GitHub gives a Markdown file's headings: the heading's text (link targets, code

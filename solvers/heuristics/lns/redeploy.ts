@@ -14,6 +14,7 @@
  * neighbourhood, then with `finer` layout changes (another layout may take one replica more or
  * fewer than the GPUs it replaces) once the plain one stalls.
  */
+import { scratch } from '../../../lib/scratch.ts';
 import { yieldToEventLoop } from '../../../lib/yield.ts';
 import { routingLp, type FixedDeployment } from '../../problem/routing-lp.ts';
 import type { Instance } from '../../problem/types.ts';
@@ -97,19 +98,14 @@ interface DeploymentList {
   r: Int32Array;
 }
 
-let scratchList: DeploymentList = { n: 0, c: new Int32Array(0), r: new Int32Array(0) };
+const deploymentList = scratch((n): DeploymentList => ({ n: 0, c: new Int32Array(n), r: new Int32Array(n) }));
 
 /**
  * The list of `cur` with `changes` (on distinct pairs) applied, in withChanges's order: a changed
  * pair in its place, a dropped one left out, new pairs last.
  */
 function listDeployments(cur: Deployments, changes: readonly Change[]): DeploymentList {
-  const size = cur.size + changes.length;
-  if (scratchList.c.length < size) {
-    const n = Math.max(size, 2 * scratchList.c.length);
-    scratchList = { n: 0, c: new Int32Array(n), r: new Int32Array(n) };
-  }
-  const list = scratchList;
+  const list = deploymentList(cur.size + changes.length);
   let n = 0;
   for (const now of cur.values()) {
     let ch = now;
@@ -140,8 +136,7 @@ function listFixedCost(s: PlanState, list: DeploymentList): number | null {
   const d = pre.d;
   const { configs } = d;
   const sys = s.inst.system;
-  if (fixedScratch.used.length < pre.G || fixedScratch.seen.length < d.J) fixedScratch = { used: new Float64Array(pre.G), seen: new Uint8Array(d.J), models: new Int32Array(d.J) };
-  const { used, seen, models } = fixedScratch;
+  const { used, seen, models } = fixedCostArrays(Math.max(pre.G, d.J));
   used.fill(0, 0, pre.G);
   seen.fill(0, 0, d.J);
   let fixedPerH = 0;
@@ -166,7 +161,8 @@ function listFixedCost(s: PlanState, list: DeploymentList): number | null {
   for (let g = 0; g < pre.G; g++) if (used[g] > pre.pool[g]) return null;
   return fixed;
 }
-let fixedScratch = { used: new Float64Array(0), seen: new Uint8Array(0), models: new Int32Array(0) };
+/** listFixedCost's GPUs used per pool and the models stored (by pool and model index). */
+const fixedCostArrays = scratch((n) => ({ used: new Float64Array(n), seen: new Uint8Array(n), models: new Int32Array(n) }));
 
 /**
  * A lower bound on the routing LP's cost ($ over the horizon) for a deployment set, from a
@@ -212,15 +208,8 @@ function routingLowerBound(s: PlanState, routes: RouteTable, budgetLeft: number)
   return H * (unmetAll - saved);
 }
 
-/** routingLowerBound's pieces (route shares), reused across calls. */
-let pieceScratch = { ratio: new Float64Array(0), save: new Float64Array(0), weight: new Float64Array(0), share: new Float64Array(0), order: [] as number[] };
-function boundPieces(size: number): typeof pieceScratch {
-  if (pieceScratch.ratio.length < size) {
-    const n = Math.max(size, 2 * pieceScratch.ratio.length);
-    pieceScratch = { ratio: new Float64Array(n), save: new Float64Array(n), weight: new Float64Array(n), share: new Float64Array(n), order: [] };
-  }
-  return pieceScratch;
-}
+/** routingLowerBound's pieces (route shares). */
+const boundPieces = scratch((n) => ({ ratio: new Float64Array(n), save: new Float64Array(n), weight: new Float64Array(n), share: new Float64Array(n), order: [] as number[] }));
 
 /**
  * Each type's admissible routes on a deployment set, cheapest first: type i's are entries
@@ -244,7 +233,8 @@ function routesByType(s: PlanState, list: DeploymentList): RouteTable {
   const d = s.pre.d;
   const C = s.pre.C;
   const D = list.n;
-  const t = routeTable(s.I * D);
+  // Sized by I too: `count` has an entry per type even when the set is empty.
+  const t = routeTable(s.I * Math.max(1, D));
   t.D = D;
   for (let i = 0; i < s.I; i++) {
     const base = i * D;
@@ -271,14 +261,7 @@ function routesByType(s: PlanState, list: DeploymentList): RouteTable {
   return t;
 }
 
-let boundRoutes: RouteTable = { D: 0, count: new Int32Array(0), cost: new Float64Array(0), cap: new Float64Array(0), c: new Int32Array(0) };
-function routeTable(size: number): RouteTable {
-  if (boundRoutes.cost.length < size) {
-    const n = Math.max(size, 2 * boundRoutes.cost.length);
-    boundRoutes = { D: 0, count: new Int32Array(n), cost: new Float64Array(n), cap: new Float64Array(n), c: new Int32Array(n) };
-  }
-  return boundRoutes;
-}
+const routeTable = scratch((n): RouteTable => ({ D: 0, count: new Int32Array(n), cost: new Float64Array(n), cap: new Float64Array(n), c: new Int32Array(n) }));
 
 /**
  * Both lower bounds' relaxation of type i: its demand share 1 filled by its `routes` (cheapest
@@ -346,15 +329,8 @@ function typeLp(s: PlanState, i: number, routes: RouteTable): number {
   return typeLpValue(cost, delay, error, cap, n, d.unmet_penalty_usd_per_h[i]);
 }
 
-/** typeLp's input arrays, reused across calls. */
-let typeLpInput = { cost: new Float64Array(0), delay: new Float64Array(0), error: new Float64Array(0), cap: new Float64Array(0) };
-function typeLpRows(n: number): typeof typeLpInput {
-  if (typeLpInput.cost.length < n) {
-    const size = Math.max(n, 2 * typeLpInput.cost.length);
-    typeLpInput = { cost: new Float64Array(size), delay: new Float64Array(size), error: new Float64Array(size), cap: new Float64Array(size) };
-  }
-  return typeLpInput;
-}
+/** typeLp's input arrays. */
+const typeLpRows = scratch((n) => ({ cost: new Float64Array(n), delay: new Float64Array(n), error: new Float64Array(n), cap: new Float64Array(n) }));
 
 /**
  * A lower bound on the routing LP's cost ($ over the horizon) for a deployment set with

@@ -12,10 +12,12 @@
  * {u, both slacks} with every route at 0 (all demand unmet) is feasible, so there is no phase 1.
  * Dantzig's rule, switching to Bland's after a run of degenerate pivots (the SLO rows start at 0).
  */
+import { scratch } from '../../../lib/scratch.ts';
+
+/** The optimal value of the LP above. */
 export function typeLpValue(cost: Float64Array, delay: Float64Array, error: Float64Array, cap: Float64Array, n: number, unmet: number): number {
   const N = n + 3; // routes, then u, then the two slacks
-  grow(N);
-  const { T, rc, upper, atUpper, colCost } = scratch;
+  const { T, rc, upper, atUpper, colCost, basis, beta } = tableau(N);
   for (let v = 0; v < n; v++) {
     T[v] = 1;
     T[N + v] = delay[v];
@@ -36,8 +38,6 @@ export function typeLpValue(cost: Float64Array, delay: Float64Array, error: Floa
   colCost[n + 2] = 0;
   rc.fill(0, n, N);
   atUpper.fill(0, 0, N);
-  const basis = scratch.basis;
-  const beta = scratch.beta;
   basis[0] = n;
   basis[1] = n + 1;
   basis[2] = n + 2;
@@ -119,25 +119,13 @@ export function typeLpValue(cost: Float64Array, delay: Float64Array, error: Floa
   return value;
 }
 
-/** Reused arrays (the function is synchronous, so one set serves every caller). */
-const scratch = {
-  size: 0,
-  T: new Float64Array(0),
-  rc: new Float64Array(0),
-  upper: new Float64Array(0),
-  colCost: new Float64Array(0),
-  atUpper: new Uint8Array(0),
+/** The tableau (three rows of N columns), reduced costs, bounds and basis, reused across calls. */
+const tableau = scratch((N) => ({
+  T: new Float64Array(3 * N),
+  rc: new Float64Array(N),
+  upper: new Float64Array(N),
+  colCost: new Float64Array(N),
+  atUpper: new Uint8Array(N),
   basis: new Int32Array(3),
   beta: new Float64Array(3),
-};
-
-function grow(N: number): void {
-  if (scratch.size >= N) return;
-  const size = Math.max(N, 2 * scratch.size);
-  scratch.size = size;
-  scratch.T = new Float64Array(3 * size);
-  scratch.rc = new Float64Array(size);
-  scratch.upper = new Float64Array(size);
-  scratch.colCost = new Float64Array(size);
-  scratch.atUpper = new Uint8Array(size);
-}
+}));
