@@ -19,6 +19,10 @@ export interface BackendOptions {
   start?: Float64Array;
   /** HiGHS only: WebAssembly heap at which a MIP solve stops as at its time limit (tests lower it). */
   heap_guard_bytes?: number;
+  /** HiGHS only: branch-and-bound nodes after which the solve stops with its incumbent (a limit by steps, not by the clock). */
+  max_nodes?: number;
+  /** HiGHS only: run its presolve (default true; on small restricted models it costs more than it saves). */
+  presolve?: boolean;
 }
 
 export type ExactStatus = Exclude<SolveStatus, 'completed'>;

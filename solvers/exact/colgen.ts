@@ -323,14 +323,12 @@ export async function columnGeneration(pricer: LayoutPricer, opts: ColumnGenerat
  * not above it. Every plan no dearer than `ceiling` uses only these.
  */
 export function layoutsWithin(pricer: LayoutPricer, pricing: Pricing, ceiling: number): Set<number> {
-  const { configs } = pricer.d;
-  const keep = new Set<number>();
-  for (const lay of pricer.layouts) {
-    const j = configs[lay.c].j;
-    const S = pricing.modelTerm[j];
-    const v = pricing.v[lay.c];
-    const withC = pricing.bound - Math.min(0, S) + S - Math.min(0, v) + v;
-    if (withC <= ceiling) keep.add(lay.c);
-  }
-  return keep;
+  return new Set(pricer.layouts.filter((lay) => layoutBound(pricer, pricing, lay.c) <= ceiling).map((lay) => lay.c));
+}
+
+/** L_c (see the header): a lower bound on the cost of every plan that uses layout c. */
+export function layoutBound(pricer: LayoutPricer, pricing: Pricing, c: number): number {
+  const S = pricing.modelTerm[pricer.d.configs[c].j];
+  const v = pricing.v[c];
+  return pricing.bound - Math.min(0, S) + S - Math.min(0, v) + v;
 }

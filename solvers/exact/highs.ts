@@ -119,6 +119,8 @@ function runModel(highs: Highs, m: HighsModel, model: MilpModel, opts: BackendOp
     mip_rel_gap: opts.gap,
     output_flag: false,
     ...(opts.seed !== undefined ? { random_seed: opts.seed } : {}),
+    ...(opts.max_nodes !== undefined ? { mip_max_nodes: opts.max_nodes } : {}),
+    ...(opts.presolve === false ? { presolve: 'off' } : {}),
   });
   if (opts.start) m.setSolution({ colValue: opts.start });
   let first: number | undefined;
@@ -154,6 +156,9 @@ function runModel(highs: Highs, m: HighsModel, model: MilpModel, opts: BackendOp
     // A stop by the heap guard is a limit like the clock: incumbent and bound are what HiGHS has.
     result.status = hasSolution ? 'time_limit_feasible' : 'time_limit_no_solution';
     if (guardedAt !== undefined) result.message = `stopped before its time limit by the memory guard (WebAssembly heap ${mib(guardedAt)} MiB of ${mib(HEAP_CAP_BYTES)} MiB)`;
+  } else if (status === S.solutionLimit && opts.max_nodes !== undefined) {
+    result.status = hasSolution ? 'time_limit_feasible' : 'time_limit_no_solution';
+    result.message = `stopped at its node limit (${opts.max_nodes})`;
   } else result.message = `HiGHS stopped with model status ${status}`;
   // A model without integer columns (nothing can be deployed) is solved as an LP, and the
   // MIP figures stay at their defaults: an optimal LP is its own bound.
