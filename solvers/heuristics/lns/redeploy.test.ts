@@ -18,7 +18,7 @@ describe('re-deploy move', () => {
   const inst = generateInstance({ sizes: { I: 6, J: 6, K: 10 }, seed: 1, scenario: 'S3', sloMode: 'average', profile, profileName: 'default' });
 
   it('lowers the cost of the plan agh-lns ends with without it, and the evaluator accepts every step', async () => {
-    const without = (await aghLns.solve(inst, { redeploy_lps: 0, time_budget_s: 60 })).plan!;
+    const without = (await aghLns.solve(inst, { redeploy_lps: 0, mip_polish: 0, time_budget_s: 60 })).plan!;
     const s = stateOf(inst, without);
     const start = evaluate(inst, without).cost_usd;
     expect(s.cost()).toBeCloseTo(start, 6);
@@ -42,7 +42,7 @@ describe('re-deploy move', () => {
   });
 
   it('changes nothing when no LP may be solved', async () => {
-    const plan = (await aghLns.solve(inst, { redeploy_lps: 0, time_budget_s: 60 })).plan!;
+    const plan = (await aghLns.solve(inst, { redeploy_lps: 0, mip_polish: 0, time_budget_s: 60 })).plan!;
     const s = stateOf(inst, plan);
     const before = s.cost();
     expect(redeployStep(s, searchFor(s), 0)).toBe(false);
@@ -54,7 +54,7 @@ describe('memo of routing-LP totals', () => {
   const inst = generateInstance({ sizes: { I: 6, J: 6, K: 10 }, seed: 1, scenario: 'S3', sloMode: 'average', profile, profileName: 'default' });
 
   it('changes nothing but the time: same steps, same plan, with neighbours met again', async () => {
-    const plan = (await aghLns.solve(inst, { redeploy_lps: 0, time_budget_s: 60 })).plan!;
+    const plan = (await aghLns.solve(inst, { redeploy_lps: 0, mip_polish: 0, time_budget_s: 60 })).plan!;
     const run = (memo?: Map<string, number>) => {
       const s = stateOf(inst, plan);
       const costs: number[] = [];
@@ -143,8 +143,8 @@ describe('deployment starts', () => {
   });
 
   it('give agh-lns a cheaper plan than its type-by-type starts reach', async () => {
-    const off = await aghLns.solve(inst, { deploy_starts: 0, insert: false, drop: 0, time_budget_s: 60 });
-    const on = await aghLns.solve(inst, { insert: false, drop: 0, time_budget_s: 60 });
+    const off = await aghLns.solve(inst, { deploy_starts: 0, insert: false, drop: 0, mip_polish: 0, time_budget_s: 60 });
+    const on = await aghLns.solve(inst, { insert: false, drop: 0, mip_polish: 0, time_budget_s: 60 });
     expect(on.diagnostics?.best_start).toMatch(/^deployment-/);
     expect(evaluate(inst, on.plan!).cost_usd).toBeLessThan(evaluate(inst, off.plan!).cost_usd);
   });

@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateInstance } from '../../../generators/instance.ts';
+import { DEFAULT_PROFILE_PATH, loadProfileBundle } from '../../../traces/profile.ts';
+import { evaluate } from '../../problem/evaluator.ts';
+import type { Plan } from '../../problem/types.ts';
+import { parseSolverSpec } from '../../registry.ts';
+import { aghLns } from '../agh-lns.ts';
+import { mipPolish } from './polish.ts';
+
+describe('exact polishing', () => {
+  // Base S2 average tuning seed 363: without polishing agh-lns ends 15.9% above the optimum, whose
+  // model and tier mix its local moves do not reach while the budget binds.
+  const profile = loadProfileBundle(DEFAULT_PROFILE_PATH);
+  const inst = generateInstance({ sizes: { I: 6, J: 6, K: 10 }, seed: 363, scenario: 'S2', sloMode: 'average', profile, profileName: 'default' });
+  const cost = (plan: Plan) => evaluate(inst, plan).cost_usd;
+  const later = () => Date.now() + 120_000;
+  let start: Plan;
+  let optimum: Plan;
+
+  beforeAll(async () => {
+    const without = await aghLns.solve(inst, { mip_polish: 0, time_budget_s: 60 });
+    expect(without.diagnostics?.polish_status).toBeUndefined();
+    start = without.plan!;
+    const exact = parseSolverSpec('highs', { time_limit_s: 120 });
+    const r = await exact.solver.solve(inst, exact.options);
+    expect(r.status).toBe('optimal');
+    optimum = r.plan!;
+  }, 240_000);
+
+  it("takes agh-lns's plan to within 1% of the proven optimum; the evaluator accepts it", async () => {
+    expect(cost(start)).toBeGreaterThan(cost(optimum) * 1.1);
+    const o = await mipPolish(inst, start, { layouts: 40, nodes: 500, deadline_ms: later() }, 'test');
+    expect(o.timed_out).toBe(false);
+    expect(o.plan).toBeDefined();
+    const ev = evaluate(inst, o.plan!);
+    expect(ev.feasible, ev.violated_families.join(';')).toBe(true);
+    expect(ev.cost_usd).toBeLessThan(cost(optimum) * 1.01);
+    expect(ev.cost_usd).toBeGreaterThanOrEqual(cost(optimum) * (1 - 1e-6));
+    // The layouts of lowest bound are what reach it: the plan's and the LP's alone stop short.
+    const narrow = await mipPolish(inst, start, { layouts: 0, nodes: 500, deadline_ms: later() }, 'test');
+    expect(narrow.layouts).toBeLessThan(o.layouts);
+    expect(cost(narrow.plan ?? start)).toBeGreaterThan(cost(optimum) * 1.02);
+  }, 120_000);
+
+  it('is deterministic: the same plan from the same start', async () => {
+    const [a, b] = [
+      await mipPolish(inst, start, { layouts: 40, nodes: 500, deadline_ms: later() }, 'test'),
+      await mipPolish(inst, start, { layouts: 40, nodes: 500, deadline_ms: later() }, 'test'),
+    ];
+    expect(a.layouts).toBe(b.layouts);
+    expect(JSON.stringify(a.plan)).toBe(JSON.stringify(b.plan));
+  }, 120_000);
+
+  it('returns no plan when nothing in its neighbourhood is cheaper than the start', async () => {
+    const o = await mipPolish(inst, optimum, { layouts: 40, nodes: 500, deadline_ms: later() }, 'test');
+    expect(o.status).toBe('optimal');
+    expect(o.plan).toBeUndefined();
+  }, 120_000);
+
+  it('stops at its node limit and says so, keeping only a cheaper feasible plan', async () => {
+    const o = await mipPolish(inst, start, { layouts: 40, nodes: 1, deadline_ms: later() }, 'test');
+    expect(o.status).toBe('stopped at its node limit (1)');
+    if (o.plan) {
+      expect(evaluate(inst, o.plan).feasible).toBe(true);
+      expect(cost(o.plan)).toBeLessThan(cost(start));
+    }
+  }, 120_000);
+
+  it('reports a deadline that has passed instead of running on', async () => {
+    const o = await mipPolish(inst, start, { layouts: 40, nodes: 500, deadline_ms: Date.now() - 1 }, 'test');
+    expect(o.timed_out).toBe(true);
+    if (o.plan) expect(cost(o.plan)).toBeLessThan(cost(start));
+  }, 120_000);
+
+  it("is agh-lns's last step by default, and its result is the evaluator's cost", async () => {
+    const r = await aghLns.solve(inst, { time_budget_s: 60 });
+    expect(r.diagnostics?.polish_improved).toBe(true);
+    expect(r.diagnostics?.polish_layouts).toBeGreaterThan(40);
+    expect(r.solver_objective_usd).toBeCloseTo(cost(r.plan!), 6);
+    expect(r.trajectory?.at(-1)?.incumbent_usd).toBeCloseTo(cost(r.plan!), 6);
+    expect(cost(r.plan!)).toBeLessThan(cost(optimum) * 1.01);
+  }, 120_000);
+});

@@ -1,0 +1,72 @@
+/**
+ * Exact polishing, agh-lns's last step: a small MILP around the final plan, solved by HiGHS.
+ *
+ * The neighbourhood is a set of layouts (configurations); the MILP may deploy, size and route
+ * them freely, every other layout stays unused. It holds
+ * - the layouts the plan uses, so the plan itself is a solution (the MILP starts from it and so
+ *   never returns anything dearer);
+ * - the layouts the LP relaxation's solution uses (column generation, exact/colgen.ts);
+ * - the `layouts` layouts with the lowest L_c, a lower bound on the cost of any plan that uses
+ *   layout c from the LP's duals. The duals price the budget, pools, storage and SLO rows, so
+ *   this is where a dollar of rental competes with unmet and delay penalties: when the budget
+ *   binds, the cheap plans use other models and tiers than the local moves reach.
+ * Effort is bounded by steps (column-generation rounds, branch-and-bound nodes), not the clock:
+ * the deadline is agh-lns's safety cap, and the caller reports it when it binds.
+ */
+import { evaluate } from '../../problem/evaluator.ts';
+import type { Instance, Plan } from '../../problem/types.ts';
+import { columnGeneration, layoutBound, LayoutPricer } from '../../exact/colgen.ts';
+import { decodePlan, encodePlan } from '../../exact/decode.ts';
+import { solveWithHighs } from '../../exact/highs.ts';
+import { buildModel } from '../../exact/model.ts';
+
+export interface PolishOptions {
+  /** Layouts added by their bound L_c, besides the plan's and the LP solution's. */
+  layouts: number;
+  /** Branch-and-bound nodes of the MILP at most. */
+  nodes: number;
+  /** `Date.now()` after which nothing further starts (a safety cap). */
+  deadline_ms: number;
+}
+
+export interface PolishOutcome {
+  /** The MILP's plan when the evaluator finds it feasible and cheaper than the given one. */
+  plan?: Plan;
+  /** Layouts in the MILP. */
+  layouts: number;
+  /** What stopped the MILP: 'optimal' (within the neighbourhood), a limit, or an error's message. */
+  status: string;
+  /** The deadline cut column generation or the MILP short. */
+  timed_out: boolean;
+}
+
+/** Column-generation rounds at most: at base size the LP converged in 2–3. */
+const COLGEN_ROUNDS = 10;
+
+export async function mipPolish(inst: Instance, plan: Plan, opts: PolishOptions, solver: string): Promise<PolishOutcome> {
+  const pricer = new LayoutPricer(inst);
+  const own = pricer.layoutsOf(plan);
+  const cg = await columnGeneration(pricer, { start: own, deadline_ms: opts.deadline_ms, maxRounds: COLGEN_ROUNDS });
+  // Whole replicas priced (the MILP's own layouts), as for the exact path's fixing.
+  const whole = pricer.price(cg.duals, true);
+  const bounds = new Map(pricer.layouts.map((lay) => [lay.c, layoutBound(pricer, whole, lay.c)]));
+  const byBound = [...bounds.keys()].sort((a, b) => bounds.get(a)! - bounds.get(b)! || a - b);
+  const only = new Set([...own, ...cg.support, ...byBound.slice(0, opts.layouts)]);
+  const model = buildModel(inst, { only });
+  const result = await solveWithHighs(model, {
+    deadline_ms: opts.deadline_ms,
+    gap: 0,
+    start: encodePlan(inst, model, plan),
+    max_nodes: opts.nodes,
+    presolve: false,
+  });
+  // Column generation, its LPs and the MILP all stop at the deadline: past it, one of them was cut.
+  const timed_out = Date.now() > opts.deadline_ms;
+  const outcome: PolishOutcome = { layouts: only.size, status: result.status === 'optimal' ? 'optimal' : result.message ?? result.status, timed_out };
+  if (!result.values) return outcome;
+  const polished = decodePlan(inst, model, result.values, solver);
+  const [before, after] = [evaluate(inst, plan), evaluate(inst, polished)];
+  const cheaper = after.cost_usd < before.cost_usd * (1 - 1e-9);
+  if (after.feasible && (cheaper || !before.feasible)) outcome.plan = polished;
+  return outcome;
+}
