@@ -4,6 +4,9 @@
  * the bound and gap from `info`. Arrays, not LP text: at (50,50,50) the 168 MiB LP text was more
  * than highs-js's reader could buffer, while the arrays take ~280 MiB of its 2 GiB heap.
  */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import highsModule, { type Highs, type ModelData, type Model as HighsModel } from 'highs';
 import { secondsLeft, type Backend, type BackendOptions, type BackendResult } from './backend.ts';
 import { modelSize, type MilpModel } from './model.ts';
@@ -11,7 +14,29 @@ import { TrajectoryRecorder } from '../trajectory.ts';
 
 // The package's types describe its CommonJS build (loader at `.default`); under ESM Node loads
 // the .mjs build, whose default export is the loader itself.
-const highsLoader = highsModule as unknown as typeof highsModule.default;
+const highsLoader = highsModule as unknown as (settings?: object) => Promise<Highs>;
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * A fresh HiGHS instance (its own memory: nothing is shared between solves) on machine code
+ * compiled once per process. The package's loader compiles its 3.4 MiB of WebAssembly on every
+ * call, and V8 then re-optimises it on a background thread: column generation loads one instance
+ * per LP, and that background work took a core from whatever ran next.
+ */
+function loadHighs(): Promise<Highs> {
+  compiled ??= readFile(join(dirname(createRequire(import.meta.url).resolve('highs')), 'highs.wasm')).then((bytes) => WebAssembly.compile(bytes));
+  return compiled.then(
+    (code) =>
+      new Promise<Highs>((resolve, reject) => {
+        const instantiateWasm = (imports: WebAssembly.Imports, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) => {
+          WebAssembly.instantiate(code, imports).then((instance) => receive(instance, code), reject);
+          return {};
+        };
+        highsLoader({ instantiateWasm }).then(resolve, reject);
+      }),
+  );
+}
 
 /** highs-js's WebAssembly memory cannot grow past 2 GiB (its getHeapMax). */
 const HEAP_CAP_BYTES = 2 ** 31;
@@ -61,7 +86,7 @@ export function modelData(highs: Pick<Highs, 'infinity'>, model: MilpModel): Mod
 }
 
 export const solveWithHighs: Backend = async (model, opts) => {
-  const highs = await highsLoader();
+  const highs = await loadHighs();
   let m: HighsModel | undefined;
   try {
     m = highs.createModel(modelData(highs, model));
@@ -87,7 +112,7 @@ export interface LpSolution {
 
 /** An LP (every column continuous) with its duals, in this process: column generation's master. */
 export async function solveLpWithDuals(model: MilpModel, timeLimitS: number): Promise<LpSolution> {
-  const highs = await highsLoader();
+  const highs = await loadHighs();
   const m = highs.createModel(modelData(highs, model));
   try {
     m.options.set({ time_limit: Math.max(0.1, timeLimitS), output_flag: false });
