@@ -81,12 +81,12 @@ describe('exact polishing', () => {
     expect(cost(r.plan!)).toBeLessThan(cost(optimum) * 1.01);
   }, 120_000);
 
-  it('is off by default above (20,20,20), where the 2 s goal at (50,50,50) holds, and on by option', async () => {
+  it('is on by default up to (20,20,20) and off above, where the 2 s goal at (50,50,50) holds', async () => {
     const big = generateInstance({ sizes: { I: 30, J: 30, K: 30 }, seed: 1, scenario: 'S1', sloMode: 'per-route', profile, profileName: 'default' });
     const r = await aghLns.solve(big, { time_budget_s: 60 });
     expect(r.diagnostics?.polish_status).toBeUndefined();
     const mid = generateInstance({ sizes: { I: 20, J: 20, K: 20 }, seed: 1, scenario: 'S4', sloMode: 'per-route', profile, profileName: 'default' });
     const m = await aghLns.solve(mid, { time_budget_s: 60 });
-    expect(m.diagnostics?.polish_layouts).toBeGreaterThan(40);
+    expect(m.diagnostics?.polish_layouts).toBeGreaterThanOrEqual(40);
   }, 120_000);
 });
