@@ -16,7 +16,7 @@ import { runSweep } from '../../sweep/sweep.ts';
 
 export const startCommand: CommandModule = {
   command: 'start',
-  describe: 'Run the quick versions of E1–E5 into results/latest/ with their reports and an index page (8–12 min on 2 cores; README, Runtimes)',
+  describe: 'Run the quick versions of E1–E5 into results/latest/ with their reports and an index page (6–12 min on 2 cores; README, Runtimes)',
   handler: async () => {
     const started = Date.now();
     const latest = join(RESULTS_DIR, 'latest');
