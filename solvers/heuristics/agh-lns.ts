@@ -35,8 +35,6 @@ import { deploymentStarts, redeployStep } from './lns/redeploy.ts';
 import { insertionStep } from './lns/insert.ts';
 import { dropStep } from './lns/drop.ts';
 import { mipPolish, type PolishOutcome } from './lns/polish.ts';
-import { evaluate } from '../problem/evaluator.ts';
-import type { Plan } from '../problem/types.ts';
 import { LNS_PASSES } from './lns/passes.ts';
 import { ruinAndRecreate, type RuinStats } from './lns/ruin.ts';
 import type { PlanState } from './greedy/state.ts';
@@ -176,18 +174,15 @@ export const aghLns: Solver = {
 
     // Exact polishing (lns/polish.ts): the MILP over a neighbourhood of the final plan's layouts.
     const polishLayouts = polishFor(inst, Number(options.mip_polish ?? -1));
-    let polish: PolishOutcome | { status: string } | undefined;
-    let polished: Plan | undefined;
+    let polish: PolishOutcome | undefined;
     if (guarded && polishLayouts > 0 && !search.timedOut) {
       const deadline_ms = Date.now() + (search.deadline - performance.now());
       try {
-        const outcome = await mipPolish(inst, best.state.toPlan('agh-lns'), { layouts: polishLayouts, nodes: Number(options.mip_polish_nodes ?? 500), deadline_ms }, 'agh-lns');
-        polish = outcome;
-        polished = outcome.plan;
-        if (outcome.timed_out) search.timedOut = true;
+        polish = await mipPolish(inst, best.state.toPlan('agh-lns'), { layouts: polishLayouts, nodes: Number(options.mip_polish_nodes ?? 500), deadline_ms }, 'agh-lns');
+        if (polish.timed_out) search.timedOut = true;
       } catch (err) {
         // A HiGHS failure costs the polish only: the plan so far stands.
-        polish = { status: `error: ${err instanceof Error ? err.message : String(err)}` };
+        polish = { layouts: 0, status: `error: ${err instanceof Error ? err.message : String(err)}`, timed_out: false };
       }
     }
 
@@ -202,12 +197,11 @@ export const aghLns: Solver = {
       ruin_steps: ruinStats.steps,
       ruin_accepted: ruinStats.accepted,
       ruin_improved: ruinStats.improved,
-      ...(polish ? { polish_layouts: 'layouts' in polish ? polish.layouts : 0, polish_status: polish.status, polish_improved: polished !== undefined } : {}),
+      ...(polish ? { polish_layouts: polish.layouts, polish_status: polish.status, polish_improved: polish.plan !== undefined } : {}),
     });
-    if (polished) {
-      const cost = evaluate(inst, polished).cost_usd;
-      trajectory.incumbentAt(cost);
-      return { ...result, plan: polished, solver_objective_usd: cost, wall_time_s: (performance.now() - t0) / 1000, trajectory: trajectory.points };
+    if (polish?.plan) {
+      trajectory.incumbentAt(polish.cost_usd!);
+      return { ...result, plan: polish.plan, solver_objective_usd: polish.cost_usd, wall_time_s: (performance.now() - t0) / 1000, trajectory: trajectory.points };
     }
     return { ...result, trajectory: trajectory.points };
   },

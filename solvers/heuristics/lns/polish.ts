@@ -32,6 +32,8 @@ export interface PolishOptions {
 export interface PolishOutcome {
   /** The MILP's plan when the evaluator finds it feasible and cheaper than the given one. */
   plan?: Plan;
+  /** That plan's cost by the evaluator. */
+  cost_usd?: number;
   /** Layouts in the MILP. */
   layouts: number;
   /** What stopped the MILP: 'optimal' (within the neighbourhood), a limit, or an error's message. */
@@ -49,8 +51,10 @@ export async function mipPolish(inst: Instance, plan: Plan, opts: PolishOptions,
   const cg = await columnGeneration(pricer, { start: own, deadline_ms: opts.deadline_ms, maxRounds: COLGEN_ROUNDS });
   // Whole replicas priced (the MILP's own layouts), as for the exact path's fixing.
   const whole = pricer.price(cg.duals, true);
-  const bounds = new Map(pricer.layouts.map((lay) => [lay.c, layoutBound(pricer, whole, lay.c)]));
-  const byBound = [...bounds.keys()].sort((a, b) => bounds.get(a)! - bounds.get(b)! || a - b);
+  const byBound = pricer.layouts
+    .map((lay) => [lay.c, layoutBound(pricer, whole, lay.c)] as const)
+    .sort((a, b) => a[1] - b[1] || a[0] - b[0])
+    .map(([c]) => c);
   const only = new Set([...own, ...cg.support, ...byBound.slice(0, opts.layouts)]);
   const model = buildModel(inst, { only });
   const result = await solveWithHighs(model, {
@@ -67,6 +71,5 @@ export async function mipPolish(inst: Instance, plan: Plan, opts: PolishOptions,
   const polished = decodePlan(inst, model, result.values, solver);
   const [before, after] = [evaluate(inst, plan), evaluate(inst, polished)];
   const cheaper = after.cost_usd < before.cost_usd * (1 - 1e-9);
-  if (after.feasible && (cheaper || !before.feasible)) outcome.plan = polished;
-  return outcome;
+  return after.feasible && (cheaper || !before.feasible) ? { ...outcome, plan: polished, cost_usd: after.cost_usd } : outcome;
 }
