@@ -17,6 +17,14 @@ export function testInstance(sizes: Sizes, seed: number, sloMode: SloMode, scena
   return generateInstance({ sizes, seed, scenario, sloMode, profile, profileName: 'azure-2023 (default)' });
 }
 
+/** The instance with every tier repeated once as a clone (`…#2`), as the catalog does past its distinct tiers. */
+export function withClonedTiers(base: Instance): Instance {
+  const inst = structuredClone(base);
+  inst.tiers = [...inst.tiers, ...inst.tiers.map((t) => ({ ...t, name: `${t.name}#2` }))];
+  inst.meta.sizes.K = inst.tiers.length;
+  return inst;
+}
+
 /** Two distinct indices below n. */
 function two(rng: Rng, n: number): [number, number] {
   const a = Math.floor(rng() * n);

@@ -35,16 +35,25 @@ export function decodePlan(inst: Instance, model: MilpModel, values: ArrayLike<n
     unmet: [],
   };
   for (let j = 0; j < d.J; j++) if (clean(model, values, s[j]) === 1) plan.stored_models.push(j);
+  // A merged class's chosen layouts go to its tiers in order (model.ts, "Clone tiers").
+  const placed = d.configs.map((cfg) => cfg.index);
+  for (const list of d.pairConfigs) {
+    const chosen = list.filter((c) => clean(model, values, w[c]) === 1);
+    chosen.forEach((c, t) => {
+      const cfg = d.configs[c];
+      placed[c] = t === 0 ? c : d.configIndex({ ...cfg, k: model.placement[cfg.k][t] ?? cfg.k });
+    });
+  }
   for (const cfg of d.configs) {
     if (clean(model, values, w[cfg.index]) !== 1) continue;
-    const { j, k, n, m } = cfg;
+    const { j, k, n, m } = d.configs[placed[cfg.index]];
     plan.deployments.push({ j, k, n, m, replicas: clean(model, values, r[cfg.index]) });
   }
   for (let i = 0; i < d.I; i++) {
     for (const cfg of d.configs) {
       const share = clean(model, values, x[i * C + cfg.index]);
       if (share === 0) continue;
-      const { j, k, n, m } = cfg;
+      const { j, k, n, m } = d.configs[placed[cfg.index]];
       plan.routes.push({ i, j, k, n, m, share });
     }
     plan.unmet.push(clean(model, values, u[i]));
@@ -54,7 +63,7 @@ export function decodePlan(inst: Instance, model: MilpModel, values: ArrayLike<n
 
 /**
  * A plan as column values of `model`, for a solver's start: the inverse of `decodePlan`. A layout
- * the model dropped as dominated is replaced by its stand-in, replicas are capped at the model's
+ * the model dropped as dominated or merged as a clone is replaced by its stand-in, replicas are capped at the model's
  * bound (a plan never needs more, see `tightening`), a route with no column is left unserved.
  * The start is a proposal: the solver checks it, and rejects it if it breaks a row.
  */
@@ -70,9 +79,10 @@ export function encodePlan(inst: Instance, model: MilpModel, plan: Plan): Float6
   for (const dep of plan.deployments) {
     const c = d.configIndex(dep);
     if (c < 0 || dep.replicas < 1) continue;
+    // Two deployments meet on one stand-in only as the same layout on clone tiers: replicas add.
     const to = model.standIn[c];
     set(w[to], 1);
-    set(r[to], dep.replicas);
+    if (r[to] >= 0) set(r[to], values[r[to]] + dep.replicas);
   }
   const served = new Float64Array(d.I);
   for (const route of plan.routes) {

@@ -3,8 +3,10 @@ import { derive } from '../problem/derived.ts';
 import type { Instance } from '../problem/types.ts';
 import { backendOptions } from './backend.ts';
 import { solveWithHighs } from './highs.ts';
-import { buildModel, modelSize, modelSizes, tightening, type MilpModel } from './model.ts';
-import { testInstance, tinyInstance } from '../../testing/exact-instances.ts';
+import { evaluate } from '../problem/evaluator.ts';
+import { decodePlan } from './decode.ts';
+import { buildModel, modelSize, modelSizes, tierClassHeads, tightening, type MilpModel } from './model.ts';
+import { testInstance, tinyInstance, withClonedTiers } from '../../testing/exact-instances.ts';
 
 
 /** Model j on a GPU whose usable memory its weights fill exactly (free_c = 0: infinite KV need). */
@@ -151,4 +153,51 @@ describe('tightening keeps the optimum', () => {
       expect(dominatedBy[top]).toBe(-1);
     });
   });
+});
+
+describe('clone tiers are merged into their class head', () => {
+  it('finds the catalog\'s clones and nothing else: a clone has the same derived coefficients as its head', () => {
+    const inst = testInstance({ I: 4, J: 3, K: 27 }, 1, 'average');
+    const head = tierClassHeads(inst);
+    expect(head.filter((h, k) => h !== k).length).toBe(3); // 24 distinct tiers in the catalog
+    const d = derive(inst);
+    const C = d.configs.length;
+    const { cloneOf, placement } = tightening(inst, () => true);
+    let clones = 0;
+    for (const cfg of d.configs) {
+      const to = cloneOf[cfg.index];
+      expect(to >= 0).toBe(head[cfg.k] !== cfg.k);
+      if (to < 0) continue;
+      clones++;
+      const rep = d.configs[to];
+      expect([rep.j, rep.k, rep.n, rep.m]).toEqual([cfg.j, head[cfg.k], cfg.n, cfg.m]);
+      expect(rep.price_usd_per_h).toBe(cfg.price_usd_per_h);
+      expect(rep.gpu).toBe(cfg.gpu);
+      for (let i = 0; i < d.I; i++) {
+        for (const a of [d.delay_s, d.load_replicas, d.kv_replicas, d.delay_penalty_usd_per_h]) expect(a[i * C + to]).toBe(a[i * C + cfg.index]);
+        expect(d.errorOf(i, to)).toBe(d.errorOf(i, cfg.index));
+      }
+    }
+    expect(clones).toBeGreaterThan(0);
+    placement.forEach((tiers, k) => expect(tiers).toEqual(head[k] !== k ? [] : inst.tiers.map((_, t) => t).filter((t) => head[t] === k)));
+  });
+
+  // Seeds whose unmerged model HiGHS solves in seconds; in the first the merged optimum places a
+  // layout on a clone tier (so decoding's placement is exercised), the second keeps to the heads.
+  it.each([[2, 'per-route', 'S1'], [1, 'per-route', 'S2']] as const)(
+    '(6,6,10) seed %i %s %s with every tier cloned: the merged model has the unmerged optimum, and its plan scores it',
+    async (seed, mode, scenario) => {
+      const inst = withClonedTiers(testInstance({ I: 6, J: 6, K: 10 }, seed, mode, scenario));
+      const merged = buildModel(inst);
+      const unmerged = buildModel(inst, { tighten: false });
+      expect(merged.cols.length).toBeLessThan(unmerged.cols.length / 2);
+      const a = await solveWithHighs(merged, backendOptions(60, 0));
+      const b = await solveWithHighs(unmerged, backendOptions(60, 0));
+      expect([a.status, b.status]).toEqual(['optimal', 'optimal']);
+      expect(a.objective!).toBeCloseTo(b.objective!, 6);
+      const ev = evaluate(inst, decodePlan(inst, merged, a.values!, 'test'));
+      expect(ev.feasible).toBe(true);
+      expect(ev.cost_usd).toBeCloseTo(a.objective!, 6);
+    },
+  );
 });

@@ -55,8 +55,13 @@ export interface MilpModel {
   vars: VariableIndex;
   /** What the indexed names mean (types, models, configurations): written as comments into LP files. */
   key: string[];
-  /** Per configuration, the layout whose columns stand for it: itself, or the one dominating it. */
+  /** Per configuration, the layout whose columns stand for it: itself, the one dominating it, or its clone's. */
   standIn: Int32Array;
+  /**
+   * Per tier k, the tiers on which the layouts of the model's (j,k) pairs are placed, in order:
+   * [k], or k and its clones when they are merged into k (see `tightening`), or [] for a merged clone.
+   */
+  placement: number[][];
 }
 
 export interface BuildOptions {
@@ -78,6 +83,24 @@ export interface Tightening {
   dominatedBy: number[];
   /** The cut w_c ≤ r_c holds at some optimum: every route on c needs capacity. */
   layoutNeedsReplica: boolean[];
+  /** Per configuration on a clone tier, the same layout on the class's first tier (merged into it), or −1. */
+  cloneOf: number[];
+  /** Per tier, the tiers whose layouts its pairs hold (see `ModelScope.placement`). */
+  placement: number[][];
+}
+
+/**
+ * Clone tiers: tiers equal in every field but the name (the catalog repeats its tiers as `…#2`
+ * past the distinct ones). Per tier, the first tier of its class.
+ */
+export function tierClassHeads(inst: Instance): number[] {
+  const seen = new Map<string, number>();
+  return inst.tiers.map((tier, k) => {
+    const { name: _name, ...fields } = tier;
+    const key = JSON.stringify(Object.keys(fields).sort().map((f) => [f, fields[f as keyof typeof fields]]));
+    if (!seen.has(key)) seen.set(key, k);
+    return seen.get(key)!;
+  });
 }
 
 /**
@@ -97,6 +120,15 @@ export interface Tightening {
  *   index is kept, so the relation is a strict order and an undominated layout always remains).
  * - w_c ≤ r_c when every open route on c has a positive throughput or KV coefficient: then w_c = 1
  *   with r_c = 0 routes nothing, and w_c = 0 (no cost) serves the same plan.
+ * - Clone tiers: a class of g tiers equal in every field but the name gives its layouts the same
+ *   coefficients everywhere (`derive` reads only those fields) and draws on one GPU pool. A plan's
+ *   layouts of model j on the class are then a set of at most g layouts, each on one tier: the
+ *   same layout on two tiers is one layout with the summed replicas and routes (every row is linear
+ *   in them, R̄ bounds the sum by the same pool, budget and demand), and any ≤ g distinct layouts
+ *   can be placed on distinct tiers of the class. So the class's first tier holds every layout
+ *   once, its pair row allows g of them, and the clones get no columns (`placement` puts the
+ *   chosen layouts back on the class's tiers in order). Dominance then holds within the merged
+ *   pair as above (moving c′ onto c only removes a layout).
  */
 export function tightening(inst: Instance, open: (i: number, c: number) => boolean): Tightening {
   const d = derive(inst);
@@ -142,7 +174,10 @@ export function tightening(inst: Instance, open: (i: number, c: number) => boole
     }
     return true;
   });
-  return { replicas, dominatedBy, layoutNeedsReplica };
+  const head = tierClassHeads(inst);
+  const placement = inst.tiers.map((_, k) => (head[k] !== k ? [] : inst.tiers.map((__, t) => t).filter((t) => head[t] === k)));
+  const cloneOf = configs.map((cfg) => (head[cfg.k] === cfg.k ? -1 : d.configIndex({ ...cfg, k: head[cfg.k] })));
+  return { replicas, dominatedBy, layoutNeedsReplica, cloneOf, placement };
 }
 
 /**
@@ -189,8 +224,10 @@ export interface ModelScope {
   /** R̄_c, tightened when `tighten` is on. */
   replicaBound(c: number): number;
   tight?: Tightening;
-  /** Per configuration, the layout whose columns stand for it: itself, or the one dominating it. */
+  /** Per configuration, the layout whose columns stand for it: itself, the one dominating it, or its clone's. */
   standIn: Int32Array;
+  /** Per tier, where its pairs' layouts are placed (`MilpModel.placement`). */
+  placement: number[][];
 }
 
 /** Scopes by instance and tightening: column generation builds a model per round of one instance. */
@@ -228,13 +265,16 @@ function computeScope(inst: Instance, tighten: boolean): ModelScope {
   const tight = tighten ? tightening(inst, deployOpen) : undefined;
   const replicaBound = (c: number) => tight?.replicas[c] ?? configs[c].max_replicas;
   // A dominated layout is dropped only when its dominator is itself kept (deployable with R̄ ≥ 1).
-  const routeUsable = (i: number, c: number) => deployOpen(i, c) && replicaBound(c) >= 1 && !(tight && tight.dominatedBy[c] >= 0);
+  // A merged clone's layout is its class head's (same coefficients, so the same tests).
+  const routeUsable = (i: number, c: number) =>
+    deployOpen(i, c) && replicaBound(c) >= 1 && !(tight && (tight.dominatedBy[c] >= 0 || tight.cloneOf[c] >= 0));
   const standIn = Int32Array.from(configs, (cfg) => {
-    let c = cfg.index;
+    let c = tight && tight.cloneOf[cfg.index] >= 0 ? tight.cloneOf[cfg.index] : cfg.index;
     while (tight && tight.dominatedBy[c] >= 0) c = tight.dominatedBy[c];
     return c;
   });
-  return { routeOpen, routeUsable, replicaBound, tight, standIn };
+  const placement = tight?.placement ?? inst.tiers.map((_, k) => [k]);
+  return { routeOpen, routeUsable, replicaBound, tight, standIn, placement };
 }
 
 export function buildModel(inst: Instance, opts: BuildOptions = {}): MilpModel {
@@ -256,7 +296,7 @@ function emitModel(inst: Instance, opts: BuildOptions, count?: ModelSize): MilpM
   const C = configs.length;
   const sys = inst.system;
   const perRoute = sys.slo_mode === 'per-route';
-  const { routeOpen, routeUsable, replicaBound, tight, standIn } = modelScope(inst, opts);
+  const { routeOpen, routeUsable, replicaBound, tight, standIn, placement } = modelScope(inst, opts);
   const k = coefficients(inst);
   // A restricted model (column generation, reduced-cost fixing) keeps only the listed layouts.
   const kept = (c: number) => !opts.only || opts.only.has(c);
@@ -315,11 +355,13 @@ function emitModel(inst: Instance, opts: BuildOptions, count?: ModelSize): MilpM
     for (let c = 0; c < C; c++) terms.push([vars.x[i * C + c], 1]);
     addRow(`demand_${i}`, '=', 1, terms);
   }
-  // 2. One layout per (j,k) pair; with a single candidate the row is its bound.
+  // 2. One layout per (j,k) pair (g per merged class of g clone tiers); a row with no more
+  // candidates than that is implied by the bounds.
   d.pairConfigs.forEach((list, pair) => {
     const ws = list.map((c) => vars.w[c]).filter((col) => col >= 0);
-    if (reduce && ws.length < 2) return;
-    addRow(`layout_${pair}`, '<=', 1, ws.map((col) => [col, 1]));
+    const slots = Math.max(1, placement[pair % d.K].length);
+    if (reduce && ws.length <= slots) return;
+    addRow(`layout_${pair}`, '<=', slots, ws.map((col) => [col, 1]));
   });
   // 3. Linking x ≤ w, r ≤ R̄·w, w ≤ s.
   for (let c = 0; c < C; c++) {
@@ -376,7 +418,7 @@ function emitModel(inst: Instance, opts: BuildOptions, count?: ModelSize): MilpM
     }
   }
 
-  return { name: inst.meta.id, cols, rows, vars, key: variableKey(inst, vars), standIn };
+  return { name: inst.meta.id, cols, rows, vars, key: variableKey(inst, vars), standIn, placement };
 }
 
 /** The key of the column and row names: which type, model and configuration each index is. */
