@@ -39,10 +39,15 @@ describe('clone tiers (model.ts, "Clone tiers")', () => {
     const C = d.configs.length;
     const model = buildModel(inst);
     const { x, r, w, s, u } = model.vars;
-    // A head pair with two layouts kept (w columns), and a type routable on both.
-    const list = d.pairConfigs.find((l, pair) => model.placement[pair % d.K].length === 2 && l.filter((c) => w[c] >= 0).length >= 2)!;
+    // A head pair with two layouts kept (w columns), a type routable on both, and room for 4
+    // replicas on the first (so that adding replicas differs from overwriting them below).
+    const routable = (c1: number, c2: number) => [...Array(d.I).keys()].find((t) => x[t * C + c1] >= 0 && x[t * C + c2] >= 0);
+    const list = d.pairConfigs.find((l, pair) => {
+      const kept = l.filter((c) => w[c] >= 0);
+      return model.placement[pair % d.K].length === 2 && kept.length >= 2 && model.cols[r[kept[0]]].ub >= 4 && routable(kept[0], kept[1]) !== undefined;
+    })!;
     const [c1, c2] = list.filter((c) => w[c] >= 0);
-    const i = [...Array(d.I).keys()].find((t) => x[t * C + c1] >= 0 && x[t * C + c2] >= 0)!;
+    const i = routable(c1, c2)!;
     const values = new Float64Array(model.cols.length);
     values[s[d.configs[c1].j]] = 1;
     values[w[c1]] = values[w[c2]] = 1;

@@ -35,19 +35,17 @@ export function decodePlan(inst: Instance, model: MilpModel, values: ArrayLike<n
     unmet: [],
   };
   for (let j = 0; j < d.J; j++) if (clean(model, values, s[j]) === 1) plan.stored_models.push(j);
-  // A merged class's chosen layouts go to its tiers in order (model.ts, "Clone tiers").
+  // A pair's chosen layouts go to its tiers in order: more than one only for a merged class of
+  // clone tiers (model.ts, "Clone tiers"); routes follow their layout.
   const placed = d.configs.map((cfg) => cfg.index);
   for (const list of d.pairConfigs) {
-    const chosen = list.filter((c) => clean(model, values, w[c]) === 1);
-    chosen.forEach((c, t) => {
+    list.filter((c) => clean(model, values, w[c]) === 1).forEach((c, t) => {
       const cfg = d.configs[c];
-      placed[c] = t === 0 ? c : d.configIndex({ ...cfg, k: model.placement[cfg.k][t] ?? cfg.k });
+      const tier = model.placement[cfg.k][t] ?? cfg.k;
+      if (tier !== cfg.k) placed[c] = d.configIndex({ ...cfg, k: tier });
+      const { j, k, n, m } = d.configs[placed[c]];
+      plan.deployments.push({ j, k, n, m, replicas: clean(model, values, r[c]) });
     });
-  }
-  for (const cfg of d.configs) {
-    if (clean(model, values, w[cfg.index]) !== 1) continue;
-    const { j, k, n, m } = d.configs[placed[cfg.index]];
-    plan.deployments.push({ j, k, n, m, replicas: clean(model, values, r[cfg.index]) });
   }
   for (let i = 0; i < d.I; i++) {
     for (const cfg of d.configs) {
@@ -63,8 +61,8 @@ export function decodePlan(inst: Instance, model: MilpModel, values: ArrayLike<n
 
 /**
  * A plan as column values of `model`, for a solver's start: the inverse of `decodePlan`. A layout
- * the model dropped as dominated or merged as a clone is replaced by its stand-in, replicas are capped at the model's
- * bound (a plan never needs more, see `tightening`), a route with no column is left unserved.
+ * the model dropped as dominated or merged as a clone is replaced by its stand-in, replicas are
+ * capped at the model's bound (a plan never needs more, see `tightening`), a route with no column is left unserved.
  * The start is a proposal: the solver checks it, and rejects it if it breaks a row.
  */
 export function encodePlan(inst: Instance, model: MilpModel, plan: Plan): Float64Array {
@@ -79,7 +77,7 @@ export function encodePlan(inst: Instance, model: MilpModel, plan: Plan): Float6
   for (const dep of plan.deployments) {
     const c = d.configIndex(dep);
     if (c < 0 || dep.replicas < 1) continue;
-    // Two deployments meet on one stand-in only as the same layout on clone tiers: replicas add.
+    // Two deployments meet on one stand-in only from clone tiers of one class: their replicas add.
     const to = model.standIn[c];
     set(w[to], 1);
     if (r[to] >= 0) set(r[to], values[r[to]] + dep.replicas);

@@ -97,7 +97,7 @@ export function tierClassHeads(inst: Instance): number[] {
   const seen = new Map<string, number>();
   return inst.tiers.map((tier, k) => {
     const { name: _name, ...fields } = tier;
-    const key = JSON.stringify(Object.keys(fields).sort().map((f) => [f, fields[f as keyof typeof fields]]));
+    const key = JSON.stringify(fields, Object.keys(fields).sort());
     if (!seen.has(key)) seen.set(key, k);
     return seen.get(key)!;
   });
@@ -359,7 +359,7 @@ function emitModel(inst: Instance, opts: BuildOptions, count?: ModelSize): MilpM
   // candidates than that is implied by the bounds.
   d.pairConfigs.forEach((list, pair) => {
     const ws = list.map((c) => vars.w[c]).filter((col) => col >= 0);
-    const slots = Math.max(1, placement[pair % d.K].length);
+    const slots = Math.max(1, placement[pair % d.K].length); // pair = j·K + k
     if (reduce && ws.length <= slots) return;
     addRow(`layout_${pair}`, '<=', slots, ws.map((col) => [col, 1]));
   });
