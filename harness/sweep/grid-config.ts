@@ -42,6 +42,10 @@ export interface SolveBlock extends InstanceAxes {
   headrooms: number[];
   /** Stage-2 inflations κ; empty = no stage 2. */
   inflations: number[];
+  /** Its cells run last, one at a time with nothing beside them: for long exact solves whose
+   * time limit binds when another solve shares the memory bus. Absent when false, so a config
+   * from before the field existed resolves the same. */
+  alone?: true;
 }
 
 export interface RollingBlock extends InstanceAxes {
@@ -98,6 +102,8 @@ export interface Cell {
   index: number;
   key: string;
   config: CellConfig;
+  /** Run with nothing beside it (a block with `alone: true` lists it); not part of the key. */
+  alone?: true;
 }
 
 /** The user-facing form: JSON config files, presets and CLI flags all produce one of these. */
@@ -124,6 +130,7 @@ export interface BlockInput {
   solvers?: string[];
   headrooms?: unknown[];
   inflations?: unknown[];
+  alone?: unknown;
   sigmas?: unknown[];
   paths?: unknown;
   policies?: string[];

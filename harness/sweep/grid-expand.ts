@@ -21,13 +21,18 @@ import type { Cell, CellConfig, InstanceConfig, RollingCellConfig, SolveCellConf
 export function expandGrid(config: SweepConfig): Cell[] {
   // Rolling configs get their hard limit and key once every block has added its days.
   const configs: (SolveCellConfig | Omit<RollingCellConfig, 'hard_limit_s'>)[] = [];
+  const alone = new Set<SolveCellConfig>();
   // A static cell and the (σ, path) days it holds, as a set: checking the list was quadratic in paths.
   const staticCells = new Map<string, { cell: Omit<RollingCellConfig, 'hard_limit_s'>; days: Set<string> }>();
   for (const block of config.blocks) {
     for (const sizes of block.sizes) for (const seed of block.seeds) for (const scenario of block.scenarios) for (const slo_mode of block.slo_modes) {
       const instance: InstanceConfig = { sizes, seed, scenario, slo_mode, demand_scale: config.demand_scale, profile_sha256: config.profile_sha256 };
       if ('solvers' in block) {
-        for (const label of block.solvers) for (const theta of block.headrooms) configs.push(solveCell(config, instance, label, theta, block.inflations));
+        for (const label of block.solvers) for (const theta of block.headrooms) {
+          const cell = solveCell(config, instance, label, theta, block.inflations);
+          configs.push(cell);
+          if (block.alone) alone.add(cell);
+        }
       } else {
         const exact = parseSolverSpec(block.exact_solver);
         for (const sigma of block.sigmas) for (let path = 0; path < block.paths; path++) for (const policy of block.policies) {
@@ -54,13 +59,16 @@ export function expandGrid(config: SweepConfig): Cell[] {
     }
   }
   const cells: Cell[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, Cell>();
   for (const c of configs) {
     const cfg: CellConfig = c.kind === 'solve' ? c : { ...c, hard_limit_s: config.rolling_limit_s + (c.days.length - 1) * config.cell_overhead_s };
     const key = cellKey(cfg);
+    // A repeated cell runs alone if any block listing it says so.
+    const cell = seen.get(key) ?? { index: cells.length, key, config: cfg };
+    if (c.kind === 'solve' && alone.has(c)) cell.alone = true;
     if (seen.has(key)) continue;
-    seen.add(key);
-    cells.push({ index: cells.length, key, config: cfg });
+    seen.set(key, cell);
+    cells.push(cell);
   }
   return cells;
 }

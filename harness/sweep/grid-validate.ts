@@ -51,7 +51,7 @@ const DEFAULT_SETTINGS: Omit<SweepSettings, 'experiment' | 'kind'> = {
 
 const SETTING_FIELDS = ['experiment', 'kind', 'profile', 'demand_scale', 'stage2', 'heuristic_limit_s', 'cell_overhead_s', 'rolling_limit_s', 'path_seed', 'blocks'];
 const BLOCK_FIELDS: Record<CellKind, string[]> = {
-  solve: ['sizes', 'seeds', 'scenarios', 'slo_modes', 'solvers', 'headrooms', 'inflations'],
+  solve: ['sizes', 'seeds', 'scenarios', 'slo_modes', 'solvers', 'headrooms', 'inflations', 'alone'],
   rolling: ['sizes', 'seeds', 'scenarios', 'slo_modes', 'sigmas', 'paths', 'policies', 'exact_solver'],
 };
 
@@ -133,7 +133,13 @@ function resolveSolveBlock(b: BlockInput, where: string): SolveBlock {
       if (typeof k !== 'number' || !(k >= 1)) throw new InputError(`${where}: inflations must be numbers ≥ 1, got ${JSON.stringify(k)}`);
       return k;
     }),
+    ...(alone(b.alone, where) && { alone: true as const }),
   };
+}
+
+function alone(v: unknown, where: string): boolean {
+  if (v !== undefined && typeof v !== 'boolean') throw new InputError(`${where}: alone: expected true or false, got ${JSON.stringify(v)}`);
+  return v === true;
 }
 
 function resolveRollingBlock(b: BlockInput, where: string): RollingBlock {

@@ -58,6 +58,21 @@ describe('grids', () => {
     expect(upgradeConfig(now)).toEqual(now);
   });
 
+  it('mark the cells of an alone block, also when an earlier block lists them; alone is no part of the key', () => {
+    const exact = { sizes: ['3,3,4'], seeds: [1], solvers: ['highs:time_limit_s=5'] };
+    const plain = expandGrid(resolveGrid({ blocks: [input, exact] }).config);
+    const marked = expandGrid(resolveGrid({ blocks: [input, { ...exact, alone: true }] }).config);
+    expect(marked.map((c) => c.key)).toEqual(plain.map((c) => c.key));
+    expect(plain.some((c) => c.alone)).toBe(false);
+    expect(marked.filter((c) => c.alone).map((c) => c.index)).toEqual([4]);
+    // a later alone block that repeats earlier cells marks them where they first stand
+    const repeated = expandGrid(resolveGrid({ blocks: [input, { ...input, seeds: [2], alone: true }] }).config);
+    expect(repeated.map((c) => c.alone === true)).toEqual([false, false, true, true]);
+    // alone: false resolves like no field at all, so configs written before it stay equal
+    expect(resolveGrid({ ...input, alone: false }).config).toEqual(resolveGrid(input).config);
+    expect(() => resolveGrid({ ...input, alone: 'yes' })).toThrow(/grid: alone: expected true or false, got "yes"/);
+  });
+
   it('split solver lists without breaking options', () => {
     expect(splitSolverList('gh,agh:noM1,noM2,highs:time_limit_s=30,gap=0.01,glpk')).toEqual(['gh', 'agh:noM1,noM2', 'highs:time_limit_s=30,gap=0.01', 'glpk']);
   });

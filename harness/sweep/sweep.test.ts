@@ -14,7 +14,7 @@ import { FAULT_SOLVERS_ENV } from '../../testing/fault-solvers.ts';
 // Registers the fault-* solvers; modules that read the registry are imported after this line.
 Object.assign(process.env, FAULT_SOLVERS_ENV);
 const { resolveGrid, expandGrid } = await import('./grid.ts');
-const { runSweep, completeCells, describeDays } = await import('./sweep.ts');
+const { runSweep, completeCells, describeDays, runPhases } = await import('./sweep.ts');
 const { mergeRuns } = await import('./merge.ts');
 const { readRawCsv, writeRawCsv } = await import('./raw-csv.ts');
 const { RAW_COLUMNS, stableColumnNames } = await import('./columns.ts');
@@ -347,6 +347,19 @@ describe('bad input exits 2 with a message naming it, and writes nothing', () =>
       expect(existsSync(out)).toBe(false);
     });
   }
+});
+
+it('runs heuristic cells one at a time, then the rest `jobs` at a time, then the cells of alone blocks one at a time', () => {
+  const cells = expandGrid(resolveGrid({
+    sizes: ['3,3,4'], seeds: [1],
+    blocks: [{ solvers: ['highs:time_limit_s=5', 'gh'] }, { solvers: ['glpk:time_limit_s=5', 'agh'], alone: true }, { solvers: ['cbc:time_limit_s=5'] }],
+  }).config);
+  const phases = runPhases(cells, 2).map((p) => ({ jobs: p.jobs, solvers: p.cells.map((c) => (c.config.kind === 'solve' ? c.config.solver.name : '')) }));
+  expect(phases).toEqual([
+    { jobs: 1, solvers: ['gh', 'agh'] },
+    { jobs: 2, solvers: ['highs', 'cbc'] },
+    { jobs: 1, solvers: ['glpk'] },
+  ]);
 });
 
 describe('progress labels of rolling cells', () => {

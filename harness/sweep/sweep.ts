@@ -51,7 +51,8 @@ function timingPolicy(jobs: number): Manifest['timing_policy'] {
     jobs,
     description:
       'Heuristic solve cells first, one at a time with nothing else running, each in a fresh worker timed after ' +
-      `one untimed warm-up solve; then exact solve cells and rolling cells ${jobs} at a time, each exact solve in its own process.`,
+      `one untimed warm-up solve; then exact solve cells and rolling cells ${jobs} at a time, each exact solve in its own process; ` +
+      'last, the cells of blocks marked alone, one at a time with nothing else running.',
   };
 }
 
@@ -158,9 +159,7 @@ async function runLocked(opts: SweepOptions, cells: Cell[], mine: Cell[], jobs: 
     progress.finish(label, [...new Set(rows.map((r) => r.status))].join(','));
   };
   try {
-    const timed = todo.filter(isTimingCritical);
-    await pool(timed, 1, runOne);
-    await pool(todo.filter((c) => !isTimingCritical(c)), jobs, runOne);
+    for (const phase of runPhases(todo, jobs)) await pool(phase.cells, phase.jobs, runOne);
   } finally {
     appender.close();
     progress.close();
@@ -205,6 +204,19 @@ function sameShard(a: Shard | null | undefined, b: Shard | null | undefined): bo
 
 function shardText(s: Shard | null | undefined): string {
   return s ? `${s.index}/${s.count}` : 'none';
+}
+
+/**
+ * The order cells run in (see timingPolicy): heuristic solves one at a time, then the rest `jobs`
+ * at a time, then the cells of `alone` blocks one at a time.
+ */
+export function runPhases(todo: Cell[], jobs: number): { cells: Cell[]; jobs: number }[] {
+  const rest = todo.filter((c) => !isTimingCritical(c));
+  return [
+    { cells: todo.filter(isTimingCritical), jobs: 1 },
+    { cells: rest.filter((c) => !c.alone), jobs },
+    { cells: rest.filter((c) => c.alone), jobs: 1 },
+  ];
 }
 
 /** Heuristic solve cells: their timings are the ones a neighbour's load would distort most. */
