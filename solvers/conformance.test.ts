@@ -1,7 +1,7 @@
 /**
  * Conformance of every registered solver (read from the registry, so new solvers are covered
  * automatically) on a corpus of generated instances: sizes (1,1,1)…(12,12,12), scenarios S1–S5,
- * both SLO modes, two seeds.
+ * both SLO modes, two seeds (one at (12,12,12), where agh-lns takes seconds a solve).
  *
  * Feasibility criterion: the plan that serves nothing (u = 1, nothing deployed) satisfies every
  * row of docs/model.md §4 on every instance (checked below), so every instance is feasible and a
@@ -29,6 +29,7 @@ const SIZES: Sizes[] = [
 const SCENARIOS: ScenarioId[] = ['S1', 'S2', 'S3', 'S4', 'S5'];
 const MODES: SloMode[] = ['average', 'per-route'];
 const SEEDS = [1, 2];
+const LARGEST = SIZES[SIZES.length - 1];
 /**
  * Exact solvers (a child process per solve) only on instances this small, seed 1, S1 in average
  * mode and S5 in per-route mode (both modes and both budget regimes, half the solves), with this
@@ -48,7 +49,7 @@ const profile = loadProfileBundle(DEFAULT_PROFILE_PATH);
 const corpus: Instance[] = SIZES.flatMap((sizes) =>
   SCENARIOS.flatMap((scenario) =>
     MODES.flatMap((sloMode) =>
-      SEEDS.map((seed) => generateInstance({ sizes, seed, scenario, sloMode, profile, profileName: 'traces/profiles/azure-2023.json' })),
+      SEEDS.filter((seed) => seed === 1 || sizes.I < LARGEST.I).map((seed) => generateInstance({ sizes, seed, scenario, sloMode, profile, profileName: 'traces/profiles/azure-2023.json' })),
     ),
   ),
 );

@@ -268,7 +268,7 @@ function dropFor(inst: Instance, option: number): number {
  * 1–8 s; at (30,30,30) the same took 6–15 s, and at (50,50,50) the goal is 2 s, so it stops at
  * (20,20,20).
  */
-function polishFor(inst: Instance, option: number): number {
+export function polishFor(inst: Instance, option: number): number {
   if (option >= 0) return option;
   return stateSize(inst) <= SMALL_STATE ? 80 : stateSize(inst) <= POLISH_STATE ? 40 : 0;
 }
