@@ -63,10 +63,14 @@ export function expandGrid(config: SweepConfig): Cell[] {
   for (const c of configs) {
     const cfg: CellConfig = c.kind === 'solve' ? c : { ...c, hard_limit_s: config.rolling_limit_s + (c.days.length - 1) * config.cell_overhead_s };
     const key = cellKey(cfg);
-    // A repeated cell runs alone if any block listing it says so.
-    const cell = seen.get(key) ?? { index: cells.length, key, config: cfg };
-    if (c.kind === 'solve' && alone.has(c)) cell.alone = true;
-    if (seen.has(key)) continue;
+    const isAlone = c.kind === 'solve' && alone.has(c);
+    const repeated = seen.get(key);
+    if (repeated) {
+      // A repeated cell runs alone if any block listing it says so.
+      if (isAlone) repeated.alone = true;
+      continue;
+    }
+    const cell: Cell = { index: cells.length, key, config: cfg, ...(isAlone && { alone: true as const }) };
     seen.set(key, cell);
     cells.push(cell);
   }

@@ -262,8 +262,8 @@ function dropFor(inst: Instance, option: number): number {
  * SMALL_STATE, 40 up to POLISH_STATE and none above. 40 rather than 20: at (10,10,10) 20 left one
  * instance in twenty 6.6% above the optimum, 40 none above 0.2%. 80 rather than 40 at base size:
  * on seeds 1201–1210 (S1–S5 × both modes) 40 left three of 100 instances 1.7–9.5% above the
- * optimum, all average mode with binding budget or SLO means, whose optima use layouts ranked
- * 46th–65th by bound; 80 none, at the same median time (solvers/heuristics/README.md). Up to
+ * optimum, all average mode with binding budget or SLO means (the two worst use layouts ranked
+ * 46th and 65th by bound); 80 none, at the same median time (solvers/heuristics/README.md). Up to
  * (20,20,20) 40 took E1's S1 average seeds 1–5 from 0–30% above the best-known plan to it, in
  * 1–8 s; at (30,30,30) the same took 6–15 s, and at (50,50,50) the goal is 2 s, so it stops at
  * (20,20,20).
