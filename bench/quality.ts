@@ -264,7 +264,7 @@ Heuristics against the exact optimum, every plan scored by the evaluator.
   --exact SPEC              exact solver (default ${DEFAULTS.exact}; highs:reduce from (12,12,12) up)
   --cache FILE              JSON cache of exact results, keyed by instance id and time limit
   --table                   breakdown per size x scenario x mode
-  --json                    rows as JSON
+  --json                    rows as JSON on stdout (each row's line still on stderr)
   -h, --help                this text`;
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
@@ -311,7 +311,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     const json = values.json === true;
     opts.solvers.forEach((s) => parseSolverSpec(s));
     if (!json) console.log(header(opts.solvers));
-    const rows = await qualityRows(opts, json ? undefined : (r) => console.log(formatRow(r)));
+    // With --json stdout is the JSON alone; each row's line still goes to stderr, as progress.
+    if (json) console.error(header(opts.solvers));
+    const rows = await qualityRows(opts, (r) => (json ? console.error(formatRow(r)) : console.log(formatRow(r))));
     console.log(json ? JSON.stringify(rows, null, 2) : `\n${summary(rows)}`);
     if (values.table) for (const spec of opts.solvers) console.log(`\n${spec}\n${breakdown(rows, spec)}`);
   } catch (err) {
