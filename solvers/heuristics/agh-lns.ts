@@ -20,9 +20,9 @@
  * - drop and re-descend (lns/drop.ts): up to base size, every set of one to three of the cheapest
  *   plan's deployments removed, re-deploy steps from there, the cheapest end kept if it improves.
  * - exact polishing (lns/polish.ts): up to (20,20,20), HiGHS solves the MILP restricted to the
- *   final plan's layouts and the other layouts of their model–tier pairs, the LP relaxation's and
- *   the 80 of lowest cost bound (40 above (10,10,10)), started from the plan and stopped after
- *   `mip_polish_nodes` nodes; kept if the evaluator finds it cheaper.
+ *   final plan's layouts and their neighbours (lns/polish.ts, neighbourLayouts), the LP
+ *   relaxation's and the 80 of lowest cost bound (40 above (10,10,10)), started from the plan and
+ *   stopped after `mip_polish_nodes` nodes; kept if the evaluator finds it cheaper.
  * Effort is bounded by step counts scaled with I·J·K; the time budget is a safety cap only.
  * See README.md.
  */
@@ -58,7 +58,7 @@ export const aghLns: Solver = {
     deploy_starts: { type: 'integer', default: -1, min: -1, max: 10_000, description: 'deployment starts: one-replica plans descended by re-deploy steps (−1: 8 up to (10,10,10), else 0; needs redeploy_lps > 0)' },
     deploy_polish: { type: 'integer', default: 4, min: 0, max: 100, description: 'cheapest deployment starts finished by the re-deploy steps and local search' },
     drop: { type: 'integer', default: -1, min: -1, max: 5, description: 'drop and re-descend: remove every set of up to this many deployments, then re-deploy steps from there (0: off; −1: 3 up to base size I·J·K = 360, else 0; needs redeploy_lps > 0)' },
-    mip_polish: { type: 'integer', default: -1, min: -1, max: 100_000, description: 'exact polishing: HiGHS solves the MILP over the final plan\'s layouts (and the other layouts of their model–tier pairs), the LP relaxation\'s and this many more of the lowest cost bound (0: off, the fast variant; −1: 80 up to (10,10,10), 40 up to (20,20,20), else 0)' },
+    mip_polish: { type: 'integer', default: -1, min: -1, max: 100_000, description: 'exact polishing: HiGHS solves the MILP over the final plan\'s layouts and their neighbours (other GPU counts and splits of a deployed model–tier pair, a deployed shape on other tiers), the LP relaxation\'s and this many more of the lowest cost bound (0: off, the fast variant; −1: 80 up to (10,10,10), 40 up to (20,20,20), else 0)' },
     mip_polish_nodes: { type: 'integer', default: 500, min: 1, max: 1_000_000, description: 'branch-and-bound nodes of the polishing MILP at most' },
     insert: { type: 'boolean', default: true, description: 'targeted insertion: a new deployment (or, average mode, a mixed pair) for a type paying large unmet or delay penalties, paid for by up to two reductions elsewhere, then re-deploy steps (needs redeploy_lps > 0)' },
     polish_starts: { type: 'integer', default: 3, min: 1, max: 100, description: 'local search runs from this many of the cheapest distinct starts' },

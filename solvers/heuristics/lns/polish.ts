@@ -5,7 +5,7 @@
  * them freely, every other layout stays unused. It holds
  * - the layouts the plan uses, so the plan itself is a solution (the MILP starts from it and so
  *   never returns anything dearer), and their neighbours: the other layouts of the same model–tier
- *   pairs;
+ *   pairs, and the same model's layouts of the same shape on other tiers;
  * - the layouts the LP relaxation's solution uses (column generation, exact/colgen.ts);
  * - the `layouts` layouts with the lowest L_c, a lower bound on the cost of any plan that uses
  *   layout c from the LP's duals. The duals price the budget, pools, storage and SLO rows, so
@@ -28,19 +28,24 @@ export interface PolishOptions {
   nodes: number;
   /** `Date.now()` after which nothing further starts (a safety cap). */
   deadline_ms: number;
-  /** Add the plan's pair neighbours (see pairNeighbours); default true. */
-  pairNeighbours?: boolean;
+  /** Add the plan's neighbour layouts (see neighbourLayouts); default true. */
+  neighbours?: boolean;
 }
 
 /**
- * The layouts of every model–tier pair the plan deploys: the same model on the same GPUs with
- * another GPU count or parallelism split. Their bound may rank them outside the `layouts` of
- * lowest L_c although the optimum differs from the plan only there (base S4 average seed 1302:
- * the optimum halves one deployment's GPUs, a layout ranked 81st).
+ * The plan's neighbour layouts: every layout of a model–tier pair the plan deploys (the same model
+ * on the same GPUs with another GPU count or parallelism split), and every layout of a model the
+ * plan deploys with a layout's GPU count and split on another tier. Their bound may rank them
+ * far outside the `layouts` of lowest L_c although the optimum differs from the plan only there:
+ * base S4 average seed 1302's optimum halves one deployment's GPUs (a layout ranked 81st), S2
+ * average seed 1401's moves one to another tier (ranked 111th).
  */
-export function pairNeighbours(pricer: LayoutPricer, own: number[]): number[] {
-  const pairs = new Set(own.map((c) => pricer.d.configs[c].pair));
-  return pricer.layouts.filter((lay) => pairs.has(pricer.d.configs[lay.c].pair)).map((lay) => lay.c);
+export function neighbourLayouts(pricer: LayoutPricer, own: number[]): number[] {
+  const { configs } = pricer.d;
+  const pairs = new Set(own.map((c) => configs[c].pair));
+  const shape = (c: number) => `${configs[c].j}/${configs[c].n}/${configs[c].m}`;
+  const shapes = new Set(own.map(shape));
+  return pricer.layouts.filter((lay) => pairs.has(configs[lay.c].pair) || shapes.has(shape(lay.c))).map((lay) => lay.c);
 }
 
 export interface PolishOutcome {
@@ -69,7 +74,7 @@ export async function mipPolish(inst: Instance, plan: Plan, opts: PolishOptions,
     .map((lay) => [lay.c, layoutBound(pricer, whole, lay.c)] as const)
     .sort((a, b) => a[1] - b[1] || a[0] - b[0])
     .map(([c]) => c);
-  const only = new Set([...own, ...(opts.pairNeighbours === false ? [] : pairNeighbours(pricer, own)), ...cg.support, ...byBound.slice(0, opts.layouts)]);
+  const only = new Set([...own, ...(opts.neighbours === false ? [] : neighbourLayouts(pricer, own)), ...cg.support, ...byBound.slice(0, opts.layouts)]);
   const model = buildModel(inst, { only });
   const result = await solveWithHighs(model, {
     deadline_ms: opts.deadline_ms,
