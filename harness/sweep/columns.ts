@@ -103,7 +103,7 @@ export const SOLVE_COLUMNS: readonly ColumnDef[] = [
   col('violation_rate_p95', 'number', '', '95th percentile of the SLO-violation rate'),
   col('dropped_rate_mean', 'number', '', 'Mean share of demand dropped for capacity (work or KV memory overflow); empty in rows upgraded from a raw.csv written before it existed'),
   col('shed_rate_mean', 'number', '', 'Mean share of demand shed to keep the SLOs; empty in rows upgraded from a raw.csv written before it existed'),
-  col('violation_any_share', 'number', '', 'Share of scenarios with any violation (1 when the plan leaves demand unserved)'),
+  col('violation_any_share', 'number', '', 'Share of scenarios with any violation above 1e-6 of the demand (1 when the plan leaves more than that unserved)'),
 ];
 
 /** raw.csv rows of rolling-horizon cells (E5). */

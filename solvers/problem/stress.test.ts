@@ -76,6 +76,20 @@ describe('one SLO-violation rate (docs/model.md §8): unmet, dropped and shed de
     expect(s.violating_scenario_share).toBe(1);
   });
 
+  it('counts a scenario as violating beyond the feasibility tolerance only: a rounding residue left unmet is no violation', () => {
+    // As a MILP's decoded shares can be: they sum to 1 − 1e-16, and the rest is "unmet".
+    const residue = twoRoutePlan();
+    residue.routes[1].share = 0.5 - 3e-16;
+    residue.unmet = [3e-16];
+    const s = stressTest(tinyInstance(), residue, { inflation: 1, scenarios: 20, seed: 1 });
+    expect(s.planned_unmet_rate).toBeGreaterThan(0);
+    expect(s.violating_scenario_share).toBe(0);
+    const short = twoRoutePlan();
+    short.routes[1].share = 0.5 - 10 * FEASIBILITY_TOL;
+    short.unmet = [10 * FEASIBILITY_TOL];
+    expect(stressTest(tinyInstance(), short, { inflation: 1, scenarios: 20, seed: 1 }).violating_scenario_share).toBe(1);
+  });
+
   it('half served, its served half overflowing: the rate is the unmet half plus what is dropped and shed', () => {
     const plan = tinyPlan();
     plan.routes[0].share = 0.5;
