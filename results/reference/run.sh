@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the committed reference runs (results/reference/e1 … e5) from the grids in
 # results/reference/configs/, then the notebooks in notebooks/. Runtimes: README.md, section
-# "Runtimes" (about 60 min in all on 2 cores); run one experiment with
+# "Runtimes" (about 55 min in all on 2 cores); run one experiment with
 # `bash results/reference/run.sh e2`. Existing run directories are moved aside, not overwritten.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
