@@ -310,10 +310,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     };
     const json = values.json === true;
     opts.solvers.forEach((s) => parseSolverSpec(s));
-    if (!json) console.log(header(opts.solvers));
-    // With --json stdout is the JSON alone; each row's line still goes to stderr, as progress.
-    if (json) console.error(header(opts.solvers));
-    const rows = await qualityRows(opts, (r) => (json ? console.error(formatRow(r)) : console.log(formatRow(r))));
+    // With --json stdout is the JSON alone; the row lines go to stderr, as progress.
+    const say = json ? console.error : console.log;
+    say(header(opts.solvers));
+    const rows = await qualityRows(opts, (r) => say(formatRow(r)));
     console.log(json ? JSON.stringify(rows, null, 2) : `\n${summary(rows)}`);
     if (values.table) for (const spec of opts.solvers) console.log(`\n${spec}\n${breakdown(rows, spec)}`);
   } catch (err) {

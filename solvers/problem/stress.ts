@@ -387,7 +387,7 @@ export function stressTest(inst: Instance, plan: Plan, options: StressOptions, o
     shedRate[s] = share(out.shed_per_h);
     // Beyond the feasibility tolerance: a solver's shares summing to 1 − 1e-16 leave a rounding
     // residue as "unmet", which made every scenario of such a plan count as violating (E4, κ = 1).
-    if (out.violating_per_h > TOL * out.demand_per_h) violating++;
+    if (violation[s] > TOL) violating++;
     if (onProgress && S > PROGRESS_EVERY_SCENARIOS && ((s + 1) % PROGRESS_EVERY_SCENARIOS === 0 || s + 1 === S)) onProgress(s + 1, S);
   }
   return {
